@@ -1,0 +1,28 @@
+#pragma once
+// JSON forms of the core's values: the ledger's payloads and the API's results.
+// Pure (nlohmann::json is a value type); parsing errors are typed bad_request Errors.
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "model.hpp"
+#include "scoring.hpp"
+
+namespace stagevote::core {
+
+// Contest <-> JSON in the shape of the contract's GET /api/contest (plus units, forms,
+// themes, awards, judge title). Import files use the same shape.
+nlohmann::json contest_to_json(const Contest& contest, bool with_tokens);
+Result<Contest> contest_from_json(const nlohmann::json& json);
+
+// Command <-> ledger payload. `kind` is command_kind(); payload holds the fields.
+nlohmann::json command_to_json(const Command& command);
+Result<Command> command_from_json(std::string_view kind, const nlohmann::json& payload);
+
+// Marks from {"criterion": number, ...}; bad_request on non-numbers.
+Result<Marks> marks_from_json(const nlohmann::json& json);
+
+// One entry of the contract's results JSON, and the whole {"round":..., "entries":[...]}.
+nlohmann::json result_to_json(const EntryResult& result);
+nlohmann::json results_to_json(std::string_view round, const std::vector<EntryResult>& results);
+
+}  // namespace stagevote::core

@@ -1,0 +1,60 @@
+#pragma once
+// Typed errors of the contest core. The names are the wire codes of the
+// contract's `error` message, so the net layer never has to translate.
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace stagevote::core {
+
+enum class ErrorCode {
+  bad_request,    // missing or mistyped field
+  unauthorized,   // bad key or token
+  forbidden,      // the role may not do this
+  poll_closed,    // vote on a poll that is not open
+  invalid_choice, // vote for an entry the poll does not offer
+  recused,        // judge's unit is the entry's unit
+  locked,         // scores of the entry are locked
+  out_of_range,   // mark outside 0..max or with too many decimals
+  rate_limited,
+  too_large,
+  not_found,      // unknown round, entry, poll, judge or criterion id
+  invalid_state,  // a show step out of order (e.g. reveal before lock)
+  conflict,       // the request contradicts existing data (duplicate id, ...)
+  internal,       // the server failed (e.g. the disk); never the client's fault
+};
+
+const char* to_string(ErrorCode code) noexcept;
+std::optional<ErrorCode> error_code_from_string(std::string_view name) noexcept;
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+// Success or an Error. Kept tiny because C++20 has no std::expected.
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+  bool ok() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// nullopt means success.
+using Status = std::optional<Error>;
+
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+}  // namespace stagevote::core

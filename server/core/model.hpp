@@ -1,0 +1,92 @@
+#pragma once
+// The contest as organisers define it before the show: plain values, no behaviour
+// beyond lookups and validation.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+
+namespace stagevote::core {
+
+// Milliseconds since the Unix epoch. The core never reads a clock: callers pass it.
+using Millis = std::int64_t;
+
+struct Criterion {
+  std::string id;
+  std::string name;
+  double max = 0;  // marks are 0..max
+};
+
+struct ScoringScheme {
+  std::vector<Criterion> criteria;
+  int decimals = 2;             // marks have at most this many decimals
+  int trim = 1;                 // drop this many highest and lowest judge totals ...
+  int trim_min = 5;             // ... when at least this many judges scored
+  double judge_weight = 0.9;    // final = judge_weight * judge_component
+  double audience_weight = 0.1; //       + audience_weight * audience_component
+};
+
+// Units are named by their (unique) name, e.g. "省高级人民法院".
+struct Entry {
+  std::string id;
+  std::string title;
+  std::string unit;
+  std::string form;   // performance form: 情景剧, 歌舞, 快板, 演讲 ...
+  std::string theme;  // one of the contest's themes
+};
+
+struct Round {
+  std::string id;
+  std::string name;
+  std::vector<std::string> entries;  // running order
+};
+
+struct Judge {
+  std::string id;
+  std::string name;
+  std::optional<std::string> unit;  // a judge never scores entries of this unit
+  std::string token;                // secret for the judge's phone
+  std::string title;                // e.g. "党建专家"; optional, for cards
+};
+
+// Award tiers are given by rank: the first `count` ranks of a round get the first tier, etc.
+struct AwardTier {
+  std::string id;
+  std::string name;
+  int count = 0;
+};
+
+struct Contest {
+  std::string id;
+  std::string name;
+  std::string subtitle;
+  ScoringScheme scoring;
+  std::vector<std::string> units;
+  std::vector<std::string> forms;
+  std::vector<std::string> themes;
+  std::vector<Entry> entries;
+  std::vector<Round> rounds;
+  std::vector<Judge> judges;
+  std::vector<AwardTier> awards;        // e.g. 一等奖 ×3, 二等奖 ×5, 三等奖 ×8
+  std::string popularity_award = "最佳人气奖";  // to the entry with most audience votes
+
+  const Entry* find_entry(std::string_view id) const noexcept;
+  const Round* find_round(std::string_view id) const noexcept;
+  const Judge* find_judge(std::string_view id) const noexcept;
+  const Judge* find_judge_by_token(std::string_view token) const noexcept;
+  const Criterion* find_criterion(std::string_view id) const noexcept;
+};
+
+// Checks ids are unique and non-empty, rounds name known entries, units of entries and
+// judges are listed, criteria have max > 0, weights are within 0..1, trim/trim_min sane.
+Status validate(const Contest& contest);
+
+// A judge is recused from an entry of their own unit.
+bool is_recused(const Judge& judge, const Entry& entry) noexcept;
+
+// A seeded, reproducible random draw of a running order (抽签): same seed, same order.
+std::vector<std::string> draw_order(std::vector<std::string> entries, std::uint64_t seed);
+
+}  // namespace stagevote::core

@@ -1,0 +1,137 @@
+#pragma once
+// The live show: the contest plus everything that happened since. A pure state machine:
+// apply() validates a command against the current state and either changes nothing and
+// returns a typed Error, or applies it and says what changed.
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace stagevote::core {
+
+// Where the show is, for the entry on stage.
+enum class Phase { idle, on_stage, poll_open, poll_closed, locked, revealed };
+const char* to_string(Phase phase) noexcept;
+
+// Per entry within a round.
+enum class EntryStatus { pending, on_stage, locked, revealed };
+const char* to_string(EntryStatus status) noexcept;
+
+struct Poll {
+  std::string id;  // "p1", "p2", ... in opening order (deterministic on replay)
+  std::string round;
+  std::vector<std::string> entries;
+  Millis opened_at = 0;
+  Millis closes_at = 0;  // 0: no deadline
+  Millis closed_at = 0;  // 0 while open
+  bool open = true;
+  std::vector<long> tally;  // votes per entry, parallel to `entries`
+  long total = 0;
+  std::unordered_map<std::string, std::uint32_t> ballots;  // device -> index into entries
+};
+
+struct MarkRevision {
+  Marks marks;
+  Millis at = 0;
+  bool correction = false;  // made by the host after lock
+  std::string reason;       // for corrections and unlocks
+};
+
+struct EntryState {
+  EntryStatus status = EntryStatus::pending;
+  bool amended = false;  // corrected after lock
+  Millis started_at = 0, locked_at = 0, revealed_at = 0;
+};
+
+struct Scene {
+  std::string name = "standby";
+  std::map<std::string, std::string> params;
+};
+
+struct Outcome {
+  bool counted = false;        // vote: a new ballot (false: the device had voted)
+  std::string poll;            // open_poll: the new poll's id
+  bool state_changed = false;  // the state snapshot changed: broadcast it
+  bool tally_changed = false;  // a poll's tally changed: coalesce and send
+};
+
+class Show {
+ public:
+  explicit Show(Contest contest);
+
+  const Contest& contest() const noexcept { return contest_; }
+
+  // Validates and applies one command at time `now`. On error nothing changes.
+  Result<Outcome> apply(const Command& command, Millis now);
+
+  // The host's next step for the flow key (space): e.g. "open_poll" after start_entry.
+  Phase phase() const noexcept;
+  const std::optional<std::pair<std::string, std::string>>& on_stage() const noexcept {
+    return on_stage_;  // (round, entry)
+  }
+  const Scene& scene() const noexcept { return scene_; }
+
+  const Poll* open_poll() const noexcept;  // at most one poll is open at a time
+  const Poll* find_poll(std::string_view id) const noexcept;
+  const std::vector<Poll>& polls() const noexcept { return polls_; }
+  // Polls whose deadline has passed at `now` and are still open (the server closes them).
+  std::vector<std::string> expired_polls(Millis now) const;
+
+  const EntryState& entry_state(std::string_view round, std::string_view entry) const;
+
+  // Current marks of a judge for an entry (last revision), if any.
+  const Marks* marks(std::string_view judge, std::string_view round,
+                     std::string_view entry) const;
+  // Every revision, oldest first (empty if none).
+  const std::vector<MarkRevision>& revisions(std::string_view judge, std::string_view round,
+                                             std::string_view entry) const;
+
+  // For each judge of the contest: "scored", "pending" or "recused" for this entry.
+  std::vector<std::pair<std::string, std::string>> judge_panel(std::string_view round,
+                                                               std::string_view entry) const;
+
+  // Votes for an entry over all polls of a round.
+  long votes(std::string_view round, std::string_view entry) const;
+
+  // Results of every entry in the round, rank order (contract definitions).
+  std::vector<EntryResult> results(std::string_view round) const;
+  // Result of one entry as it would be shown now (preview before reveal).
+  std::optional<EntryResult> result(std::string_view round, std::string_view entry) const;
+  // Awards of a round (by its results).
+  std::vector<Award> awards(std::string_view round) const;
+
+  // Running order of a round as it is now (a draw may have reordered it).
+  const std::vector<std::string>& running_order(std::string_view round) const;
+
+  // Number of commands applied so far (a version for snapshots).
+  std::uint64_t version() const noexcept { return version_; }
+
+ private:
+  // One handler per command type; see show.cpp.
+  Result<Outcome> apply_one(const StartEntry&, Millis);
+  Result<Outcome> apply_one(const OpenPoll&, Millis);
+  Result<Outcome> apply_one(const ClosePoll&, Millis);
+  Result<Outcome> apply_one(const LockScores&, Millis);
+  Result<Outcome> apply_one(const UnlockScores&, Millis);
+  Result<Outcome> apply_one(const Reveal&, Millis);
+  Result<Outcome> apply_one(const ShowScene&, Millis);
+  Result<Outcome> apply_one(const DrawOrder&, Millis);
+  Result<Outcome> apply_one(const Vote&, Millis);
+  Result<Outcome> apply_one(const Score&, Millis);
+  Result<Outcome> apply_one(const CorrectScore&, Millis);
+
+  Contest contest_;
+  std::optional<std::pair<std::string, std::string>> on_stage_;
+  Scene scene_;
+  std::vector<Poll> polls_;
+  std::unordered_map<std::string, std::size_t> poll_index_;
+  // Keys are "round\x1f" "entry" and "judge\x1f" "round\x1f" "entry".
+  std::unordered_map<std::string, EntryState> entries_;
+  std::unordered_map<std::string, std::vector<MarkRevision>> marks_;
+  std::uint64_t version_ = 0;
+};
+
+}  // namespace stagevote::core

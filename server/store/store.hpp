@@ -1,0 +1,110 @@
+#pragma once
+// The durable side of a show: one SQLite file (WAL, synchronous=FULL) holding the contest,
+// settings and an append-only, hash-chained ledger of every vote, score revision and host
+// action. Writes go through one writer thread that commits many of them per transaction
+// (group commit); each write's completion runs only after its transaction is committed, so
+// callers acknowledge only what is on disk. Network threads never wait on SQLite.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace stagevote::store {
+
+// Thrown by open() and the synchronous calls when the file cannot be used.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+// A vote's key: the `votes` table holds one row per (poll, device), enforced by a UNIQUE
+// constraint in the database itself.
+struct VoteRow {
+  std::string poll;
+  std::string device;
+  std::string choice;
+};
+
+struct LedgerWrite {
+  std::int64_t ts = 0;         // ms since epoch, given by the caller
+  std::string kind;            // core::command_kind(): "vote", "score", "start_entry", ...
+  std::string actor;           // "host", a judge id, or an audience device token
+  std::string payload;         // JSON text of the command (core::command_to_json)
+  std::optional<VoteRow> vote; // set for votes: also written to the votes table
+};
+
+struct LedgerRecord {
+  std::int64_t seq = 0;  // 1, 2, 3 ... in commit order == application order
+  std::int64_t ts = 0;
+  std::string kind;
+  std::string actor;
+  std::string payload;
+  std::string prev_hash;  // hex SHA-256 of the record before ("" for the first)
+  std::string hash;       // hex SHA-256 over prev_hash, seq, ts, kind, actor, payload
+};
+
+// Result of checking the hash chain: ok, or the first record that does not match.
+struct ChainCheck {
+  bool ok = true;
+  std::int64_t records = 0;
+  std::int64_t first_bad_seq = 0;  // 0 when ok
+  std::string reason;
+};
+
+// Called on the writer thread once the write is committed (ok=true) or failed (ok=false).
+// Keep it short: post the ack to the session's strand.
+using Done = std::function<void(bool ok)>;
+
+struct StoreStats {
+  std::uint64_t writes = 0;
+  std::uint64_t transactions = 0;
+  std::uint64_t largest_batch = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the file, sets WAL + synchronous=FULL, migrates to kSchemaVersion.
+  // Throws StoreError with a one-line reason if the file is unusable.
+  explicit Store(const std::string& path);
+  ~Store();  // commits everything queued, then stops the writer
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+
+  // Settings (contest JSON, host key, device secret ...). Synchronous: start-up and tools only.
+  std::optional<std::string> get_meta(const std::string& key) const;
+  void set_meta(const std::string& key, const std::string& value);
+
+  // The ledger in seq order. Start-up, tools and tests only (reads on the caller's thread).
+  void for_each_record(const std::function<void(const LedgerRecord&)>& visit) const;
+  std::int64_t record_count() const;
+  // All rows of the votes table for a poll (for recount).
+  std::vector<VoteRow> votes_of_poll(const std::string& poll) const;
+
+  // Queues a write; never blocks on SQLite. `done` runs after commit. Thread-safe.
+  // Writes are committed (and get their seq) in the order append() was called.
+  void append(LedgerWrite write, Done done);
+  // Completes after everything appended before it is committed (acks for duplicates).
+  void barrier(Done done);
+  // Blocks until everything queued so far is committed.
+  void flush();
+
+  StoreStats stats() const;
+
+  // Recomputes the hash chain of the file at `path`, naming the first broken record.
+  static ChainCheck verify_chain(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace stagevote::store
