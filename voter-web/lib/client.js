@@ -1,0 +1,142 @@
+// The one protocol client shared by every page: connect, hello, reconnect with backoff,
+// resync from `state`, requests with ids resolved by their ack or error.
+// Usage:
+//   const client = new StageClient({ hello: () => ({ role: 'display' }) });
+//   client.on('welcome', msg => ...); client.on('state', s => ...); client.on('tally', t => ...);
+//   client.on('status', online => ...);   // connection indicator
+//   const ack = await client.request({ type: 'vote', poll, choice });  // rejects with {code, message}
+//   client.start();
+
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 8000;
+
+export class RequestError extends Error {
+  constructor(code, message) {
+    super(message || code);
+    this.code = code;
+  }
+}
+
+export class StageClient {
+  constructor({ hello, url } = {}) {
+    this.helloFor = hello;  // called at every (re)connect: the hello may change (device token)
+    this.url = url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    this.handlers = new Map();
+    this.pending = new Map();  // id -> {message, resolve, reject}: re-sent after a reconnect
+    this.nextId = 1;
+    this.idPrefix = Math.random().toString(36).slice(2, 8);
+    this.backoff = MIN_BACKOFF_MS;
+    this.online = false;
+    this.welcomed = false;
+    this.stopped = false;
+    this.serverOffset = 0;  // server_time - local time, for countdowns
+  }
+
+  on(type, handler) {
+    if (!this.handlers.has(type)) this.handlers.set(type, []);
+    this.handlers.get(type).push(handler);
+    return this;
+  }
+
+  emit(type, payload) {
+    for (const handler of this.handlers.get(type) || []) {
+      try {
+        handler(payload);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.ws) this.ws.close();
+  }
+
+  now() {
+    return Date.now() + this.serverOffset;
+  }
+
+  connect() {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    this.welcomed = false;
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ type: 'hello', ...this.helloFor() }));
+    };
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.setOnline(false);
+      this.emit('close', event);
+      if (this.stopped || this.fatal) return;
+      // Jittered exponential backoff so a hall of phones does not reconnect in lockstep.
+      const delay = this.backoff * (0.5 + Math.random());
+      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+      setTimeout(() => this.connect(), delay);
+    };
+    ws.onerror = () => {};  // onclose follows and handles it
+  }
+
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (typeof msg.server_time === 'number') this.serverOffset = msg.server_time - Date.now();
+    if (msg.type === 'welcome') {
+      this.welcomed = true;
+      this.backoff = MIN_BACKOFF_MS;
+      this.setOnline(true);
+      this.emit('welcome', msg);
+      // Requests that were in flight when the connection dropped are sent again with the same
+      // id: the server counts them once.
+      for (const { message } of this.pending.values()) this.ws.send(JSON.stringify(message));
+      return;
+    }
+    if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'pong') && msg.id &&
+        this.pending.has(msg.id)) {
+      const { resolve, reject } = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (msg.type === 'error') reject(new RequestError(msg.code, msg.message));
+      else resolve(msg);
+      return;
+    }
+    if (msg.type === 'error' && msg.code === 'unauthorized') {
+      this.fatal = true;  // a wrong key or token: do not hammer the server
+    }
+    this.emit(msg.type, msg);
+  }
+
+  setOnline(online) {
+    if (this.online === online) return;
+    this.online = online;
+    this.emit('status', online);
+  }
+
+  // Sends a request with a fresh id (or the caller's) and resolves with its ack.
+  request(message) {
+    const id = message.id || `${this.idPrefix}-${this.nextId++}`;
+    const full = { ...message, id };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { message: full, resolve, reject });
+      if (this.welcomed && this.ws && this.ws.readyState === WebSocket.OPEN) {
+        this.ws.send(JSON.stringify(full));
+      }
+    });
+  }
+
+  // Allows a new hello (e.g. after the user typed a correct key) after an unauthorized close.
+  retry() {
+    this.fatal = false;
+    this.backoff = MIN_BACKOFF_MS;
+    if (!this.ws || this.ws.readyState === WebSocket.CLOSED) this.connect();
+  }
+}
