@@ -44,6 +44,8 @@ struct EntryState {
   EntryStatus status = EntryStatus::pending;
   bool amended = false;  // corrected after lock
   Millis started_at = 0, locked_at = 0, revealed_at = 0;
+  int unlocks = 0;            // times the host unlocked the scores before reveal
+  std::string unlock_reason;  // the reason given for the latest unlock
 };
 
 struct Scene {
@@ -62,6 +64,9 @@ class Show {
  public:
   explicit Show(Contest contest);
 
+  // The contest with the running orders as they are now (after any draw_order). A draw
+  // depends only on the seed and the round's entry ids, so replaying the ledger over either
+  // the original or this contest gives the same order.
   const Contest& contest() const noexcept { return contest_; }
 
   // Validates and applies one command at time `now`. On error nothing changes.
@@ -122,6 +127,10 @@ class Show {
   Result<Outcome> apply_one(const Vote&, Millis);
   Result<Outcome> apply_one(const Score&, Millis);
   Result<Outcome> apply_one(const CorrectScore&, Millis);
+
+  Round* find_round_mut(std::string_view round_id) noexcept;
+  // not_found unless the round exists and lists the entry.
+  Status check_in_round(std::string_view round_id, std::string_view entry_id) const;
 
   Contest contest_;
   std::optional<std::pair<std::string, std::string>> on_stage_;

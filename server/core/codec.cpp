@@ -1,0 +1,481 @@
+#include "codec.hpp"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+namespace stagevote::core {
+namespace {
+
+using nlohmann::json;
+
+// Parsing helpers: each reads one field of an object and fails with a bad_request Error
+// that names the field's path ("scoring.criteria[1].max: expected a number").
+class Reader {
+ public:
+  Reader(const json& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  std::string where(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  bool has(std::string_view key) const {
+    const auto it = object_.find(key);
+    return it != object_.end() && !it->is_null();
+  }
+  const json& at(std::string_view key) const { return *object_.find(key); }
+
+  Status text(std::string_view key, std::string& out, bool required = true) const {
+    if (!has(key)) return absent(key, required);
+    const json& value = at(key);
+    if (!value.is_string()) return mistyped(key, "a string");
+    out = value.get<std::string>();
+    return std::nullopt;
+  }
+
+  Status number(std::string_view key, double& out, bool required = true) const {
+    if (!has(key)) return absent(key, required);
+    const json& value = at(key);
+    if (!value.is_number()) return mistyped(key, "a number");
+    out = value.get<double>();
+    return std::nullopt;
+  }
+
+  template <class Int>
+  Status integer(std::string_view key, Int& out, bool required = true) const {
+    if (!has(key)) return absent(key, required);
+    const json& value = at(key);
+    if (value.is_number_unsigned()) {
+      const auto v = value.get<std::uint64_t>();
+      if (v > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+        return mistyped(key, "a smaller integer");
+      }
+      out = static_cast<Int>(v);
+      return std::nullopt;
+    }
+    if (value.is_number_integer()) {
+      const auto v = value.get<std::int64_t>();
+      if (std::is_unsigned_v<Int> && v < 0) return mistyped(key, "a non-negative integer");
+      if constexpr (std::is_signed_v<Int>) {
+        if (v < std::numeric_limits<Int>::min() || v > std::numeric_limits<Int>::max()) {
+          return mistyped(key, "a smaller integer");
+        }
+      }
+      out = static_cast<Int>(v);
+      return std::nullopt;
+    }
+    return mistyped(key, "an integer");
+  }
+
+  Status texts(std::string_view key, std::vector<std::string>& out, bool required = true) const {
+    if (!has(key)) return absent(key, required);
+    const json& value = at(key);
+    if (!value.is_array()) return mistyped(key, "an array of strings");
+    std::vector<std::string> items;
+    items.reserve(value.size());
+    for (const auto& item : value) {
+      if (!item.is_string()) return mistyped(key, "an array of strings");
+      items.push_back(item.get<std::string>());
+    }
+    out = std::move(items);
+    return std::nullopt;
+  }
+
+  // An array of objects: `each(reader, index)` parses one element.
+  template <class Each>
+  Status objects(std::string_view key, Each each, bool required = true) const {
+    if (!has(key)) return absent(key, required);
+    const json& value = at(key);
+    if (!value.is_array()) return mistyped(key, "an array");
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string path = where(key) + "[" + std::to_string(i) + "]";
+      if (!value[i].is_object())
+        return make_error(ErrorCode::bad_request, path + ": expected an object");
+      if (auto e = each(Reader(value[i], path))) return e;
+    }
+    return std::nullopt;
+  }
+
+  // A nested object, required.
+  Status object(std::string_view key, const json*& out) const {
+    if (!has(key)) return missing(key);
+    if (!at(key).is_object()) return mistyped(key, "an object");
+    out = &at(key);
+    return std::nullopt;
+  }
+
+  // A field that is not there (or null): an error only when it is required.
+  Status absent(std::string_view key, bool required) const {
+    if (required) return missing(key);
+    return std::nullopt;
+  }
+  Error missing(std::string_view key) const {
+    return make_error(ErrorCode::bad_request, where(key) + ": missing");
+  }
+  Error mistyped(std::string_view key, std::string_view expected) const {
+    return make_error(ErrorCode::bad_request, where(key) + ": expected " + std::string(expected));
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+};
+
+// --- contest ------------------------------------------------------------------------------
+
+Status read_scoring(const Reader& r, ScoringScheme& scoring) {
+  scoring.criteria.clear();
+  if (auto e = r.objects("criteria", [&](const Reader& c) -> Status {
+        Criterion criterion;
+        if (auto e1 = c.text("id", criterion.id)) return e1;
+        criterion.name = criterion.id;
+        if (auto e1 = c.text("name", criterion.name, false)) return e1;
+        if (auto e1 = c.number("max", criterion.max)) return e1;
+        scoring.criteria.push_back(std::move(criterion));
+        return std::nullopt;
+      }))
+    return e;
+  if (auto e = r.integer("decimals", scoring.decimals, false)) return e;
+  if (auto e = r.integer("trim", scoring.trim, false)) return e;
+  if (auto e = r.integer("trim_min", scoring.trim_min, false)) return e;
+  if (auto e = r.number("judge_weight", scoring.judge_weight, false)) return e;
+  if (auto e = r.number("audience_weight", scoring.audience_weight, false)) return e;
+  return std::nullopt;
+}
+
+Status read_contest(const json& root, Contest& contest) {
+  if (!root.is_object()) return make_error(ErrorCode::bad_request, "contest: expected an object");
+  const Reader top(root, "");
+
+  const json* head = nullptr;
+  if (auto e = top.object("contest", head)) return e;
+  const Reader h(*head, "contest");
+  if (auto e = h.text("id", contest.id)) return e;
+  if (auto e = h.text("name", contest.name)) return e;
+  if (auto e = h.text("subtitle", contest.subtitle, false)) return e;
+
+  const json* scoring = nullptr;
+  if (auto e = top.object("scoring", scoring)) return e;
+  if (auto e = read_scoring(Reader(*scoring, "scoring"), contest.scoring)) return e;
+
+  if (auto e = top.texts("units", contest.units, false)) return e;
+  if (auto e = top.texts("forms", contest.forms, false)) return e;
+  if (auto e = top.texts("themes", contest.themes, false)) return e;
+
+  if (auto e = top.objects("entries", [&](const Reader& r) -> Status {
+        Entry entry;
+        if (auto e1 = r.text("id", entry.id)) return e1;
+        if (auto e1 = r.text("title", entry.title, false)) return e1;
+        if (auto e1 = r.text("unit", entry.unit, false)) return e1;
+        if (auto e1 = r.text("form", entry.form, false)) return e1;
+        if (auto e1 = r.text("theme", entry.theme, false)) return e1;
+        contest.entries.push_back(std::move(entry));
+        return std::nullopt;
+      }))
+    return e;
+
+  if (auto e = top.objects("rounds", [&](const Reader& r) -> Status {
+        Round round;
+        if (auto e1 = r.text("id", round.id)) return e1;
+        round.name = round.id;
+        if (auto e1 = r.text("name", round.name, false)) return e1;
+        if (auto e1 = r.texts("entries", round.entries)) return e1;
+        contest.rounds.push_back(std::move(round));
+        return std::nullopt;
+      }))
+    return e;
+
+  if (auto e = top.objects("judges", [&](const Reader& r) -> Status {
+        Judge judge;
+        if (auto e1 = r.text("id", judge.id)) return e1;
+        judge.name = judge.id;
+        if (auto e1 = r.text("name", judge.name, false)) return e1;
+        if (r.has("unit")) {
+          std::string unit;
+          if (auto e1 = r.text("unit", unit)) return e1;
+          judge.unit = std::move(unit);
+        }
+        if (auto e1 = r.text("token", judge.token, false)) return e1;
+        if (auto e1 = r.text("title", judge.title, false)) return e1;
+        contest.judges.push_back(std::move(judge));
+        return std::nullopt;
+      }))
+    return e;
+
+  if (auto e = top.objects(
+          "awards",
+          [&](const Reader& r) -> Status {
+            AwardTier tier;
+            if (auto e1 = r.text("id", tier.id)) return e1;
+            tier.name = tier.id;
+            if (auto e1 = r.text("name", tier.name, false)) return e1;
+            if (auto e1 = r.integer("count", tier.count)) return e1;
+            contest.awards.push_back(std::move(tier));
+            return std::nullopt;
+          },
+          false))
+    return e;
+  if (auto e = top.text("popularity_award", contest.popularity_award, false)) return e;
+  return std::nullopt;
+}
+
+// --- commands -----------------------------------------------------------------------------
+
+json marks_to_json(const Marks& marks) {
+  json object = json::object();
+  for (const auto& [criterion, mark] : marks) object[criterion] = mark;
+  return object;
+}
+
+json to_payload(const StartEntry& c) {
+  return {{"round", c.round}, {"entry", c.entry}};
+}
+json to_payload(const OpenPoll& c) {
+  return {{"round", c.round}, {"entries", c.entries}, {"duration_ms", c.duration_ms}};
+}
+json to_payload(const ClosePoll& c) {
+  return {{"poll", c.poll}};
+}
+json to_payload(const LockScores& c) {
+  return {{"round", c.round}, {"entry", c.entry}};
+}
+json to_payload(const UnlockScores& c) {
+  return {{"round", c.round}, {"entry", c.entry}, {"reason", c.reason}};
+}
+json to_payload(const Reveal& c) {
+  return {{"round", c.round}, {"entry", c.entry}};
+}
+json to_payload(const ShowScene& c) {
+  json params = json::object();
+  for (const auto& [key, value] : c.params) params[key] = value;
+  return {{"scene", c.scene}, {"params", std::move(params)}};
+}
+json to_payload(const DrawOrder& c) {
+  return {{"round", c.round}, {"seed", c.seed}};
+}
+json to_payload(const Vote& c) {
+  return {{"device", c.device}, {"poll", c.poll}, {"choice", c.choice}};
+}
+json to_payload(const Score& c) {
+  return {{"judge", c.judge},
+          {"round", c.round},
+          {"entry", c.entry},
+          {"marks", marks_to_json(c.marks)}};
+}
+json to_payload(const CorrectScore& c) {
+  return {{"judge", c.judge},
+          {"round", c.round},
+          {"entry", c.entry},
+          {"marks", marks_to_json(c.marks)},
+          {"reason", c.reason}};
+}
+
+Status read_marks(const Reader& r, Marks& marks) {
+  if (!r.has("marks")) return r.missing("marks");
+  auto parsed = marks_from_json(r.at("marks"));
+  if (!parsed) return parsed.error();
+  marks = std::move(parsed).value();
+  return std::nullopt;
+}
+
+// Scene params are strings; numbers and booleans from a console are kept as their text.
+Status read_params(const Reader& r, std::map<std::string, std::string>& params) {
+  if (!r.has("params")) return std::nullopt;
+  const json& value = r.at("params");
+  if (!value.is_object()) return r.mistyped("params", "an object");
+  for (const auto& [key, item] : value.items()) {
+    if (item.is_string()) {
+      params[key] = item.get<std::string>();
+    } else if (item.is_number() || item.is_boolean()) {
+      params[key] = item.dump();
+    } else {
+      return make_error(ErrorCode::bad_request, "params." + key + ": expected a string");
+    }
+  }
+  return std::nullopt;
+}
+
+Status read_round_entry(const Reader& r, std::string& round, std::string& entry) {
+  if (auto e = r.text("round", round)) return e;
+  return r.text("entry", entry);
+}
+
+template <class T>
+Result<Command> finish(Status status, T command) {
+  if (status) return *status;
+  return Command{std::move(command)};
+}
+
+Result<Command> read_command(std::string_view kind, const Reader& r) {
+  if (kind == "start_entry") {
+    StartEntry c;
+    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+  }
+  if (kind == "open_poll") {
+    OpenPoll c;
+    Status s = r.text("round", c.round);
+    if (!s) s = r.texts("entries", c.entries);
+    if (!s) s = r.integer("duration_ms", c.duration_ms, false);
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "close_poll") {
+    ClosePoll c;
+    return finish(r.text("poll", c.poll), std::move(c));
+  }
+  if (kind == "lock_scores") {
+    LockScores c;
+    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+  }
+  if (kind == "unlock_scores") {
+    UnlockScores c;
+    Status s = read_round_entry(r, c.round, c.entry);
+    if (!s) s = r.text("reason", c.reason, false);  // the show explains a missing reason
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "reveal") {
+    Reveal c;
+    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+  }
+  if (kind == "show") {
+    ShowScene c;
+    Status s = r.text("scene", c.scene);
+    if (!s) s = read_params(r, c.params);
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "draw_order") {
+    DrawOrder c;
+    Status s = r.text("round", c.round);
+    if (!s) s = r.integer("seed", c.seed);
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "vote") {
+    Vote c;
+    Status s = r.text("device", c.device);
+    if (!s) s = r.text("poll", c.poll);
+    if (!s) s = r.text("choice", c.choice);
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "score") {
+    Score c;
+    Status s = r.text("judge", c.judge);
+    if (!s) s = read_round_entry(r, c.round, c.entry);
+    if (!s) s = read_marks(r, c.marks);
+    return finish(std::move(s), std::move(c));
+  }
+  if (kind == "correct_score") {
+    CorrectScore c;
+    Status s = r.text("judge", c.judge);
+    if (!s) s = read_round_entry(r, c.round, c.entry);
+    if (!s) s = read_marks(r, c.marks);
+    if (!s) s = r.text("reason", c.reason, false);  // the show explains a missing reason
+    return finish(std::move(s), std::move(c));
+  }
+  return make_error(ErrorCode::bad_request, "unknown action " + std::string(kind));
+}
+
+json judge_total_to_json(const JudgeTotal& total) {
+  return {{"judge", total.judge}, {"total", total.total}, {"dropped", total.dropped}};
+}
+
+}  // namespace
+
+json contest_to_json(const Contest& contest, bool with_tokens) {
+  json criteria = json::array();
+  for (const auto& c : contest.scoring.criteria) {
+    criteria.push_back({{"id", c.id}, {"name", c.name}, {"max", c.max}});
+  }
+  json rounds = json::array();
+  for (const auto& r : contest.rounds) {
+    rounds.push_back({{"id", r.id}, {"name", r.name}, {"entries", r.entries}});
+  }
+  json entries = json::array();
+  for (const auto& e : contest.entries) {
+    entries.push_back(
+        {{"id", e.id}, {"title", e.title}, {"unit", e.unit}, {"form", e.form}, {"theme", e.theme}});
+  }
+  json judges = json::array();
+  for (const auto& j : contest.judges) {
+    json judge = {{"id", j.id},
+                  {"name", j.name},
+                  {"unit", j.unit ? json(*j.unit) : json(nullptr)},
+                  {"title", j.title}};
+    if (with_tokens) judge["token"] = j.token;
+    judges.push_back(std::move(judge));
+  }
+  json awards = json::array();
+  for (const auto& a : contest.awards) {
+    awards.push_back({{"id", a.id}, {"name", a.name}, {"count", a.count}});
+  }
+  const ScoringScheme& s = contest.scoring;
+  return {
+      {"contest", {{"id", contest.id}, {"name", contest.name}, {"subtitle", contest.subtitle}}},
+      {"scoring",
+       {{"criteria", std::move(criteria)},
+        {"decimals", s.decimals},
+        {"trim", s.trim},
+        {"trim_min", s.trim_min},
+        {"judge_weight", s.judge_weight},
+        {"audience_weight", s.audience_weight}}},
+      {"rounds", std::move(rounds)},
+      {"entries", std::move(entries)},
+      {"judges", std::move(judges)},
+      {"units", contest.units},
+      {"forms", contest.forms},
+      {"themes", contest.themes},
+      {"awards", std::move(awards)},
+      {"popularity_award", contest.popularity_award},
+  };
+}
+
+Result<Contest> contest_from_json(const json& json_value) {
+  Contest contest;
+  if (auto e = read_contest(json_value, contest)) return *e;
+  if (auto e = validate(contest)) return *e;
+  return contest;
+}
+
+json command_to_json(const Command& command) {
+  return std::visit([](const auto& c) { return to_payload(c); }, command);
+}
+
+Result<Command> command_from_json(std::string_view kind, const json& payload) {
+  if (!payload.is_object()) {
+    return make_error(ErrorCode::bad_request, std::string(kind) + ": expected an object");
+  }
+  return read_command(kind, Reader(payload, ""));
+}
+
+Result<Marks> marks_from_json(const json& json_value) {
+  if (!json_value.is_object())
+    return make_error(ErrorCode::bad_request, "marks: expected an object");
+  Marks marks;
+  for (const auto& [criterion, mark] : json_value.items()) {
+    if (!mark.is_number()) {
+      return make_error(ErrorCode::bad_request, "marks." + criterion + ": expected a number");
+    }
+    marks[criterion] = mark.get<double>();
+  }
+  return marks;
+}
+
+json result_to_json(const EntryResult& result) {
+  json judge_scores = json::array();
+  for (const auto& total : result.judge_scores) judge_scores.push_back(judge_total_to_json(total));
+  return {
+      {"entry", result.entry},
+      {"judge_scores", std::move(judge_scores)},
+      {"judge_component", result.judge_component ? json(*result.judge_component) : json(nullptr)},
+      {"plain_mean", result.plain_mean},
+      {"votes", result.votes},
+      {"audience_component", result.audience_component},
+      {"final", result.final_score},
+      {"rank", result.rank}};
+}
+
+json results_to_json(std::string_view round, const std::vector<EntryResult>& results) {
+  json entries = json::array();
+  for (const auto& result : results) entries.push_back(result_to_json(result));
+  return {{"round", round}, {"entries", std::move(entries)}};
+}
+
+}  // namespace stagevote::core

@@ -1,0 +1,442 @@
+#include "show.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace stagevote::core {
+namespace {
+
+constexpr char kSep = '\x1f';  // ids never contain the unit separator
+
+std::string entry_key(std::string_view round, std::string_view entry) {
+  std::string key;
+  key.reserve(round.size() + entry.size() + 1);
+  key.append(round).push_back(kSep);
+  key.append(entry);
+  return key;
+}
+
+std::string marks_key(std::string_view judge, std::string_view round, std::string_view entry) {
+  std::string key;
+  key.reserve(judge.size() + round.size() + entry.size() + 2);
+  key.append(judge).push_back(kSep);
+  key.append(round).push_back(kSep);
+  key.append(entry);
+  return key;
+}
+
+constexpr std::array<std::string_view, 10> kScenes{"standby", "order",       "stage",  "poll",
+                                                   "reveal",  "leaderboard", "awards", "commentary",
+                                                   "message", "blackout"};
+
+bool contains(const std::vector<std::string>& ids, std::string_view id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+Error fail(ErrorCode code, std::string message) {
+  return make_error(code, std::move(message));
+}
+
+Outcome changed() {
+  Outcome outcome;
+  outcome.state_changed = true;
+  return outcome;
+}
+
+}  // namespace
+
+const char* to_string(Phase phase) noexcept {
+  switch (phase) {
+    case Phase::idle:
+      return "idle";
+    case Phase::on_stage:
+      return "on_stage";
+    case Phase::poll_open:
+      return "poll_open";
+    case Phase::poll_closed:
+      return "poll_closed";
+    case Phase::locked:
+      return "locked";
+    case Phase::revealed:
+      return "revealed";
+  }
+  return "idle";
+}
+
+const char* to_string(EntryStatus status) noexcept {
+  switch (status) {
+    case EntryStatus::pending:
+      return "pending";
+    case EntryStatus::on_stage:
+      return "on_stage";
+    case EntryStatus::locked:
+      return "locked";
+    case EntryStatus::revealed:
+      return "revealed";
+  }
+  return "pending";
+}
+
+Show::Show(Contest contest) : contest_(std::move(contest)) {}
+
+Result<Outcome> Show::apply(const Command& command, Millis now) {
+  Result<Outcome> result = std::visit([&](const auto& c) { return apply_one(c, now); }, command);
+  // A repeated ballot is accepted but changes nothing, so it is not a new version.
+  const bool repeated_ballot =
+      result.ok() && std::holds_alternative<Vote>(command) && !result.value().counted;
+  if (result.ok() && !repeated_ballot) ++version_;
+  return result;
+}
+
+// --- lookups used by the handlers -------------------------------------------------------
+
+Round* Show::find_round_mut(std::string_view round_id) noexcept {
+  for (auto& round : contest_.rounds) {
+    if (round.id == round_id) return &round;
+  }
+  return nullptr;
+}
+
+Status Show::check_in_round(std::string_view round_id, std::string_view entry_id) const {
+  const Round* round = contest_.find_round(round_id);
+  if (!round) return fail(ErrorCode::not_found, "unknown round " + std::string(round_id));
+  if (!contains(round->entries, entry_id)) {
+    return fail(ErrorCode::not_found,
+                "entry " + std::string(entry_id) + " is not in round " + std::string(round_id));
+  }
+  return std::nullopt;
+}
+
+// --- host actions -------------------------------------------------------------------------
+
+Result<Outcome> Show::apply_one(const StartEntry& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (open_poll()) return fail(ErrorCode::invalid_state, "close the open poll first");
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status == EntryStatus::locked || status == EntryStatus::revealed) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is already " + to_string(status) +
+                                              " and cannot be started again");
+  }
+  EntryState& state = entries_[entry_key(c.round, c.entry)];
+  if (state.status == EntryStatus::pending) {
+    state.status = EntryStatus::on_stage;
+    state.started_at = now;
+  }
+  on_stage_ = std::make_pair(c.round, c.entry);
+  scene_ = Scene{"stage", {{"round", c.round}, {"entry", c.entry}}};
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const OpenPoll& c, Millis now) {
+  const Round* round = contest_.find_round(c.round);
+  if (!round) return fail(ErrorCode::not_found, "unknown round " + c.round);
+  if (c.entries.empty()) return fail(ErrorCode::bad_request, "a poll needs at least one entry");
+  if (c.duration_ms < 0) return fail(ErrorCode::bad_request, "duration_ms must not be negative");
+  std::set<std::string_view> seen;
+  for (const auto& entry : c.entries) {
+    if (!contains(round->entries, entry)) {
+      return fail(ErrorCode::not_found, "entry " + entry + " is not in round " + c.round);
+    }
+    if (!seen.insert(entry).second) {
+      return fail(ErrorCode::bad_request, "entry " + entry + " is listed twice");
+    }
+  }
+  if (const Poll* open = open_poll()) {
+    return fail(ErrorCode::invalid_state, "poll " + open->id + " is still open");
+  }
+
+  Poll poll;
+  poll.id = "p" + std::to_string(polls_.size() + 1);
+  poll.round = c.round;
+  poll.entries = c.entries;
+  poll.opened_at = now;
+  poll.closes_at = c.duration_ms > 0 ? now + c.duration_ms : 0;
+  poll.tally.assign(c.entries.size(), 0);
+  poll_index_.emplace(poll.id, polls_.size());
+  polls_.push_back(std::move(poll));
+
+  Outcome outcome = changed();
+  outcome.poll = polls_.back().id;
+  scene_ = Scene{"poll", {{"poll", outcome.poll}}};
+  return outcome;
+}
+
+Result<Outcome> Show::apply_one(const ClosePoll& c, Millis now) {
+  const auto it = poll_index_.find(c.poll);
+  if (it == poll_index_.end()) return fail(ErrorCode::not_found, "unknown poll " + c.poll);
+  Poll& poll = polls_[it->second];
+  if (!poll.open) return fail(ErrorCode::invalid_state, "poll " + c.poll + " is already closed");
+  poll.open = false;
+  poll.closed_at = now;
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const LockScores& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status == EntryStatus::pending) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " has not been on stage");
+  }
+  if (status != EntryStatus::on_stage) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is already " + to_string(status));
+  }
+  EntryState& state = entries_[entry_key(c.round, c.entry)];
+  state.status = EntryStatus::locked;
+  state.locked_at = now;
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const UnlockScores& c, Millis) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (c.reason.empty()) return fail(ErrorCode::bad_request, "unlocking needs a reason");
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status != EntryStatus::locked) {
+    return fail(ErrorCode::invalid_state, "only locked scores can be unlocked; entry " + c.entry +
+                                              " is " + to_string(status));
+  }
+  EntryState& state = entries_[entry_key(c.round, c.entry)];
+  state.status = EntryStatus::on_stage;
+  ++state.unlocks;
+  state.unlock_reason = c.reason;
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const Reveal& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status != EntryStatus::locked) {
+    return fail(ErrorCode::invalid_state, "only locked scores can be revealed; entry " + c.entry +
+                                              " is " + to_string(status));
+  }
+  if (const Poll* open = open_poll();
+      open && open->round == c.round && contains(open->entries, c.entry)) {
+    return fail(ErrorCode::invalid_state, "poll " + open->id + " over this entry is still open");
+  }
+  EntryState& state = entries_[entry_key(c.round, c.entry)];
+  state.status = EntryStatus::revealed;
+  state.revealed_at = now;
+  scene_ = Scene{"reveal", {{"round", c.round}, {"entry", c.entry}}};
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const ShowScene& c, Millis) {
+  if (std::find(kScenes.begin(), kScenes.end(), c.scene) == kScenes.end()) {
+    return fail(ErrorCode::bad_request, "unknown scene " + c.scene);
+  }
+  scene_ = Scene{c.scene, c.params};
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const DrawOrder& c, Millis) {
+  Round* round = find_round_mut(c.round);
+  if (!round) return fail(ErrorCode::not_found, "unknown round " + c.round);
+  for (const auto& entry : round->entries) {
+    if (entry_state(c.round, entry).status != EntryStatus::pending) {
+      return fail(ErrorCode::invalid_state,
+                  "round " + c.round + " has started; its order can no longer be drawn");
+    }
+  }
+  // Draw from the ids in sorted order, not the current order: the result then depends on
+  // the seed alone, so replaying a draw over an already drawn contest gives the same order.
+  std::vector<std::string> canonical = round->entries;
+  std::sort(canonical.begin(), canonical.end());
+  round->entries = draw_order(std::move(canonical), c.seed);
+  scene_ = Scene{"order", {{"round", c.round}}};
+  return changed();
+}
+
+// --- audience and judges ------------------------------------------------------------------
+
+// The hot path: one hash lookup for the poll, a scan of its few entries, one ballot insert.
+Result<Outcome> Show::apply_one(const Vote& c, Millis now) {
+  const auto it = poll_index_.find(c.poll);
+  if (it == poll_index_.end()) return fail(ErrorCode::poll_closed, "no open poll " + c.poll);
+  Poll& poll = polls_[it->second];
+  if (!poll.open || (poll.closes_at > 0 && now >= poll.closes_at)) {
+    return fail(ErrorCode::poll_closed, "poll " + c.poll + " is closed");
+  }
+  const auto choice = std::find(poll.entries.begin(), poll.entries.end(), c.choice);
+  if (choice == poll.entries.end()) {
+    return fail(ErrorCode::invalid_choice, "poll " + c.poll + " does not offer " + c.choice);
+  }
+  if (c.device.empty()) return fail(ErrorCode::bad_request, "a vote needs a device");
+  const auto index = static_cast<std::uint32_t>(choice - poll.entries.begin());
+  if (!poll.ballots.try_emplace(c.device, index).second) return Outcome{};  // first one counts
+  ++poll.tally[index];
+  ++poll.total;
+  Outcome outcome;
+  outcome.counted = true;
+  outcome.tally_changed = true;
+  return outcome;
+}
+
+Result<Outcome> Show::apply_one(const Score& c, Millis now) {
+  const Judge* judge = contest_.find_judge(c.judge);
+  if (!judge) return fail(ErrorCode::not_found, "unknown judge " + c.judge);
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (is_recused(*judge, *contest_.find_entry(c.entry))) {
+    return fail(ErrorCode::recused, "judge " + c.judge + " is recused from entry " + c.entry);
+  }
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status == EntryStatus::locked || status == EntryStatus::revealed) {
+    return fail(ErrorCode::locked, "scores of entry " + c.entry + " are locked");
+  }
+  if (status == EntryStatus::pending) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " has not been on stage");
+  }
+  if (auto e = validate_marks(contest_.scoring, c.marks)) return *e;
+  marks_[marks_key(c.judge, c.round, c.entry)].push_back(MarkRevision{c.marks, now, false, {}});
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const CorrectScore& c, Millis now) {
+  const Judge* judge = contest_.find_judge(c.judge);
+  if (!judge) return fail(ErrorCode::not_found, "unknown judge " + c.judge);
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (is_recused(*judge, *contest_.find_entry(c.entry))) {
+    return fail(ErrorCode::recused, "judge " + c.judge + " is recused from entry " + c.entry);
+  }
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status != EntryStatus::locked && status != EntryStatus::revealed) {
+    return fail(ErrorCode::invalid_state,
+                "corrections are made after lock; entry " + c.entry + " is " + to_string(status));
+  }
+  if (c.reason.empty()) return fail(ErrorCode::bad_request, "a correction needs a reason");
+  if (auto e = validate_marks(contest_.scoring, c.marks)) return *e;
+  marks_[marks_key(c.judge, c.round, c.entry)].push_back(
+      MarkRevision{c.marks, now, true, c.reason});
+  entries_[entry_key(c.round, c.entry)].amended = true;
+  return changed();
+}
+
+// --- queries ------------------------------------------------------------------------------
+
+Phase Show::phase() const noexcept {
+  // An open poll comes first: nothing else can move on until the host closes it.
+  if (open_poll()) return Phase::poll_open;
+  if (!on_stage_) return Phase::idle;
+  const auto& [round, entry] = *on_stage_;
+  switch (entry_state(round, entry).status) {
+    case EntryStatus::revealed:
+      return Phase::revealed;
+    case EntryStatus::locked:
+      return Phase::locked;
+    default:
+      break;
+  }
+  for (const auto& poll : polls_) {
+    if (poll.round == round && contains(poll.entries, entry)) return Phase::poll_closed;
+  }
+  return Phase::on_stage;
+}
+
+const Poll* Show::open_poll() const noexcept {
+  // Polls open one at a time and a new one only when none is open: only the last can be.
+  return !polls_.empty() && polls_.back().open ? &polls_.back() : nullptr;
+}
+
+const Poll* Show::find_poll(std::string_view id) const noexcept {
+  for (const auto& poll : polls_) {
+    if (poll.id == id) return &poll;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Show::expired_polls(Millis now) const {
+  std::vector<std::string> expired;
+  for (const auto& poll : polls_) {
+    if (poll.open && poll.closes_at > 0 && now >= poll.closes_at) expired.push_back(poll.id);
+  }
+  return expired;
+}
+
+const EntryState& Show::entry_state(std::string_view round, std::string_view entry) const {
+  static const EntryState kNeverStarted{};
+  const auto it = entries_.find(entry_key(round, entry));
+  return it == entries_.end() ? kNeverStarted : it->second;
+}
+
+const Marks* Show::marks(std::string_view judge, std::string_view round,
+                         std::string_view entry) const {
+  const auto it = marks_.find(marks_key(judge, round, entry));
+  if (it == marks_.end() || it->second.empty()) return nullptr;
+  return &it->second.back().marks;
+}
+
+const std::vector<MarkRevision>& Show::revisions(std::string_view judge, std::string_view round,
+                                                 std::string_view entry) const {
+  static const std::vector<MarkRevision> kNone;
+  const auto it = marks_.find(marks_key(judge, round, entry));
+  return it == marks_.end() ? kNone : it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> Show::judge_panel(std::string_view round,
+                                                                   std::string_view entry) const {
+  const Entry* contest_entry = contest_.find_entry(entry);
+  std::vector<std::pair<std::string, std::string>> panel;
+  panel.reserve(contest_.judges.size());
+  for (const auto& judge : contest_.judges) {
+    const char* status = "pending";
+    if (contest_entry && is_recused(judge, *contest_entry)) {
+      status = "recused";
+    } else if (marks(judge.id, round, entry)) {
+      status = "scored";
+    }
+    panel.emplace_back(judge.id, status);
+  }
+  return panel;
+}
+
+long Show::votes(std::string_view round, std::string_view entry) const {
+  long sum = 0;
+  for (const auto& poll : polls_) {
+    if (poll.round != round) continue;
+    for (std::size_t i = 0; i < poll.entries.size(); ++i) {
+      if (poll.entries[i] == entry) sum += poll.tally[i];
+    }
+  }
+  return sum;
+}
+
+std::vector<EntryResult> Show::results(std::string_view round_id) const {
+  const Round* round = contest_.find_round(round_id);
+  if (!round) return {};
+  std::vector<ResultInput> inputs;
+  inputs.reserve(round->entries.size());
+  for (const auto& entry_id : round->entries) {
+    const Entry* entry = contest_.find_entry(entry_id);
+    ResultInput input;
+    input.entry = entry_id;
+    for (const auto& judge : contest_.judges) {
+      if (entry && is_recused(judge, *entry)) continue;
+      if (const Marks* m = marks(judge.id, round_id, entry_id)) {
+        input.judge_totals.push_back(JudgeTotal{judge.id, judge_total(*m), false});
+      }
+    }
+    input.votes = votes(round_id, entry_id);
+    inputs.push_back(std::move(input));
+  }
+  return compute_results(contest_.scoring, inputs);
+}
+
+std::optional<EntryResult> Show::result(std::string_view round, std::string_view entry) const {
+  for (auto& result : results(round)) {
+    if (result.entry == entry) return std::move(result);
+  }
+  return std::nullopt;
+}
+
+std::vector<Award> Show::awards(std::string_view round) const {
+  return compute_awards(contest_.awards, contest_.popularity_award, results(round));
+}
+
+const std::vector<std::string>& Show::running_order(std::string_view round_id) const {
+  static const std::vector<std::string> kNone;
+  const Round* round = contest_.find_round(round_id);
+  return round ? round->entries : kNone;
+}
+
+}  // namespace stagevote::core
