@@ -1,0 +1,543 @@
+// The judges' page (/judge#t=TOKEN): greets the judge, lists the round's running order with
+// this judge's status per entry, and scores the open entry criterion by criterion. Marks are
+// checked here against max and decimals before anything is sent; a submission counts only
+// when the server acks it. Drafts and unacknowledged submissions live in localStorage, and
+// the latter are re-sent after a reload or reconnect with their original request id.
+import { StageClient } from './lib/client.js';
+import { h, byId, storage, newRequestId, quoted } from './lib/dom.js';
+import { createI18n } from './i18n/lang.js';
+import { strings } from './i18n/judge.js';
+import { checkMark, formatMark } from './lib/marks.js';
+
+const TOKEN_KEY = 'stagevote.judge.token';
+const WORK_KEY = 'stagevote.judge.work';   // {token, drafts: {key: {crit: text}}, pending: {key: request}}
+
+const i18n = createI18n(strings);
+const { t } = i18n;
+
+const view = {
+  token: null,
+  judge: null,
+  contest: null,
+  entries: new Map(),
+  state: null,
+  round: null,          // the round shown
+  roundChosen: false,   // the judge picked a round tab: do not follow the stage away from it
+  stageKey: '',
+  cards: new Map(),     // "round/entry" -> EntryCard
+  acked: new Map(),     // "round/entry" -> total confirmed by the server in this visit
+  online: false,
+  everOnline: false,
+  started: false,
+};
+
+let work = { token: null, drafts: {}, pending: {} };
+
+function saveWork() {
+  storage.set(WORK_KEY, work);
+}
+
+function loadWork(token) {
+  const saved = storage.get(WORK_KEY, null);
+  work = saved && saved.token === token ? { drafts: {}, pending: {}, ...saved } : { token, drafts: {}, pending: {} };
+  saveWork();
+}
+
+// ---- token and connection -------------------------------------------------------------
+
+function tokenFromFragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const token = (params.get('t') || '').trim();
+  if (token) {
+    // Keep the token off the address bar (and out of screenshots and shared links).
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return token;
+}
+
+const client = new StageClient({
+  hello: () => ({ role: 'judge', token: view.token, lang: i18n.lang }),
+});
+
+function signIn(token) {
+  view.token = token;
+  storage.set(TOKEN_KEY, token);
+  loadWork(token);
+  showLogin(false);
+  // Submissions that were never acknowledged go out again, same id, right after the hello.
+  for (const request of Object.values(work.pending)) sendScore(request);
+  if (!view.started) {
+    view.started = true;
+    client.start();
+  } else {
+    client.retry();
+  }
+  renderConnection();
+}
+
+function signOut() {
+  storage.set(TOKEN_KEY, null);
+  view.token = null;
+  view.judge = null;
+  client.stop();
+  view.started = false;
+  for (const card of view.cards.values()) card.el.remove();
+  view.cards.clear();
+  showLogin(true);
+}
+
+client.on('error', (msg) => {
+  if (msg.code !== 'unauthorized') return;
+  storage.set(TOKEN_KEY, null);
+  showLogin(true, t('loginBad'));
+});
+
+client.on('welcome', (msg) => {
+  view.judge = msg.judge || null;
+  if (msg.contest) {
+    view.contest = msg.contest;
+    view.entries = new Map((msg.contest.entries || []).map((e) => [e.id, e]));
+  }
+  showLogin(false);
+  render();
+});
+
+client.on('state', (state) => {
+  const stageKey = state.stage ? keyOf(state.stage.round, state.stage.entry) : '';
+  const stageMoved = stageKey !== view.stageKey;
+  view.state = state;
+  view.stageKey = stageKey;
+  if (stageMoved && state.stage) {
+    // A new act on stage: show its round and open it.
+    if (!view.roundChosen || view.round === state.stage.round) view.round = state.stage.round;
+    view.roundChosen = false;
+    const card = view.cards.get(stageKey);
+    if (card) card.setOpen(true);
+    else view.openOnCreate = stageKey;
+  }
+  render();
+});
+
+client.on('status', (online) => {
+  view.online = online;
+  if (online) view.everOnline = true;
+  renderConnection();
+});
+
+// ---- scores ---------------------------------------------------------------------------
+
+function keyOf(round, entry) {
+  return `${round}/${entry}`;
+}
+
+function sendScore(request) {
+  const key = keyOf(request.round, request.entry);
+  client.request({ type: 'score', id: request.id, round: request.round, entry: request.entry, marks: request.marks })
+    .then(
+      (ack) => {
+        if (work.pending[key] && work.pending[key].id === request.id) delete work.pending[key];
+        const card = view.cards.get(key);
+        // Drafts that still equal what was just confirmed are no longer drafts.
+        if (work.drafts[key] && sameMarks(work.drafts[key], request.marks)) delete work.drafts[key];
+        saveWork();
+        const total = typeof ack.total === 'number' ? ack.total : sumMarks(request.marks);
+        view.acked.set(key, total);
+        if (card) card.settled(request, { total });
+      },
+      (err) => {
+        if (work.pending[key] && work.pending[key].id === request.id) delete work.pending[key];
+        saveWork();
+        const card = view.cards.get(key);
+        if (card) card.settled(request, { error: err.code });
+        if (err.code === 'rate_limited' || err.code === 'internal') {
+          // Nothing was recorded: send the same request again shortly.
+          setTimeout(() => {
+            if (!work.pending[key]) {
+              work.pending[key] = request;
+              saveWork();
+              sendScore(request);
+              if (card) card.update();
+            }
+          }, 1500);
+        }
+      },
+    );
+}
+
+function sumMarks(marks) {
+  return Object.values(marks).reduce((a, b) => a + b, 0);
+}
+
+function sameMarks(texts, marks) {
+  return Object.keys(marks).every((id) => Number(String(texts[id]).replace(',', '.')) === marks[id]);
+}
+
+// ---- one entry of the running order ---------------------------------------------------
+
+class EntryCard {
+  constructor(round, entryId) {
+    this.round = round;
+    this.entryId = entryId;
+    this.key = keyOf(round, entryId);
+    this.touched = new Set();
+    this.attempted = false;
+    this.result = null;    // {total} or {error} from the last settled submission
+    const bodyId = `body-${round}-${entryId}`;
+    this.head = h('button', { type: 'button', class: 'entry-head', 'aria-expanded': 'false', 'aria-controls': bodyId,
+      onclick: () => this.setOpen(this.head.getAttribute('aria-expanded') !== 'true') });
+    // The body's parts stay in place; update() changes their contents, never detaches the form
+    // (which would drop the focus from the field being typed in).
+    this.meta = h('p', { class: 'meta' });
+    this.notes = h('div', { class: 'notes' });
+    this.body = h('div', { class: 'entry-body', id: bodyId, hidden: true }, this.meta, this.notes);
+    this.el = h('li', { class: 'entry', 'data-entry': entryId, 'data-round': round }, h('h3', null, this.head), this.body);
+    this.form = null;
+  }
+
+  get info() {
+    const list = (view.state && view.state.judge && view.state.judge.entries) || [];
+    return list.find((e) => e.round === this.round && e.entry === this.entryId) || { status: 'upcoming', marks: null };
+  }
+
+  setOpen(open) {
+    this.head.setAttribute('aria-expanded', String(open));
+    this.body.hidden = !open;
+  }
+
+  // The score form, built once per language so that typing is never interrupted by a state update.
+  buildForm() {
+    const criteria = (view.contest && view.contest.criteria) || [];
+    const decimals = view.contest && Number.isInteger(view.contest.decimals) ? view.contest.decimals : 2;
+    const draft = work.drafts[this.key];
+    const marks = this.info.marks;
+    this.fields = criteria.map((crit) => {
+      const base = `${this.round}-${this.entryId}-${crit.id}`;
+      const text = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', id: `mark-${base}`,
+        'data-criterion': crit.id, 'aria-describedby': `err-${base}` });
+      const slider = h('input', { type: 'range', min: 0, max: crit.max, step: decimals > 0 ? 0.5 : 1,
+        'data-criterion': crit.id, 'aria-label': t('sliderLabel', { name: crit.name }), tabindex: '-1' });
+      const error = h('p', { class: 'crit-error', id: `err-${base}` });
+      const row = h('div', { class: 'crit', 'data-criterion': crit.id },
+        h('label', { class: 'crit-label', for: `mark-${base}` },
+          h('span', null, crit.name), h('span', { class: 'max' }, t('maxOf', { max: crit.max }))),
+        h('div', { class: 'crit-row' }, slider, text),
+        error);
+      const initial = draft && draft[crit.id] !== undefined ? draft[crit.id]
+        : marks && marks[crit.id] !== undefined ? formatMark(marks[crit.id], decimals) : '';
+      text.value = initial;
+      slider.value = initial === '' ? '0' : String(Number(initial) || 0);
+      slider.classList.toggle('unset', initial === '');
+      text.addEventListener('input', () => {
+        this.touched.add(crit.id);
+        const check = checkMark(text.value, crit.max, decimals);
+        if (check.value !== undefined) slider.value = String(check.value);
+        slider.classList.toggle('unset', text.value.trim() === '');
+        this.edited();
+      });
+      slider.addEventListener('input', () => {
+        this.touched.add(crit.id);
+        text.value = formatMark(Number(slider.value), decimals);
+        slider.classList.remove('unset');
+        this.edited();
+      });
+      return { crit, text, slider, error, row, decimals };
+    });
+    const maxTotal = criteria.reduce((a, c) => a + c.max, 0);
+    this.totalValue = h('output', { class: 'total-value', 'aria-live': 'off' });
+    this.submit = h('button', { type: 'submit', class: 'btn submit' });
+    this.formError = h('p', { class: 'notice err form-error', role: 'alert', hidden: true });
+    this.status = h('div', { class: 'submit-status', role: 'status', 'aria-live': 'polite' });
+    this.draftNote = h('p', { class: 'draft', hidden: true });
+    this.form = h('form', { class: 'score-form', novalidate: true, 'aria-label': quoted(entryOf(this.entryId).title) },
+      this.fields.map((f) => f.row),
+      h('div', { class: 'total-row' },
+        h('span', { class: 'label' }, t('total')),
+        h('span', null, this.totalValue, h('span', { class: 'total-of' }, t('totalOf', { max: formatMark(maxTotal, decimals) })))),
+      this.formError,
+      this.submit,
+      this.draftNote,
+      this.status);
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    if (this.formEl) this.formEl.replaceWith(this.form);
+    else this.body.append(this.form);
+    this.formEl = this.form;
+    this.formLang = i18n.lang;
+    this.dirty = Boolean(draft);
+  }
+
+  // Reads and checks every field; returns {marks, valid, total}.
+  read() {
+    const marks = {};
+    let valid = true;
+    let total = 0;
+    for (const f of this.fields) {
+      const check = checkMark(f.text.value, f.crit.max, f.decimals);
+      f.check = check;
+      if (check.value === undefined) valid = false;
+      else {
+        marks[f.crit.id] = check.value;
+        total += check.value;
+      }
+    }
+    return { marks, valid, total };
+  }
+
+  edited() {
+    this.dirty = true;
+    this.result = null;
+    const drafts = {};
+    for (const f of this.fields) drafts[f.crit.id] = f.text.value;
+    work.drafts[this.key] = drafts;
+    saveWork();
+    this.update();
+  }
+
+  send() {
+    this.attempted = true;
+    const { marks, valid } = this.read();
+    const status = this.info.status;
+    if (!valid || !['to_score', 'submitted'].includes(status)) {
+      this.update();
+      return;
+    }
+    const request = { id: newRequestId('s'), round: this.round, entry: this.entryId, marks };
+    work.pending[this.key] = request;
+    saveWork();
+    this.result = null;
+    sendScore(request);
+    this.update();
+  }
+
+  settled(request, result) {
+    this.result = result;
+    if (result.total !== undefined && this.fields && sameMarks(Object.fromEntries(this.fields.map((f) => [f.crit.id, f.text.value])), request.marks)) {
+      this.dirty = false;
+    }
+    this.update();
+  }
+
+  // Brings the card in line with the latest state, keeping what the judge is typing.
+  update() {
+    const info = this.info;
+    const entry = entryOf(this.entryId);
+    const status = info.status || 'upcoming';
+    const onStage = view.stageKey === this.key;
+    this.el.dataset.status = status;
+    this.el.classList.toggle('on-stage', onStage);
+    const order = orderOf(this.round, this.entryId);
+    this.head.replaceChildren(
+      h('span', { class: 'order', 'aria-label': t('order', { n: order }) }, String(order)),
+      h('span', { class: 'head-main' },
+        h('span', { class: 'entry-title' }, quoted(entry.title), onStage ? h('span', { class: 'live-tag' }, t('onStage')) : null),
+        h('span', { class: 'entry-unit' }, entry.unit || '')),
+      h('span', { class: 'badge', 'data-status': status }, t(`status_${status}`)));
+
+    if (!this.form || this.formLang !== i18n.lang) {
+      const keep = this.fields ? Object.fromEntries(this.fields.map((f) => [f.crit.id, f.text.value])) : null;
+      this.buildForm();
+      if (keep) for (const f of this.fields) { f.text.value = keep[f.crit.id] ?? f.text.value; f.slider.value = String(Number(f.text.value) || 0); }
+    }
+    // The server's marks fill the form unless the judge has unsent edits.
+    if (!this.dirty && info.marks) {
+      for (const f of this.fields) {
+        if (info.marks[f.crit.id] !== undefined && document.activeElement !== f.text) {
+          f.text.value = formatMark(info.marks[f.crit.id], f.decimals);
+          f.slider.value = String(info.marks[f.crit.id]);
+          f.slider.classList.remove('unset');
+        }
+      }
+    }
+
+    const editable = status === 'to_score' || status === 'submitted';
+    const notes = [];
+    if (status === 'recused') notes.push(h('p', { class: 'notice warn note', 'data-note': 'recused' }, t('recusedReason')));
+    if (status === 'upcoming') notes.push(h('p', { class: 'notice warn note', 'data-note': 'upcoming' }, t('upcomingNote')));
+    if (status === 'locked') {
+      notes.push(h('p', { class: 'notice warn note', 'data-note': 'locked' }, info.marks ? t('lockedNote') : t('lockedNoMarks')));
+    }
+    const showForm = Boolean(editable || (status === 'locked' && info.marks));
+    this.meta.replaceChildren(
+      ...[entry.unit, entry.form, entry.theme].filter(Boolean).map((text) => h('span', { class: 'chip' }, text)));
+    this.notes.replaceChildren(...notes);
+    this.form.hidden = !showForm;
+    if (!showForm) return;
+
+    const { valid, total } = this.read();
+    for (const f of this.fields) {
+      f.text.disabled = !editable;
+      f.slider.disabled = !editable;
+      const show = f.check.error && (this.touched.has(f.crit.id) || this.attempted) && editable;
+      f.row.classList.toggle('invalid', Boolean(show));
+      f.text.setAttribute('aria-invalid', show ? 'true' : 'false');
+      f.error.textContent = show ? t(f.check.error, f.check.vars) : '';
+    }
+    const decimals = this.fields.length ? this.fields[0].decimals : 2;
+    this.totalValue.textContent = this.fields.some((f) => f.text.value.trim() !== '') ? formatMark(total, decimals) : '—';
+
+    const pending = work.pending[this.key];
+    this.submit.hidden = !editable;
+    this.submit.disabled = !valid || Boolean(pending);
+    this.submit.textContent = pending ? t('sending') : status === 'submitted' ? t('resubmit') : t('submit');
+    const visibleErrors = this.fields.some((f) => f.row.classList.contains('invalid'));
+    this.formError.hidden = !(visibleErrors && editable);
+    this.formError.textContent = t('fixBeforeSubmit');
+    this.draftNote.hidden = !(this.dirty && editable && status === 'submitted' && !pending);
+    this.draftNote.textContent = t('draftNote');
+
+    let message = null;
+    if (pending) message = h('p', { class: 'notice warn' }, t('sendingHint'));
+    else if (this.result && this.result.error) {
+      const key = `err_${this.result.error}`;
+      message = h('p', { class: 'notice err', 'data-error': this.result.error }, strings['zh-CN'][key] ? t(key) : t('err_generic'));
+    } else if (this.result && this.result.total !== undefined && !this.dirty) {
+      message = h('p', { class: 'notice ok', 'data-acked-total': String(this.result.total) },
+        t('acked', { total: formatMark(this.result.total, decimals) }), editable ? h('br') : null,
+        editable ? h('span', null, t('ackedRevise')) : null);
+    }
+    this.status.replaceChildren(...(message ? [message] : []));
+  }
+}
+
+// ---- page ---------------------------------------------------------------------------
+
+function entryOf(id) {
+  return view.entries.get(id) || { id, title: id, unit: '', form: '' };
+}
+
+function judgeEntries() {
+  return (view.state && view.state.judge && Array.isArray(view.state.judge.entries)) ? view.state.judge.entries : [];
+}
+
+function roundsInView() {
+  const fromContest = (view.contest && view.contest.rounds) || [];
+  const seen = new Set(judgeEntries().map((e) => e.round));
+  const rounds = fromContest.filter((r) => seen.has(r.id));
+  for (const id of seen) if (!rounds.some((r) => r.id === id)) rounds.push({ id, name: id });
+  return rounds;
+}
+
+function orderOf(round, entry) {
+  const rounds = (view.state && view.state.rounds) || [];
+  const r = rounds.find((x) => x.id === round);
+  if (r && Array.isArray(r.order)) {
+    const i = r.order.findIndex((o) => (o.entry || o) === entry);
+    if (i >= 0) return i + 1;
+  }
+  const list = judgeEntries().filter((e) => e.round === round);
+  return list.findIndex((e) => e.entry === entry) + 1;
+}
+
+function chooseRound(rounds) {
+  if (view.round && rounds.some((r) => r.id === view.round)) return view.round;
+  const active = judgeEntries().filter((e) => e.status !== 'upcoming').map((e) => e.round);
+  return active.length ? active[active.length - 1] : rounds.length ? rounds[0].id : null;
+}
+
+function showLogin(show, error) {
+  byId('login').hidden = !show;
+  byId('judge-view').hidden = show;
+  const err = byId('login-error');
+  err.hidden = !error;
+  err.textContent = error || '';
+  byId('login-button').disabled = false;
+  if (show) renderLoginText();
+}
+
+function renderLoginText() {
+  byId('login-heading').textContent = t('loginTitle');
+  byId('login-hint').textContent = t('loginHint');
+  byId('token-label').textContent = t('tokenLabel');
+  byId('login-button').textContent = t('loginButton');
+}
+
+function renderConnection() {
+  const el = byId('conn');
+  el.hidden = !view.token;
+  el.dataset.online = String(view.online);
+  el.textContent = view.online ? t('online') : view.everOnline ? t('offline') : t('connecting');
+}
+
+function renderChrome() {
+  i18n.apply();
+  byId('contest-name').textContent = view.contest ? view.contest.name : t('pageTitle');
+  const toggle = byId('lang-toggle');
+  toggle.textContent = t('langToggle');
+  toggle.setAttribute('aria-label', t('langToggleLabel'));
+  byId('footer').textContent = t('footer');
+  byId('switch-judge').textContent = t('switchJudge');
+  renderLoginText();
+}
+
+function renderGreeting() {
+  if (!view.judge) return;
+  const fromCatalogue = ((view.contest && view.contest.judges) || []).find((j) => j.id === view.judge.id) || {};
+  byId('greeting').textContent = t('greeting', { name: view.judge.name || fromCatalogue.name || view.judge.id });
+  byId('judge-info').textContent = [fromCatalogue.title || view.judge.title, view.judge.unit].filter(Boolean).join(' · ');
+}
+
+function renderRounds() {
+  const rounds = roundsInView();
+  view.round = chooseRound(rounds);
+  const tabs = byId('round-tabs');
+  tabs.hidden = rounds.length < 2;
+  tabs.setAttribute('aria-label', t('roundTabs'));
+  tabs.replaceChildren(...rounds.map((r) => h('button', {
+    type: 'button', 'aria-pressed': String(r.id === view.round), 'data-round': r.id,
+    onclick: () => { view.round = r.id; view.roundChosen = true; render(); },
+  }, r.name)));
+  const current = rounds.find((r) => r.id === view.round);
+  byId('round-heading').textContent = current ? t('roundHeading', { round: current.name }) : t('noEntries');
+
+  const list = byId('entries');
+  const wanted = judgeEntries().filter((e) => e.round === view.round)
+    .sort((a, b) => orderOf(a.round, a.entry) - orderOf(b.round, b.entry));
+  const items = wanted.map((e) => {
+    const key = keyOf(e.round, e.entry);
+    let card = view.cards.get(key);
+    if (!card) {
+      card = new EntryCard(e.round, e.entry);
+      view.cards.set(key, card);
+      if (key === view.stageKey || key === view.openOnCreate) card.setOpen(true);
+    }
+    card.update();
+    return card.el;
+  });
+  // Re-order in place: moving a node that holds the focused input would drop the focus.
+  items.forEach((el, i) => { if (list.children[i] !== el) list.insertBefore(el, list.children[i] || null); });
+  while (list.children.length > items.length) list.lastElementChild.remove();
+}
+
+function render() {
+  renderChrome();
+  renderConnection();
+  if (!view.judge) return;
+  renderGreeting();
+  renderRounds();
+}
+
+byId('lang-toggle').addEventListener('click', () => {
+  i18n.toggle();
+  render();
+});
+
+byId('login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = byId('token-input').value.trim();
+  if (!token) {
+    showLogin(true, t('loginBad'));
+    return;
+  }
+  byId('login-button').disabled = true;
+  byId('login-button').textContent = t('loginChecking');
+  signIn(token);
+});
+
+byId('switch-judge').addEventListener('click', signOut);
+
+const initialToken = tokenFromFragment() || storage.get(TOKEN_KEY, null);
+render();
+if (initialToken) signIn(initialToken);
+else showLogin(true);

@@ -1,0 +1,354 @@
+// The audience page (/vote): what is on stage, the open poll with its countdown, one tap to
+// vote (pending until the server's ack, then counted), results once the host reveals them.
+// A vote that was sent but not acknowledged is kept in localStorage and re-sent with the
+// same id after a reload or reconnect; the server counts it once.
+import { StageClient } from './lib/client.js';
+import { h, byId, storage, newRequestId, quoted } from './lib/dom.js';
+import { createI18n } from './i18n/lang.js';
+import { strings } from './i18n/vote.js';
+
+const DEVICE_KEY = 'stagevote.device';
+const PENDING_KEY = 'stagevote.vote.pending';   // {id, poll, choice}: sent, not yet acked
+const BALLOTS_KEY = 'stagevote.vote.ballots';   // {poll id: entry id}: this device's counted votes
+const SOON_MS = 10000;
+
+const i18n = createI18n(strings);
+const { t } = i18n;
+
+const view = {
+  contest: null,
+  entries: new Map(),
+  state: null,
+  ballots: storage.get(BALLOTS_KEY, {}) || {},
+  pending: storage.get(PENDING_KEY, null),
+  error: null,          // {poll, code} of the last refused vote
+  closedPoll: null,     // {id, entries, stageKey}: the poll that just closed on this entry
+  online: false,
+  everOnline: false,
+};
+
+const client = new StageClient({
+  hello: () => {
+    const device = storage.get(DEVICE_KEY, null);
+    return device ? { role: 'audience', device, lang: i18n.lang } : { role: 'audience', lang: i18n.lang };
+  },
+});
+
+// ---- votes ---------------------------------------------------------------------------
+
+function setPending(pending) {
+  view.pending = pending;
+  storage.set(PENDING_KEY, pending);
+}
+
+function recordBallot(poll, choice) {
+  view.ballots = { ...view.ballots, [poll]: choice };
+  storage.set(BALLOTS_KEY, view.ballots);
+}
+
+// Sends (or re-sends, same id) the pending vote and settles it from the ack or error.
+function sendPending() {
+  const vote = view.pending;
+  if (!vote) return;
+  client.request({ type: 'vote', id: vote.id, poll: vote.poll, choice: vote.choice }).then(
+    (ack) => {
+      // counted:false means this device had already voted in this poll: the ack names that vote.
+      recordBallot(vote.poll, ack.choice || vote.choice);
+      if (view.pending && view.pending.id === vote.id) setPending(null);
+      view.error = null;
+      render();
+    },
+    (err) => {
+      if (view.pending && view.pending.id === vote.id) setPending(null);
+      // A vote counted before a reload may come back as poll_closed once the poll has closed.
+      if (!view.ballots[vote.poll]) view.error = { poll: vote.poll, code: err.code };
+      render();
+      if (err.code === 'rate_limited' || err.code === 'internal') {
+        // Nothing was done: try the same vote again shortly, with the same id.
+        setTimeout(() => {
+          if (!view.ballots[vote.poll] && !view.pending && isOpen(vote.poll)) {
+            view.error = null;
+            setPending(vote);
+            sendPending();
+            render();
+          }
+        }, 1500);
+      }
+    },
+  );
+}
+
+function castVote(poll, choice) {
+  if (view.pending || view.ballots[poll] || !isOpen(poll)) return;
+  view.error = null;
+  setPending({ id: newRequestId('v'), poll, choice });
+  sendPending();
+  render();
+}
+
+function isOpen(pollId) {
+  const poll = view.state && view.state.poll;
+  if (!poll || poll.id !== pollId) return false;
+  return !(poll.closes_at > 0 && client.now() >= poll.closes_at);
+}
+
+// ---- server messages -----------------------------------------------------------------
+
+client.on('welcome', (msg) => {
+  if (msg.device) storage.set(DEVICE_KEY, msg.device);
+  if (msg.contest) {
+    view.contest = msg.contest;
+    view.entries = new Map((msg.contest.entries || []).map((e) => [e.id, e]));
+  }
+  // The server's record of this device's ballots is the truth after a reload.
+  if (msg.votes && typeof msg.votes === 'object') {
+    view.ballots = { ...msg.votes };
+    storage.set(BALLOTS_KEY, view.ballots);
+  }
+  if (view.pending && view.ballots[view.pending.poll]) setPending(null);
+  view.error = null;
+  render();
+});
+
+client.on('state', (state) => {
+  const before = view.state;
+  view.state = state;
+  const stageKey = stageKeyOf(state);
+  if (state.poll) {
+    view.closedPoll = null;
+  } else if (before && before.poll) {
+    view.closedPoll = { id: before.poll.id, entries: before.poll.entries || [], stageKey };
+  } else if (!view.closedPoll && state.phase === 'poll_closed' && state.scene && state.scene.params &&
+             state.scene.params.poll) {
+    // After a reload the page never saw the poll open; the scene still names it.
+    view.closedPoll = { id: state.scene.params.poll, entries: [], stageKey };
+  }
+  if (view.closedPoll && view.closedPoll.stageKey !== stageKey) view.closedPoll = null;
+  if (view.error && (!state.poll || state.poll.id !== view.error.poll) && !view.closedPoll) view.error = null;
+  render();
+});
+
+client.on('status', (online) => {
+  view.online = online;
+  if (online) view.everOnline = true;
+  renderConnection();
+});
+
+function stageKeyOf(state) {
+  return state && state.stage ? `${state.stage.round}/${state.stage.entry}` : '';
+}
+
+// ---- rendering -----------------------------------------------------------------------
+
+function entryOf(id) {
+  return view.entries.get(id) || { id, title: id, unit: '', form: '' };
+}
+
+function formatScore(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(2) : '—';
+}
+
+function formatRemaining(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+function renderConnection() {
+  const el = byId('conn');
+  el.dataset.online = String(view.online);
+  el.textContent = view.online ? t('online') : view.everOnline ? t('offline') : t('connecting');
+}
+
+function renderChrome() {
+  i18n.apply();
+  byId('contest-name').textContent = view.contest ? view.contest.name : t('pageTitle');
+  const toggle = byId('lang-toggle');
+  toggle.textContent = t('langToggle');
+  toggle.setAttribute('aria-label', t('langToggleLabel'));
+  byId('footer').textContent = t('footer');
+}
+
+function renderStage() {
+  const section = byId('stage');
+  const stage = view.state && view.state.stage;
+  if (!stage) {
+    section.replaceChildren(
+      h('h1', { id: 'stage-heading', class: 'title' }, t('stageIdle')),
+      h('p', { class: 'hint muted' }, t('stageIdleHint')),
+    );
+    return;
+  }
+  const entry = entryOf(stage.entry);
+  section.replaceChildren(
+    h('p', { class: 'eyebrow' }, stage.order ? t('onStage', { order: stage.order }) : t('onStageNoOrder')),
+    h('h1', { id: 'stage-heading', class: 'title' }, quoted(entry.title)),
+    h('p', { class: 'meta' },
+      entry.unit ? h('span', { class: 'chip' }, entry.unit) : null,
+      entry.form ? h('span', { class: 'chip' }, entry.form) : null),
+  );
+}
+
+// The poll section is rebuilt only when what it shows changes, so that focus and the
+// button under a finger are not replaced by a state update that does not concern it.
+let pollSignature = '';
+
+function renderPoll(force) {
+  const section = byId('poll');
+  const poll = view.state && view.state.poll;
+  const closed = !poll && view.closedPoll;
+  const signature = JSON.stringify([i18n.lang, poll, closed, view.ballots[poll ? poll.id : closed ? closed.id : ''],
+    view.pending, view.error, poll && isOpen(poll.id), view.entries.size]);
+  if (!force && signature === pollSignature) return;
+  pollSignature = signature;
+
+  if (!poll && !closed) {
+    section.hidden = true;
+    section.replaceChildren();
+    return;
+  }
+  section.hidden = false;
+  section.classList.toggle('closed', !poll);
+
+  if (!poll) {
+    const mine = view.ballots[closed.id];
+    section.replaceChildren(
+      h('div', { class: 'poll-head' }, h('h2', { id: 'poll-heading' }, t('pollClosed'))),
+      h('p', { class: `notice closed-note ${mine ? 'ok' : 'warn'}`, id: 'poll-closed-note' },
+        mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote')),
+      errorNotice(),
+    );
+    return;
+  }
+
+  const mine = view.ballots[poll.id];
+  const pending = view.pending && view.pending.poll === poll.id ? view.pending : null;
+  const open = isOpen(poll.id);
+  const choices = (poll.entries || []).map((id) => {
+    const entry = entryOf(id);
+    let state = 'open';
+    if (mine) state = mine === id ? 'counted' : 'other';
+    else if (pending) state = pending.choice === id ? 'pending' : 'other';
+    else if (!open) state = 'closed';
+    const tag = state === 'counted' ? `✓ ${t('counted')}` : state === 'pending' ? t('pending') : t('vote');
+    return h('li', null,
+      h('button', {
+        type: 'button', class: 'choice', 'data-entry': id, 'data-state': state,
+        disabled: state !== 'open',
+        'aria-label': `${t('voteLabel', { title: quoted(entry.title), unit: entry.unit || '' })}${
+          state === 'counted' || state === 'pending' ? ` — ${tag}` : ''}`,
+        onclick: () => castVote(poll.id, id),
+      },
+      h('span', { class: 'choice-title' }, quoted(entry.title)),
+      h('span', { class: 'choice-unit' }, entry.unit || ''),
+      h('span', { class: 'choice-tag', 'aria-hidden': 'true' }, tag)));
+  });
+
+  let status = null;
+  if (mine) status = h('p', { class: 'notice ok' }, t('votedFor', { title: quoted(entryOf(mine).title) }));
+  else if (pending) status = h('p', { class: 'notice warn' }, t('pendingHint'));
+
+  section.replaceChildren(
+    h('div', { class: 'poll-head' },
+      h('h2', { id: 'poll-heading' }, t('pollOpen')),
+      h('span', { id: 'countdown', class: 'countdown', role: 'timer' })),
+    h('p', { class: 'hint' }, (poll.entries || []).length > 1 ? t('pollHintMany') : t('pollHintOne')),
+    h('ul', { class: 'choices' }, choices),
+    h('div', { class: 'poll-status', role: 'status', 'aria-live': 'polite', id: 'poll-status' }, status, errorNotice()),
+  );
+  renderCountdown();
+}
+
+function errorNotice() {
+  if (!view.error) return null;
+  const key = { poll_closed: 'errPollClosed', invalid_choice: 'errInvalid', rate_limited: 'errRate' }[view.error.code] ||
+    'errGeneric';
+  return h('p', { class: 'notice err', role: 'alert' }, t(key));
+}
+
+function renderCountdown() {
+  const el = byId('countdown');
+  const poll = view.state && view.state.poll;
+  if (!el || !poll) return;
+  if (!(poll.closes_at > 0)) {
+    el.className = 'countdown none';
+    el.textContent = t('noDeadline');
+    return;
+  }
+  const left = poll.closes_at - client.now();
+  el.className = left <= SOON_MS ? 'countdown soon' : 'countdown';
+  el.textContent = left > 0 ? t('countdown', { time: formatRemaining(left) }) : t('closing');
+}
+
+function renderReveal() {
+  const section = byId('reveal');
+  const reveal = view.state && view.state.reveal;
+  if (!reveal || !reveal.entry) {
+    section.hidden = true;
+    return;
+  }
+  const entry = entryOf(reveal.entry);
+  section.hidden = false;
+  section.replaceChildren(
+    h('h2', { id: 'reveal-heading' }, t('results')),
+    h('p', { class: 'title' }, quoted(entry.title)),
+    h('p', { class: 'muted' }, entry.unit || ''),
+    h('div', { class: 'score-line' },
+      h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), formatScore(reveal.final)),
+      reveal.rank ? h('p', { class: 'rank-badge' }, t('rank', { rank: reveal.rank })) : null),
+    h('dl', { class: 'facts' },
+      h('div', null, h('dt', null, t('judgeScore')), h('dd', null, formatScore(reveal.judge_component))),
+      h('div', null, h('dt', null, t('audienceVotes')), h('dd', null, String(reveal.votes ?? 0)))),
+  );
+}
+
+function renderLeaderboard() {
+  const section = byId('leaderboard');
+  const board = view.state && view.state.leaderboard;
+  const rows = board && Array.isArray(board.entries) ? [...board.entries] : [];
+  if (rows.length === 0) {
+    section.hidden = true;
+    return;
+  }
+  rows.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
+  section.hidden = false;
+  section.replaceChildren(
+    h('h2', { id: 'board-heading' }, t('leaderboard')),
+    h('ol', null, rows.map((row) => {
+      const entry = entryOf(row.entry);
+      return h('li', { 'data-entry': row.entry },
+        h('span', { class: 'pos', 'aria-label': t('leaderboardRow', { rank: row.rank }) }, String(row.rank ?? '')),
+        h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || '')),
+        h('span', { class: 'pts' }, t('points', { score: formatScore(row.final) })));
+    })),
+  );
+}
+
+function render() {
+  renderChrome();
+  renderConnection();
+  renderStage();
+  renderPoll();
+  renderReveal();
+  renderLeaderboard();
+}
+
+byId('lang-toggle').addEventListener('click', () => {
+  i18n.toggle();
+  render();
+});
+
+// The countdown ticks locally from the server's clock offset; at the deadline the buttons
+// are disabled at once, before the server's closing state arrives.
+setInterval(() => {
+  renderCountdown();
+  const poll = view.state && view.state.poll;
+  if (poll && poll.closes_at > 0) renderPoll();
+}, 250);
+
+// A vote left pending by the last visit is re-sent with its id as soon as the hello is answered.
+if (view.pending && view.ballots[view.pending.poll]) setPending(null);
+if (view.pending) sendPending();
+render();
+client.start();
