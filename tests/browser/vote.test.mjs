@@ -1,0 +1,263 @@
+// The audience page (/vote) on a phone-sized touch screen against the real server: voting,
+// acks, a vote pending across a reload and across a server restart (each counted once),
+// closed polls, revealed results, the language toggle and the first-load budget.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launchBrowser, connectClient, hostHello, screenshot, watchConsole, sleep,
+} from './harness.mjs';
+
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+const FIRST_LOAD_BUDGET = 150 * 1024;
+
+let server;
+let browser;
+let host;
+let contest;
+let round;      // the preliminary round: {id, entries}
+let context;    // one phone for the whole story: its localStorage is the audience member's memory
+let page;
+let consoleErrors;
+let dropAcks = false;   // while true, the phone never hears its vote acks (the server still counts)
+
+async function cmd(action, fields = {}) {
+  return host.request({ type: 'cmd', action, ...fields });
+}
+
+async function reconnectHost() {
+  if (host) host.close();
+  host = await connectClient(server.wsUrl, hostHello);
+}
+
+async function votesFor(entry) {
+  const results = await server.api(`/api/rounds/${round.id}/results`);
+  const row = results.entries.find((e) => e.entry === entry);
+  return row ? row.votes : 0;
+}
+
+function entry(id) {
+  return contest.entries.find((e) => e.id === id);
+}
+
+async function waitOnline() {
+  await page.locator('#conn[data-online="true"]').waitFor({ timeout: 15000 });
+}
+
+async function choice(entryId) {
+  return page.locator(`button.choice[data-entry="${entryId}"]`);
+}
+
+async function waitChoiceState(entryId, state, timeout = 10000) {
+  await page.locator(`button.choice[data-entry="${entryId}"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+async function startAndPoll(entryId, extra = {}) {
+  await cmd('start_entry', { round: round.id, entry: entryId });
+  const ack = await cmd('open_poll', { round: round.id, entries: [entryId], ...extra });
+  assert.ok(ack.poll, 'open_poll acks with the poll id');
+  return ack.poll;
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await reconnectHost();
+  contest = await server.api('/api/contest');
+  round = contest.rounds[0];
+  context = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => upstream.send(message));
+    upstream.onMessage((message) => {
+      if (dropAcks && typeof message === 'string' && message.includes('"type":"ack"')) return;
+      ws.send(message);
+    });
+  });
+  page = await context.newPage();
+  consoleErrors = watchConsole(page);
+});
+
+after(async () => {
+  if (host) host.close();
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+test('the first load of /vote (HTML, JS, CSS) stays under 150 KB', async () => {
+  const fresh = await browser.newContext(PHONE);
+  const probe = await fresh.newPage();
+  const sizes = new Map();
+  probe.on('response', async (res) => {
+    if (!res.url().startsWith(server.url)) return;
+    try {
+      sizes.set(res.url(), (await res.body()).length);
+    } catch { /* redirects have no body */ }
+  });
+  await probe.goto(`${server.url}/vote`);
+  await probe.locator('#conn[data-online="true"]').waitFor({ timeout: 15000 });
+  await probe.waitForLoadState('networkidle');
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...sizes.keys()].map((u) => new URL(u).pathname);
+  console.log(`first load of /vote: ${total} bytes over ${sizes.size} files: ${kinds.join(' ')}`);
+  assert.ok(kinds.includes('/vote') && kinds.some((k) => k.endsWith('.js')) && kinds.some((k) => k.endsWith('.css')));
+  assert.ok(total < FIRST_LOAD_BUDGET, `first load ${total} bytes`);
+  await fresh.close();
+});
+
+test('the idle page shows the contest and a live connection, with big labelled buttons', async () => {
+  await page.goto(`${server.url}/vote`);
+  await waitOnline();
+  assert.equal(await page.locator('#contest-name').textContent(), contest.contest.name);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.locator('#conn').getAttribute('role'), 'status');
+  await screenshot(page, 'vote-idle');
+});
+
+test('an audience member votes and sees it counted only on the ack', async () => {
+  const first = round.entries[0];
+  const poll = await startAndPoll(first, { duration_s: 300 });
+  await page.locator('#stage-heading', { hasText: `《${entry(first).title}》` }).waitFor();
+  await waitChoiceState(first, 'open');
+  assert.match(await page.locator('#countdown').textContent(), /剩余 \d+:\d\d/);
+  // Tap targets are at least 48 px high, and every button has a name.
+  for (const button of await page.locator('button:visible').all()) {
+    const box = await button.boundingBox();
+    assert.ok(box.height >= 48, `button of height ${box.height}`);
+    const name = (await button.getAttribute('aria-label')) || (await button.textContent());
+    assert.ok(name.trim().length > 0);
+  }
+  await screenshot(page, 'vote-poll');
+
+  await (await choice(first)).tap();
+  await waitChoiceState(first, 'counted');
+  assert.match(await page.locator('#poll').textContent(), /已计票/);
+  assert.equal(await votesFor(first), 1);
+  assert.equal(await page.evaluate(() => localStorage.getItem('stagevote.vote.pending')), null);
+  await screenshot(page, 'vote-counted');
+
+  // A second tap does nothing: the button is disabled once counted.
+  assert.equal(await (await choice(first)).isDisabled(), true);
+
+  await cmd('close_poll', { poll });
+  await page.locator('#poll-heading', { hasText: '投票已结束' }).waitFor();
+  assert.match(await page.locator('#poll-closed-note').textContent(), /已计票/);
+  await screenshot(page, 'vote-closed');
+});
+
+test('a vote whose ack never arrived is re-sent after a reload and counted once', async () => {
+  const second = round.entries[1];
+  const poll = await startAndPoll(second);
+  await waitChoiceState(second, 'open');
+  dropAcks = true;
+  await (await choice(second)).tap();
+  await waitChoiceState(second, 'pending');
+  assert.match(await page.locator('#poll').textContent(), /提交中/);
+  await screenshot(page, 'vote-pending');
+  // The server counted it; the phone does not know yet and keeps it pending.
+  const deadline = Date.now() + 5000;
+  while ((await votesFor(second)) !== 1 && Date.now() < deadline) await sleep(100);
+  assert.equal(await votesFor(second), 1);
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('stagevote.vote.pending')));
+  assert.equal(stored.poll, poll);
+  assert.equal(stored.choice, second);
+
+  // Watch the frames of the reloaded page: the same vote id goes out again.
+  dropAcks = false;
+  const sent = [];
+  const onSocket = (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload)));
+  page.on('websocket', onSocket);
+  await page.reload();
+  await waitChoiceState(second, 'counted');
+  page.off('websocket', onSocket);
+  assert.equal(await votesFor(second), 1);
+  assert.equal(await page.evaluate(() => localStorage.getItem('stagevote.vote.pending')), null);
+  const resent = sent.map((f) => JSON.parse(f)).filter((m) => m.type === 'vote');
+  assert.ok(resent.every((m) => m.id === stored.id), 'a re-sent vote keeps its id');
+  await cmd('close_poll', { poll });
+});
+
+test('a reload right after tapping still ends with exactly one counted vote', async () => {
+  const third = round.entries[2];
+  const poll = await startAndPoll(third);
+  await waitChoiceState(third, 'open');
+  await (await choice(third)).tap();
+  await page.reload();
+  await waitChoiceState(third, 'counted');
+  assert.equal(await votesFor(third), 1);
+  await cmd('close_poll', { poll });
+});
+
+test('the page follows a server restart without a reload, and a vote made offline is sent on reconnect', async () => {
+  const fourth = round.entries[3];
+  // A poll over two acts, so the phone shows a real choice.
+  await cmd('start_entry', { round: round.id, entry: fourth });
+  const { poll } = await cmd('open_poll', { round: round.id, entries: [round.entries[2], fourth] });
+  await waitChoiceState(fourth, 'open');
+  await waitChoiceState(round.entries[2], 'open');
+
+  await server.stop();
+  await page.locator('#conn[data-online="false"]', { hasText: '网络断开' }).waitFor({ timeout: 15000 });
+  await (await choice(fourth)).tap();
+  await waitChoiceState(fourth, 'pending');
+  await screenshot(page, 'vote-offline');
+
+  await server.start();
+  await waitOnline();
+  await waitChoiceState(fourth, 'counted', 20000);
+  await reconnectHost();
+  assert.equal(await votesFor(fourth), 1);
+  assert.equal(await votesFor(round.entries[2]), 1, 'the other act keeps its earlier single vote');
+  await cmd('close_poll', { poll });
+  await page.locator('#poll-heading', { hasText: '投票已结束' }).waitFor();
+});
+
+test('a vote in the next poll is counted too, and the welcome restores who this phone voted for', async () => {
+  const fifth = round.entries[4];
+  const poll = await startAndPoll(fifth, { duration_s: 120 });
+  await (await choice(fifth)).tap();
+  await waitChoiceState(fifth, 'counted');
+  assert.equal(await votesFor(fifth), 1);
+  // The server remembers the device: with the local ballot cache gone, a reload still shows it.
+  await page.evaluate(() => localStorage.removeItem('stagevote.vote.ballots'));
+  await page.reload();
+  await waitChoiceState(fifth, 'counted');
+  assert.match(await page.locator('#poll-status').textContent(), /已投票/);
+  await cmd('close_poll', { poll });
+});
+
+test('results appear once the host reveals them', async () => {
+  const fifth = round.entries[4];
+  // Two judges score the act on stage so there is a result to reveal.
+  for (const judge of contest.judges.slice(0, 4)) {
+    if (judge.unit && judge.unit === entry(fifth).unit) continue;
+    const phone = await connectClient(server.wsUrl, { role: 'judge', token: judge.token });
+    const marks = Object.fromEntries(contest.scoring.criteria.map((c) => [c.id, Math.round(c.max * 0.8)]));
+    await phone.request({ type: 'score', round: round.id, entry: fifth, marks });
+    phone.close();
+  }
+  assert.equal(await page.locator('#reveal').isHidden(), true, 'no result before the reveal');
+  await cmd('lock_scores', { round: round.id, entry: fifth });
+  await cmd('reveal', { round: round.id, entry: fifth });
+  await page.locator('#reveal:not([hidden])').waitFor();
+  assert.match(await page.locator('#reveal').textContent(), new RegExp(`《${entry(fifth).title}》`));
+  assert.match(await page.locator('#reveal-final').textContent(), /\d+\.\d\d/);
+  await page.locator('#leaderboard:not([hidden]) li').first().waitFor();
+  await screenshot(page, 'vote-revealed');
+});
+
+test('the English toggle switches every string and survives a reload', async () => {
+  await page.locator('#lang-toggle').tap();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.locator('#conn').textContent(), /Connected/);
+  await page.reload();
+  await waitOnline();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.locator('#footer').textContent(), /one vote per phone/);
+  await screenshot(page, 'vote-english');
+  await page.locator('#lang-toggle').tap();
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+});
+
+test('the page logged no errors', () => {
+  assert.deepEqual(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e)), []);
+});
