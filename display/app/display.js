@@ -1,0 +1,81 @@
+// The venue display: one WebSocket (role display) through the shared client, a fixed
+// 1920x1080 stage scaled to the screen, and the scene router. It never needs a reload: the
+// client reconnects with backoff and the next `state` resyncs the scene in place.
+import { StageClient } from '/v/lib/client.js';
+import { displayStrings } from '../i18n/display.js';
+import { Catalogue } from '../lib/catalogue.js';
+import { h } from '../lib/dom.js';
+import { createI18n } from '../lib/i18n.js';
+import { fitStage } from '../lib/stage-scale.js';
+import { scenes } from '../scenes/index.js';
+import { SceneRouter } from './scene-router.js';
+
+const params = new URLSearchParams(location.search);
+const overlay = params.get('overlay') === '1';
+const i18n = createI18n(displayStrings, 'stagevote.lang.display');
+i18n.apply();
+
+document.body.classList.toggle('overlay', overlay);
+const stage = document.getElementById('stage');
+fitStage(stage);
+
+const indicator = h('div', { class: 'conn', role: 'status', dataset: { online: '0' } },
+  h('span', { class: 'conn-dot' }), h('span', { class: 'conn-text', text: i18n.t('conn.offline') }));
+document.body.append(indicator);
+
+const ctx = {
+  t: i18n.t,
+  overlay,
+  instant: false,
+  catalogue: new Catalogue(),
+  info: { join_url: `${location.origin}/vote` },
+  now: () => client.now(),
+};
+const router = new SceneRouter(stage, scenes, ctx);
+let lastState = null;
+
+const client = new StageClient({ hello: () => ({ role: 'display', lang: i18n.lang }) });
+client.on('welcome', (msg) => {
+  const first = !ctx.catalogue.contest.id;
+  ctx.catalogue = new Catalogue(msg.contest || {});
+  if (msg.join_url) ctx.info.join_url = msg.join_url;
+  if (!first && lastState) router.refresh();
+});
+client.on('state', (state) => {
+  lastState = state;
+  router.render(state);
+});
+client.on('tally', (msg) => router.tally(msg));
+client.on('status', (online) => {
+  indicator.dataset.online = online ? '1' : '0';
+  indicator.querySelector('.conn-text').textContent = i18n.t(online ? 'conn.online' : 'conn.offline');
+});
+
+i18n.onChange(() => {
+  indicator.querySelector('.conn-text').textContent = i18n.t(client.online ? 'conn.online' : 'conn.offline');
+  router.refresh();
+});
+
+// L toggles the language, F asks for full screen (operators use a keyboard on the display PC).
+window.addEventListener('keydown', (event) => {
+  if (event.key === 'l' || event.key === 'L') i18n.toggle();
+  if ((event.key === 'f' || event.key === 'F') && document.fullscreenEnabled) {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  }
+});
+
+// The join URL for the QR code is the server's LAN address, which only it knows.
+fetch('/api/info')
+  .then((res) => (res.ok ? res.json() : null))
+  .then((info) => {
+    if (info?.join_url) {
+      ctx.info.join_url = info.join_url;
+      if (lastState && ['standby', 'poll'].includes(router.name)) router.refresh();
+    }
+  })
+  .catch(() => {})
+  .finally(() => client.start());
+
+// For tests and operators: what the display is showing.
+window.stagevoteDisplay = { router, client, get state() { return lastState; } };

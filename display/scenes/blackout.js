@@ -1,0 +1,9 @@
+// Black (transparent in the overlay): nothing on screen.
+import { h } from '../lib/dom.js';
+
+export default {
+  key: () => '',
+  mount() {
+    return { el: h('section', {}) };
+  },
+};

@@ -1,0 +1,172 @@
+// The result of one entry, told in order: each judge's total appears in turn, the dropped
+// highest and lowest are struck through, then the judges' and the audience's components and
+// the final score count up, and the rank lands. The host console renders the same module,
+// instantly, as its preview.
+import { h } from '../lib/dom.js';
+import { count, fixed, orderNumber } from '../lib/format.js';
+import { countUp, Timeline } from '../lib/motion.js';
+import { framed, lowerThird, quoted, titleSize } from './chrome.js';
+
+const JUDGE_STEP_MS = 800;
+
+function revealOf(state) {
+  return state.reveal || null;
+}
+
+// Which dropped totals are the highest and which the lowest: the server drops as many of
+// each, so the upper half of the dropped (by total) are the highest.
+export function droppedRoles(scores) {
+  const dropped = scores.filter((s) => s.dropped).sort((a, b) => b.total - a.total);
+  const roles = new Map();
+  dropped.forEach((s, i) => roles.set(s.judge, i < dropped.length / 2 ? 'highest' : 'lowest'));
+  return roles;
+}
+
+function signature(result) {
+  if (!result) return '';
+  const { judge_scores: scores = [], judge_component: jc, audience_component: ac, final, rank, votes, amended } = result;
+  return JSON.stringify([scores, jc, ac, final, rank, votes, amended]);
+}
+
+export default {
+  key: (state) => `${state.scene?.params?.round || ''}/${state.reveal?.entry || state.scene?.params?.entry || ''}`,
+  mount(ctx, state) {
+    const timeline = new Timeline();
+    const holder = { el: null };
+    let result = revealOf(state);
+    let sig = signature(result);
+
+    function build(instant) {
+      timeline.stop();
+      const el = ctx.overlay ? buildOverlay(ctx, state, result) : buildFull(ctx, state, result, timeline, instant);
+      if (holder.el) {
+        el.className = holder.el.className;
+        holder.el.replaceWith(el);
+      }
+      holder.el = el;
+      return el;
+    }
+
+    build(ctx.instant);
+    return {
+      get el() { return holder.el; },
+      update(next) {
+        const fresh = revealOf(next);
+        if (!fresh || signature(fresh) === sig) return;
+        result = fresh;
+        sig = signature(fresh);
+        state = next;
+        build(true);  // a correction or late data: show the new numbers at once
+      },
+      leave() { timeline.stop(); },
+    };
+  },
+};
+
+function buildOverlay(ctx, state, result) {
+  const { t, catalogue } = ctx;
+  const entry = catalogue.entry(result?.entry);
+  return lowerThird({
+    tab: result ? fixed(result.final, catalogue.decimals) : '',
+    kicker: t('reveal.final'),
+    title: quoted(entry.title),
+    detail: result?.rank ? t('reveal.rank', { n: result.rank }) : entry.unit,
+  });
+}
+
+function buildFull(ctx, state, result, timeline, instant) {
+  const { t, catalogue } = ctx;
+  const round = state.scene?.params?.round || catalogue.roundOf(state, result?.entry) || state.stage?.round;
+  const entry = catalogue.entry(result?.entry);
+  const order = catalogue.position(state, round, result?.entry);
+  const d = catalogue.decimals;
+  const scores = result?.judge_scores || [];
+  const roles = droppedRoles(scores);
+
+  const n = Math.max(scores.length, 1);
+  const cardWidth = Math.min(200, (1728 - 16 * (n - 1)) / n);
+  const judgeCards = scores.map((s) => {
+    const role = roles.get(s.judge);
+    return h('div', { class: `judge-card${s.dropped ? ' dropped' : ''}`, style: { width: `${cardWidth}px` }, dataset: { judge: s.judge, role: role || '' } },
+      h('div', { class: 'judge-name', text: catalogue.judgeName(s.judge, result.judge_names) }),
+      h('div', { class: 'judge-total' }, h('span', { class: 'judge-total-value', text: fixed(s.total, d) }), h('i', { class: 'strike' })),
+      h('div', { class: 'judge-tag', text: role ? t(`reveal.${role}`) : '' }));
+  });
+
+  const jcValue = h('span', { class: 'figure-value', text: fixed(0, d) });
+  const acValue = h('span', { class: 'figure-value', text: fixed(0, d) });
+  const finalValue = h('span', { class: 'final-value', text: fixed(0, d) });
+  const rankEl = h('div', { class: 'reveal-rank', text: result?.rank ? t('reveal.rank', { n: result.rank }) : '' });
+  const jcBlock = h('div', { class: 'figure' },
+    h('div', { class: 'figure-label', text: t('reveal.judgeComponent') }), jcValue,
+    h('div', { class: 'figure-note', text: t('reveal.weight', { w: Math.round(catalogue.judgeWeight * 100) }) }));
+  const acBlock = h('div', { class: 'figure' },
+    h('div', { class: 'figure-label', text: t('reveal.audienceComponent') }), acValue,
+    h('div', { class: 'figure-note', text: `${t('reveal.votes', { n: count(result?.votes || 0) })} · ${t('reveal.weight', { w: Math.round(catalogue.audienceWeight * 100) })}` }));
+  const finalBlock = h('div', { class: 'final' },
+    h('div', { class: 'final-label', text: t('reveal.final') }), finalValue, rankEl);
+
+  const plus = h('div', { class: 'figure-op', text: '+' });
+  const equals = h('div', { class: 'figure-op', text: '=' });
+  const size = titleSize(entry.title, [[10, 64], [16, 56], [22, 46], [99, 40]]);
+  const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('reveal.title')}`,
+    h('div', { class: 'reveal-head' },
+      h('div', { class: 'reveal-num gold-text', text: orderNumber(order) }),
+      h('div', { class: 'reveal-entry' },
+        h('div', { class: 'reveal-title', style: { fontSize: `${size}px` }, text: quoted(entry.title) }),
+        h('div', { class: 'reveal-unit', text: [entry.unit, entry.form].filter(Boolean).join('  ·  ') })),
+      result?.amended ? h('div', { class: 'amended-badge', text: t('reveal.amended') }) : null),
+    h('div', { class: 'reveal-section-label', text: t('reveal.judges') }),
+    h('div', { class: 'judge-row' }, judgeCards.length ? judgeCards : h('div', { class: 'judge-empty', text: t('reveal.noScores') })),
+    h('div', { class: 'reveal-figures' },
+      jcBlock, plus, acBlock, equals, finalBlock));
+  el.dataset.phase = 'judges';
+  if (!result) return el;
+
+  const jc = result.judge_component ?? 0;
+  const ac = result.audience_component ?? 0;
+  const format = (v) => fixed(v, d);
+  if (instant) {
+    for (const card of judgeCards) card.classList.add('in', 'struck');
+    for (const block of [jcBlock, plus, acBlock, equals, finalBlock]) block.classList.add('in');
+    jcValue.textContent = format(jc);
+    acValue.textContent = format(ac);
+    finalValue.textContent = format(result.final);
+    rankEl.classList.add('in');
+    el.dataset.phase = 'done';
+    return el;
+  }
+
+  let at = 700;
+  judgeCards.forEach((card, i) => timeline.at(at + i * JUDGE_STEP_MS, () => card.classList.add('in')));
+  at += judgeCards.length * JUDGE_STEP_MS + 300;
+  const dropped = judgeCards.filter((card) => card.classList.contains('dropped'));
+  // Highest first, then lowest, like a scorer reading them out.
+  dropped.sort((a, b) => (a.dataset.role === 'highest' ? -1 : 1) - (b.dataset.role === 'highest' ? -1 : 1));
+  dropped.forEach((card, i) => timeline.at(at + i * 600, () => card.classList.add('struck')));
+  if (dropped.length) at += dropped.length * 600 + 700;
+  timeline.at(at, () => {
+    el.dataset.phase = 'components';
+    jcBlock.classList.add('in');
+    timeline.track(countUp(jcValue, 0, jc, { duration: 1100, format }));
+  });
+  at += 900;
+  timeline.at(at, () => {
+    plus.classList.add('in');
+    acBlock.classList.add('in');
+    timeline.track(countUp(acValue, 0, ac, { duration: 1100, format }));
+  });
+  at += 1100;
+  timeline.at(at, () => {
+    equals.classList.add('in');
+    finalBlock.classList.add('in');
+    timeline.track(countUp(finalValue, 0, result.final, { duration: 1600, format }));
+  });
+  at += 1800;
+  timeline.at(at, () => {
+    rankEl.classList.add('in');
+    finalBlock.classList.add('landed');
+    el.dataset.phase = 'done';
+  });
+  return el;
+}

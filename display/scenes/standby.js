@@ -1,0 +1,39 @@
+// Before the show and between parts: the contest's name, its motto, and the QR code that
+// brings the audience's phones to the voting page.
+import { h } from '../lib/dom.js';
+import { footer, lowerThird } from './chrome.js';
+
+export function shortUrl(url) {
+  return String(url || '').replace(/^https?:\/\//, '').replace(/\/$/, '');
+}
+
+export function qrImage(url, className = 'qr') {
+  return h('img', { class: className, alt: shortUrl(url), src: `/qr.svg?text=${encodeURIComponent(url)}` });
+}
+
+export default {
+  key: () => '',
+  mount(ctx) {
+    const { t } = ctx;
+    const contest = ctx.catalogue.contest;
+    const joinUrl = ctx.info.join_url;
+    if (ctx.overlay) {
+      return { el: lowerThird({ tab: '◆', kicker: contest.subtitle, title: contest.name, detail: `${t('standby.scan')}  ${shortUrl(joinUrl)}` }) };
+    }
+    const el = h('section', {},
+      h('div', { class: 'standby-glow' }),
+      h('div', { class: 'standby-text' },
+        h('div', { class: 'standby-emblem' }, h('span', { class: 'brand-mark large' })),
+        h('h1', { class: 'standby-title gold-text', text: contest.name || '' }),
+        h('div', { class: 'rule' }, h('span'), h('i'), h('span')),
+        h('p', { class: 'standby-subtitle', text: contest.subtitle || '' }),
+        h('p', { class: 'standby-soon', text: t('standby.soon') })),
+      h('div', { class: 'standby-qr' },
+        h('div', { class: 'qr-card' }, qrImage(joinUrl)),
+        h('div', { class: 'qr-caption', text: t('standby.scan') }),
+        h('div', { class: 'qr-or', text: t('standby.or') }),
+        h('div', { class: 'qr-url', text: shortUrl(joinUrl) })),
+      footer());
+    return { el };
+  },
+};
