@@ -89,6 +89,8 @@ function signOut() {
 client.on('error', (msg) => {
   if (msg.code !== 'unauthorized') return;
   storage.set(TOKEN_KEY, null);
+  view.token = null;
+  renderConnection();
   showLogin(true, t('loginBad'));
 });
 
@@ -111,11 +113,16 @@ client.on('state', (state) => {
     // A new act on stage: show its round and open it.
     if (!view.roundChosen || view.round === state.stage.round) view.round = state.stage.round;
     view.roundChosen = false;
+    // Fold the acts left behind unless they hold unsent marks, and open the new one.
+    for (const other of view.cards.values()) {
+      if (other.key !== stageKey && !other.dirty && !work.pending[other.key]) other.setOpen(false);
+    }
     const card = view.cards.get(stageKey);
     if (card) card.setOpen(true);
     else view.openOnCreate = stageKey;
   }
   render();
+  if (stageMoved && state.stage) scrollToStage();
 });
 
 client.on('status', (online) => {
@@ -508,6 +515,13 @@ function renderRounds() {
   // Re-order in place: moving a node that holds the focused input would drop the focus.
   items.forEach((el, i) => { if (list.children[i] !== el) list.insertBefore(el, list.children[i] || null); });
   while (list.children.length > items.length) list.lastElementChild.remove();
+}
+
+// Brings the act on stage into view, unless the judge is typing somewhere.
+function scrollToStage() {
+  const card = view.cards.get(view.stageKey);
+  const typing = document.activeElement && document.activeElement.tagName === 'INPUT';
+  if (card && !typing) card.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 function render() {

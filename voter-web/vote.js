@@ -144,8 +144,11 @@ function entryOf(id) {
   return view.entries.get(id) || { id, title: id, unit: '', form: '' };
 }
 
+// Two decimals, rounded half up on the decimal digits (91.225 -> 91.23, not 91.22 as
+// toFixed's binary rounding gives).
 function formatScore(value) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(2) : '—';
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  return Number(`${Math.round(Number(`${value}e2`))}e-2`).toFixed(2);
 }
 
 function formatRemaining(ms) {
@@ -197,7 +200,8 @@ let pollSignature = '';
 function renderPoll(force) {
   const section = byId('poll');
   const poll = view.state && view.state.poll;
-  const closed = !poll && view.closedPoll;
+  // Once the act's result is revealed, the result replaces the closed-poll note.
+  const closed = !poll && !(view.state && view.state.reveal) && view.closedPoll;
   const signature = JSON.stringify([i18n.lang, poll, closed, view.ballots[poll ? poll.id : closed ? closed.id : ''],
     view.pending, view.error, poll && isOpen(poll.id), view.entries.size]);
   if (!force && signature === pollSignature) return;
@@ -217,7 +221,7 @@ function renderPoll(force) {
       h('div', { class: 'poll-head' }, h('h2', { id: 'poll-heading' }, t('pollClosed'))),
       h('p', { class: `notice closed-note ${mine ? 'ok' : 'warn'}`, id: 'poll-closed-note' },
         mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote')),
-      errorNotice(),
+      ...optional(errorNotice()),
     );
     return;
   }
@@ -259,6 +263,8 @@ function renderPoll(force) {
   );
   renderCountdown();
 }
+
+const optional = (node) => (node ? [node] : []);
 
 function errorNotice() {
   if (!view.error) return null;
