@@ -40,11 +40,15 @@ function card(contest, judge, origin) {
   qr.alt = `${judge.name} 的评分二维码`;
   node.append(qr);
   node.append(el('p', 'url', url));
+  // For a phone that cannot scan: the code to type on the sign-in page of /judge.
+  const code = el('p', 'token', '评委口令：');
+  code.append(el('b', null, judge.token));
+  node.append(code);
   const steps = el('div', 'steps');
   steps.append(el('h3', null, '使用说明'));
   const list = el('ol');
   for (const line of [
-    '手机连接会场 Wi-Fi，用相机或微信扫描上方二维码，打开评分页。',
+    '手机连接会场 Wi-Fi，用相机或微信扫描上方二维码，打开评分页（无法扫码时，打开上面的网址并输入评委口令）。',
     '页面会显示您的姓名；节目上台后展开该节目，按各项标准打分并提交。',
     '看到“已提交，服务器确认总分”才算提交成功；主持人锁定前可修改。',
     '本单位作品自动回避，无需评分。',

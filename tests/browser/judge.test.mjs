@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, connectClient, hostHello, screenshot, watchConsole, sleep,
 } from './harness.mjs';
+import { contrastFailures } from './contrast.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
@@ -85,6 +86,7 @@ test('without a token the page asks for one and refuses a wrong one', async () =
   await page.locator('#login:not([hidden])').waitFor();
   assert.equal(await page.locator('label[for="token-input"]').textContent(), '评委口令');
   await screenshot(page, 'judge-login');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
   await page.locator('#token-input').fill('not-a-real-token');
   await page.locator('#login-button').tap();
   await page.locator('#login-error:not([hidden])', { hasText: '口令无效' }).waitFor();
@@ -127,6 +129,7 @@ test('a submitted score is confirmed by the ack, and a revision replaces it on t
   assert.equal(await judgeTotal(scoredEntry), total);
   assert.match(await card(scoredEntry).locator('.submit-status').textContent(), /已提交/);
   await screenshot(page, 'judge-scoring');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 
   const revised = { ...marks, [criteria()[0].id]: 1.5 };
   const revisedTotal = Object.values(revised).reduce((a, b) => a + b, 0);
@@ -153,6 +156,7 @@ test('marks above the max or with too many decimals are refused in the page, and
   await sleep(300);
   assert.equal(scoreFramesSent().length, before, 'no score message left the page');
   await screenshot(page, 'judge-invalid');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
   await field(scoredEntry, second.id).fill('12');
   assert.equal(await card(scoredEntry).locator('button.submit').isDisabled(), false);
 });
@@ -207,6 +211,7 @@ test('an entry of the judge\'s own unit is shown as recused, without a form', as
   assert.equal(await card(ownEntry).locator('form.score-form:visible').count(), 0);
   await card(ownEntry).scrollIntoViewIfNeeded();
   await screenshot(page, 'judge-recused');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
 test('after the host locks an entry its marks are read-only', async () => {
@@ -219,6 +224,7 @@ test('after the host locks an entry its marks are read-only', async () => {
   assert.match(await card(scoredEntry).locator('.note').textContent(), /锁定/);
   await card(scoredEntry).scrollIntoViewIfNeeded();
   await screenshot(page, 'judge-locked');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
 test('the page logged no errors', () => {

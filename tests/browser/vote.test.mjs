@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, connectClient, hostHello, screenshot, watchConsole, sleep,
 } from './harness.mjs';
+import { contrastFailures } from './contrast.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 const FIRST_LOAD_BUDGET = 150 * 1024;
@@ -111,6 +112,7 @@ test('the idle page shows the contest and a live connection, with big labelled b
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.locator('#conn').getAttribute('role'), 'status');
   await screenshot(page, 'vote-idle');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
 test('an audience member votes and sees it counted only on the ack', async () => {
@@ -127,6 +129,7 @@ test('an audience member votes and sees it counted only on the ack', async () =>
     assert.ok(name.trim().length > 0);
   }
   await screenshot(page, 'vote-poll');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 
   await (await choice(first)).tap();
   await waitChoiceState(first, 'counted');
@@ -134,6 +137,7 @@ test('an audience member votes and sees it counted only on the ack', async () =>
   assert.equal(await votesFor(first), 1);
   assert.equal(await page.evaluate(() => localStorage.getItem('stagevote.vote.pending')), null);
   await screenshot(page, 'vote-counted');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 
   // A second tap does nothing: the button is disabled once counted.
   assert.equal(await (await choice(first)).isDisabled(), true);
@@ -142,6 +146,7 @@ test('an audience member votes and sees it counted only on the ack', async () =>
   await page.locator('#poll-heading', { hasText: '投票已结束' }).waitFor();
   assert.match(await page.locator('#poll-closed-note').textContent(), /已计票/);
   await screenshot(page, 'vote-closed');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
 test('a vote whose ack never arrived is re-sent after a reload and counted once', async () => {
@@ -153,6 +158,7 @@ test('a vote whose ack never arrived is re-sent after a reload and counted once'
   await waitChoiceState(second, 'pending');
   assert.match(await page.locator('#poll').textContent(), /提交中/);
   await screenshot(page, 'vote-pending');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
   // The server counted it; the phone does not know yet and keeps it pending.
   const deadline = Date.now() + 5000;
   while ((await votesFor(second)) !== 1 && Date.now() < deadline) await sleep(100);
@@ -243,6 +249,7 @@ test('results appear once the host reveals them', async () => {
   assert.match(await page.locator('#reveal-final').textContent(), /\d+\.\d\d/);
   await page.locator('#leaderboard:not([hidden]) li').first().waitFor();
   await screenshot(page, 'vote-revealed');
+  assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
 test('the English toggle switches every string and survives a reload', async () => {
