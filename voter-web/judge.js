@@ -80,6 +80,7 @@ function signOut() {
   view.token = null;
   view.judge = null;
   client.stop();
+  client.pending.clear();   // the last judge's unacknowledged requests must not go out under the next one's hello
   view.started = false;
   for (const card of view.cards.values()) card.el.remove();
   view.cards.clear();

@@ -178,7 +178,7 @@ function renderStage() {
   const stage = view.state && view.state.stage;
   if (!stage) {
     section.replaceChildren(
-      h('h1', { id: 'stage-heading', class: 'title' }, t('stageIdle')),
+      h('h2', { id: 'stage-heading', class: 'title' }, t('stageIdle')),
       h('p', { class: 'hint muted' }, t('stageIdleHint')),
     );
     return;
@@ -186,7 +186,7 @@ function renderStage() {
   const entry = entryOf(stage.entry);
   section.replaceChildren(
     h('p', { class: 'eyebrow' }, stage.order ? t('onStage', { order: stage.order }) : t('onStageNoOrder')),
-    h('h1', { id: 'stage-heading', class: 'title' }, quoted(entry.title)),
+    h('h2', { id: 'stage-heading', class: 'title' }, quoted(entry.title)),
     h('p', { class: 'meta' },
       entry.unit ? h('span', { class: 'chip' }, entry.unit) : null,
       entry.form ? h('span', { class: 'chip' }, entry.form) : null),
