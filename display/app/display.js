@@ -19,7 +19,7 @@ document.body.classList.toggle('overlay', overlay);
 const stage = document.getElementById('stage');
 fitStage(stage);
 
-const indicator = h('div', { class: 'conn', role: 'status', dataset: { online: '0' } },
+const indicator = h('div', { class: 'conn-indicator', role: 'status', dataset: { online: '0' } },
   h('span', { class: 'conn-dot' }), h('span', { class: 'conn-text', text: i18n.t('conn.offline') }));
 document.body.append(indicator);
 

@@ -51,6 +51,7 @@ export default {
     const clockBar = h('div', { class: 'poll-clock-fill' });
     const clockLabel = h('div', { class: 'poll-clock-label' });
     const statusEl = h('div', { class: 'poll-status' });
+    const liveText = h('span', { class: 'poll-live-text' });
     let heroEl = null;
 
     let el;
@@ -97,6 +98,9 @@ export default {
           h('div', { class: 'poll-total' }, h('span', { class: 'poll-total-label', text: t('poll.total') }), totalEl, statusEl));
       }
       el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('poll.title')}`,
+        h('div', { class: 'poll-head' },
+          h('h1', { class: 'poll-title gold-text', text: t('poll.title') }),
+          h('div', { class: 'poll-live' }, h('span', { class: 'live-dot' }), liveText)),
         h('div', { class: 'poll-layout' }, main, side));
     }
 
@@ -118,6 +122,7 @@ export default {
       setText(totalEl, count(total));
       el.classList.toggle('closed', !open);
       setText(statusEl, open ? '' : t('poll.closed'));
+      setText(liveText, open ? t('poll.open') : t('poll.closed'));
       el.dataset.open = open ? '1' : '0';
       tick();
     }
