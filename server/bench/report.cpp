@@ -1,0 +1,129 @@
+#include "report.hpp"
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace stagevote::bench {
+
+using nlohmann::json;
+
+namespace {
+double rounded(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+}  // namespace
+
+json to_json(const Report& r) {
+  json out = {
+      {"phones", r.phones},
+      {"conns_per_phone", r.conns_per_phone},
+      {"polls", r.polls},
+      {"copies_per_phone", r.copies},
+      {"round", r.round},
+      {"entries", r.entries},
+      {"threads", r.threads},
+      {"fd_limit", r.fd_limit},
+      {"sources", r.sources},
+      {"rate_target", r.rate_target},
+      {"connected", r.connected},
+      {"connect_failed", r.connect_failed},
+      {"connect_retries", r.connect_retries},
+      {"connections_lost", r.connections_lost},
+      {"connect_s", rounded(r.connect_s, 3)},
+      {"votes_sent", r.votes_sent},
+      {"acked", r.acked},
+      {"counted", r.counted},
+      {"expected_counted", r.expected_counted},
+      {"duplicates", r.duplicates},
+      {"errors", r.errors},
+      {"error_codes", r.error_codes},
+      {"late_replies", r.late_replies},
+      {"votes_per_s", rounded(r.votes_per_s, 1)},
+      {"overall_votes_per_s", rounded(r.overall_votes_per_s, 1)},
+      {"ack_p50_ms", rounded(r.ack.p50_ms, 3)},
+      {"ack_p99_ms", rounded(r.ack.p99_ms, 3)},
+      {"ack_max_ms", rounded(r.ack.max_ms, 3)},
+      {"tally_p50_ms", rounded(r.tally.p50_ms, 3)},
+      {"tally_p99_ms", rounded(r.tally.p99_ms, 3)},
+      {"tally_max_ms", rounded(r.tally.max_ms, 3)},
+      {"tally_samples", r.tally.count},
+      {"tally_unseen", r.tally_unseen},
+      {"results_checked", r.results_checked},
+      {"lost", r.lost},
+      {"double", r.double_count},
+      {"tally_mismatches", r.tally_mismatches},
+      {"warnings", r.warnings},
+  };
+  out["server_rss_before_kib"] = r.rss_before_kib ? json(*r.rss_before_kib) : json(nullptr);
+  out["server_rss_after_kib"] = r.rss_after_kib ? json(*r.rss_after_kib) : json(nullptr);
+  out["server_kib_per_phone"] =
+      r.kib_per_phone ? json(rounded(*r.kib_per_phone, 3)) : json(nullptr);
+  json polls = json::array();
+  for (const auto& p : r.per_poll) {
+    polls.push_back({{"poll", p.poll},
+                     {"sent", p.sent},
+                     {"acked", p.acked},
+                     {"counted", p.counted},
+                     {"duplicates", p.duplicates},
+                     {"errors", p.errors},
+                     {"wave_s", rounded(p.wave_s, 4)},
+                     {"votes_per_s", rounded(p.votes_per_s, 1)},
+                     {"tally_total", p.tally_total},
+                     {"tally_matches", p.tally_matches}});
+  }
+  out["per_poll"] = std::move(polls);
+  return out;
+}
+
+void print_table(std::ostream& out, const Report& r) {
+  const auto row = [&out](const std::string& name, const std::string& value) {
+    out << "  " << std::left << std::setw(28) << name << value << '\n';
+  };
+  const auto fixed = [](double value, int decimals) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(decimals) << value;
+    return text.str();
+  };
+  out << "stagevote-bench: " << r.phones << " phones x " << r.conns_per_phone << " connection(s), "
+      << r.polls << " poll(s) in round " << r.round << " (" << r.entries << " entries), "
+      << r.copies << " send(s) per phone per poll\n";
+  row("connected", std::to_string(r.connected) + " of " + std::to_string(r.phones) + " in " +
+                       fixed(r.connect_s, 2) + " s (" + std::to_string(r.connect_retries) +
+                       " retries, " + std::to_string(r.connect_failed) + " failed)");
+  row("votes sent / acked", std::to_string(r.votes_sent) + " / " + std::to_string(r.acked));
+  row("counted / expected", std::to_string(r.counted) + " / " + std::to_string(r.expected_counted));
+  row("duplicates (counted:false)", std::to_string(r.duplicates));
+  row("errors", std::to_string(r.errors));
+  for (const auto& [code, count] : r.error_codes) row("  " + code, std::to_string(count));
+  row("votes/s (during waves)", fixed(r.votes_per_s, 0));
+  row("votes/s (overall)", fixed(r.overall_votes_per_s, 0));
+  if (r.rate_target > 0) row("rate asked", fixed(r.rate_target, 0) + " votes/s");
+  row("ack p50 / p99 / max", fixed(r.ack.p50_ms, 2) + " / " + fixed(r.ack.p99_ms, 2) + " / " +
+                                 fixed(r.ack.max_ms, 2) + " ms");
+  row("tally p50 / p99 / max", fixed(r.tally.p50_ms, 1) + " / " + fixed(r.tally.p99_ms, 1) + " / " +
+                                   fixed(r.tally.max_ms, 1) + " ms (" +
+                                   std::to_string(r.tally_unseen) + " never seen)");
+  row("results check", r.results_checked ? "lost " + std::to_string(r.lost) + ", counted twice " +
+                                               std::to_string(r.double_count)
+                                         : "not done");
+  row("tally mismatches (polls)", std::to_string(r.tally_mismatches));
+  if (r.kib_per_phone) {
+    row("server memory", std::to_string(*r.rss_before_kib) + " -> " +
+                             std::to_string(*r.rss_after_kib) + " KiB, " +
+                             fixed(*r.kib_per_phone, 2) + " KiB per phone");
+  }
+  if (!r.per_poll.empty()) {
+    out << "  per poll:  poll      sent     acked   counted    errors   wave s    votes/s\n";
+    for (const auto& p : r.per_poll) {
+      out << "             " << std::left << std::setw(6) << p.poll << std::right << std::setw(8)
+          << p.sent << std::setw(10) << p.acked << std::setw(10) << p.counted << std::setw(10)
+          << p.errors << std::setw(9) << fixed(p.wave_s, 3) << std::setw(11)
+          << fixed(p.votes_per_s, 0) << '\n';
+    }
+  }
+  for (const auto& warning : r.warnings) out << "  warning: " << warning << '\n';
+}
+
+}  // namespace stagevote::bench

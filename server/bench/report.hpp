@@ -1,0 +1,71 @@
+#pragma once
+// What a bench run found, and how it is printed: a table for people, one JSON object for
+// scripts.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "latency.hpp"
+
+namespace stagevote::bench {
+
+struct PollFigures {
+  std::string poll;
+  std::uint64_t sent = 0, acked = 0, counted = 0, duplicates = 0, errors = 0;
+  double wave_s = 0;  // first send to last reply
+  double votes_per_s = 0;
+  long tally_total = -1;       // the display's last tally total (-1: none seen)
+  bool tally_matches = false;  // the display's last tally equals the counted acks, entry by entry
+};
+
+struct Report {
+  // The set-up.
+  std::size_t phones = 0;
+  int conns_per_phone = 1;
+  int polls = 0;
+  int copies = 1;
+  std::string round;
+  std::size_t entries = 0;
+  std::uint64_t fd_limit = 0;
+  int sources = 0;
+  double rate_target = 0;  // votes/s asked for; 0: as fast as possible
+  int threads = 0;
+
+  // Connecting.
+  std::uint64_t connected = 0, connect_failed = 0, connect_retries = 0, connections_lost = 0;
+  double connect_s = 0;
+
+  // Voting.
+  std::uint64_t votes_sent = 0, acked = 0, counted = 0, duplicates = 0, errors = 0;
+  std::uint64_t expected_counted = 0;  // connected phones x polls
+  std::uint64_t late_replies = 0;
+  std::map<std::string, std::uint64_t> error_codes;
+  double votes_per_s = 0;          // acked / total time of the waves
+  double overall_votes_per_s = 0;  // acked / time from the first poll opened to the last closed
+  Percentiles ack;
+  Percentiles tally;
+  std::size_t tally_unseen = 0;
+
+  // The server's own account, from its results API.
+  bool results_checked = false;
+  long lost = 0;          // acked as counted but missing from the results
+  long double_count = 0;  // in the results beyond the counted acks
+  std::uint64_t tally_mismatches = 0;
+
+  // The server's memory (with --server-pid).
+  std::optional<std::uint64_t> rss_before_kib, rss_after_kib;
+  std::optional<double> kib_per_phone;
+
+  std::vector<PollFigures> per_poll;
+  std::vector<std::string> warnings;
+};
+
+nlohmann::json to_json(const Report& report);
+void print_table(std::ostream& out, const Report& report);
+
+}  // namespace stagevote::bench
