@@ -19,6 +19,17 @@ export function createCorrection(app) {
   const el = h('details', { class: 'panel fix', id: 'correction' }, h('summary', { text: t('fix.title') }), form);
   const inputs = new Map();
 
+  // The panel carries each judge's marks for the entry on stage: start from those.
+  function prefill() {
+    const [round, entryId] = entry.value.split('/');
+    const stage = app.state?.stage;
+    if (!stage || stage.round !== round || stage.entry !== entryId) return;
+    const row = (app.state.host?.panel || []).find((p) => p.judge === judge.value);
+    for (const [id, input] of inputs) input.value = row?.marks?.[id] ?? '';
+  }
+  judge.addEventListener('change', prefill);
+  entry.addEventListener('change', prefill);
+
   let built = false;
   function build() {
     if (built || !app.catalogue.contest.id) return;
@@ -69,6 +80,7 @@ export function createCorrection(app) {
       clear(entry);
       for (const o of options) entry.append(h('option', o));
       if (options.some((o) => o.value === wanted)) entry.value = wanted;
+      if (entry.value !== previous) prefill();
     },
   };
 }

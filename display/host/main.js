@@ -171,6 +171,12 @@ async function start() {
     app.state = state;
     app.refresh();
   });
+  // Connection counts change often (phones come and go): the server sends them on their own.
+  client.on('connections', (msg) => {
+    if (!app.state || !msg.connections) return;
+    app.state = { ...app.state, host: { ...(app.state.host || {}), connections: msg.connections } };
+    renderChrome(app.state);
+  });
   client.on('tally', (msg) => {
     app.tallies.set(msg.poll, msg);
     if (app.state) step.tick(app.state);
