@@ -1,0 +1,88 @@
+#include "store/ledger_writer.hpp"
+
+namespace stagevote::store {
+
+LedgerWriter::LedgerWriter(sqlite::Connection& db)
+    : db_(db),
+      // IMMEDIATE takes the write lock up front, so nothing inside the batch can hit SQLITE_BUSY.
+      begin_(db, "BEGIN IMMEDIATE"),
+      commit_(db, "COMMIT"),
+      vote_exists_(db, "SELECT 1 FROM votes WHERE poll = ?1 AND device = ?2"),
+      insert_ledger_(db,
+                     "INSERT INTO ledger (seq, ts, kind, actor, payload, prev_hash, hash) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+      // A plain INSERT: should a duplicate ever get past vote_exists, the UNIQUE constraint
+      // fails the batch rather than count a vote twice.
+      insert_vote_(
+          db, "INSERT INTO votes (poll, device, choice, seq, ts) VALUES (?1, ?2, ?3, ?4, ?5)") {
+  sqlite::Statement last(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
+  if (last.step()) {
+    last_seq_ = last.column_int(0);
+    last_hash_ = last.column_text(1);
+  }
+}
+
+bool LedgerWriter::commit(std::span<PendingWrite> batch) {
+  const std::int64_t seq_before = last_seq_;
+  const std::string hash_before = last_hash_;
+  try {
+    begin_.run();
+    for (const PendingWrite& pending : batch) {
+      if (!pending.is_barrier) write(pending.write);
+    }
+    commit_.run();
+    return true;
+  } catch (const std::exception& error) {
+    last_error_ = error.what();
+  } catch (...) {
+    last_error_ = "unknown error";
+  }
+  // Some errors (SQLITE_FULL, SQLITE_IOERR) roll back on their own; roll back the rest.
+  if (sqlite3_get_autocommit(db_.handle()) == 0) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  last_seq_ = seq_before;
+  last_hash_ = hash_before;
+  return false;
+}
+
+bool LedgerWriter::vote_exists(const VoteRow& vote) {
+  sqlite::ResetOnExit reset(vote_exists_);
+  vote_exists_.bind_text_static(1, vote.poll);
+  vote_exists_.bind_text_static(2, vote.device);
+  return vote_exists_.step();
+}
+
+void LedgerWriter::write(const LedgerWrite& write) {
+  // A device that already voted in this poll (in an earlier batch or earlier in this one) is
+  // already counted: neither its ledger record nor its vote row is written again. Only this
+  // thread writes, inside BEGIN IMMEDIATE, so the check cannot race with another insert.
+  if (write.vote && vote_exists(*write.vote)) return;
+
+  const std::int64_t seq = last_seq_ + 1;
+  hasher_.hash({last_hash_, seq, write.ts, write.kind, write.actor, write.payload}, next_hash_);
+  {
+    sqlite::ResetOnExit reset(insert_ledger_);
+    insert_ledger_.bind(1, seq);
+    insert_ledger_.bind(2, write.ts);
+    insert_ledger_.bind_text_static(3, write.kind);
+    insert_ledger_.bind_text_static(4, write.actor);
+    insert_ledger_.bind_text_static(5, write.payload);
+    insert_ledger_.bind_text_static(6, last_hash_);
+    insert_ledger_.bind_text_static(7, next_hash_);
+    insert_ledger_.step();
+  }
+  if (write.vote) {
+    sqlite::ResetOnExit reset(insert_vote_);
+    insert_vote_.bind_text_static(1, write.vote->poll);
+    insert_vote_.bind_text_static(2, write.vote->device);
+    insert_vote_.bind_text_static(3, write.vote->choice);
+    insert_vote_.bind(4, seq);
+    insert_vote_.bind(5, write.ts);
+    insert_vote_.step();
+  }
+  last_seq_ = seq;
+  last_hash_.swap(next_hash_);
+}
+
+}  // namespace stagevote::store

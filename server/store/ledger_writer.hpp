@@ -1,0 +1,50 @@
+#pragma once
+// Writes a batch of ledger writes in one transaction: assigns seqs, extends the hash chain,
+// keeps the votes table's one-row-per-(poll, device) rule. Used by the writer thread only.
+#include <span>
+#include <string>
+
+#include "store/ledger_hash.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace stagevote::store {
+
+// One entry of the write queue: a ledger write, or a barrier (no row, just a completion).
+struct PendingWrite {
+  LedgerWrite write;
+  Done done;
+  bool is_barrier = false;
+};
+
+class LedgerWriter {
+ public:
+  // Reads the last seq and hash of the file so that the chain continues where it ended.
+  explicit LedgerWriter(sqlite::Connection& db);
+
+  // Commits every write of the batch in one transaction (barriers are skipped). Returns false,
+  // with the transaction rolled back and the chain state as before, if anything failed.
+  // A vote whose (poll, device) already has a row writes nothing: it is already counted.
+  bool commit(std::span<PendingWrite> batch);
+
+  // Why the last failed commit failed ("" if none did).
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  void write(const LedgerWrite& write);
+  bool vote_exists(const VoteRow& vote);
+
+  sqlite::Connection& db_;
+  sqlite::Statement begin_;
+  sqlite::Statement commit_;
+  sqlite::Statement vote_exists_;
+  sqlite::Statement insert_ledger_;
+  sqlite::Statement insert_vote_;
+  LedgerHasher hasher_;
+  std::int64_t last_seq_ = 0;
+  std::string last_hash_;
+  std::string next_hash_;
+  std::string last_error_;
+};
+
+}  // namespace stagevote::store

@@ -1,0 +1,150 @@
+// The Store facade: opens and migrates the file, owns the writer (group commit) and a second
+// connection for the synchronous reads and settings.
+#include "store/store.hpp"
+
+#include <future>
+
+#include "store/connection_setup.hpp"
+#include "store/group_commit.hpp"
+#include "store/ledger_writer.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+namespace stagevote::store {
+namespace {
+
+sqlite::Connection& open_writer(sqlite::Connection& db) {
+  configure_writer(db);
+  migrate(db);
+  return db;
+}
+
+sqlite::Connection& open_reader(sqlite::Connection& db) {
+  configure_reader(db);
+  return db;
+}
+
+}  // namespace
+
+// Member order is construction order: the writer connection is set up and migrated before
+// anything prepares a statement, and the committer (declared last) is stopped first.
+struct Store::Impl {
+  explicit Impl(const std::string& path)
+      : writer_db(path, sqlite::Connection::Mode::read_write_create),
+        ledger_writer(open_writer(writer_db)),
+        reader_db(path, sqlite::Connection::Mode::read_write),
+        get_meta(open_reader(reader_db), "SELECT value FROM meta WHERE key = ?1"),
+        set_meta(reader_db,
+                 "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        records(reader_db,
+                "SELECT seq, ts, kind, actor, payload, prev_hash, hash FROM ledger ORDER BY seq"),
+        record_count(reader_db, "SELECT count(*) FROM ledger"),
+        votes_of_poll(reader_db,
+                      "SELECT poll, device, choice FROM votes WHERE poll = ?1 ORDER BY seq"),
+        schema_version(reader_db, "PRAGMA user_version"),
+        committer(ledger_writer) {}
+
+  sqlite::Connection writer_db;  // the writer thread's, once construction is over
+  LedgerWriter ledger_writer;
+
+  // The synchronous calls share one connection and its statements, one caller at a time.
+  mutable std::mutex reader_mutex;
+  sqlite::Connection reader_db;
+  sqlite::Statement get_meta;
+  sqlite::Statement set_meta;
+  sqlite::Statement records;
+  sqlite::Statement record_count;
+  sqlite::Statement votes_of_poll;
+  sqlite::Statement schema_version;
+
+  GroupCommitter committer;
+};
+
+Store::Store(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+
+Store::~Store() = default;
+
+int Store::schema_version() const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::ResetOnExit reset(impl_->schema_version);
+  impl_->schema_version.step();
+  return static_cast<int>(impl_->schema_version.column_int(0));
+}
+
+std::optional<std::string> Store::get_meta(const std::string& key) const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::Statement& query = impl_->get_meta;
+  sqlite::ResetOnExit reset(query);
+  query.bind_text_static(1, key);
+  if (!query.step()) return std::nullopt;
+  return query.column_text(0);
+}
+
+void Store::set_meta(const std::string& key, const std::string& value) {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::Statement& upsert = impl_->set_meta;
+  sqlite::ResetOnExit reset(upsert);
+  upsert.bind_text_static(1, key);
+  upsert.bind_text_static(2, value);
+  upsert.step();
+}
+
+void Store::for_each_record(const std::function<void(const LedgerRecord&)>& visit) const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::Statement& query = impl_->records;
+  sqlite::ResetOnExit reset(query);
+  LedgerRecord record;
+  while (query.step()) {
+    record.seq = query.column_int(0);
+    record.ts = query.column_int(1);
+    record.kind = query.column_view(2);
+    record.actor = query.column_view(3);
+    record.payload = query.column_view(4);
+    record.prev_hash = query.column_view(5);
+    record.hash = query.column_view(6);
+    visit(record);
+  }
+}
+
+std::int64_t Store::record_count() const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::ResetOnExit reset(impl_->record_count);
+  impl_->record_count.step();
+  return impl_->record_count.column_int(0);
+}
+
+std::vector<VoteRow> Store::votes_of_poll(const std::string& poll) const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::Statement& query = impl_->votes_of_poll;
+  sqlite::ResetOnExit reset(query);
+  query.bind_text_static(1, poll);
+  std::vector<VoteRow> rows;
+  while (query.step()) {
+    rows.push_back({query.column_text(0), query.column_text(1), query.column_text(2)});
+  }
+  return rows;
+}
+
+void Store::append(LedgerWrite write, Done done) {
+  impl_->committer.push({std::move(write), std::move(done), false});
+}
+
+void Store::barrier(Done done) {
+  impl_->committer.push({{}, std::move(done), true});
+}
+
+void Store::flush() {
+  // Must not be called from a completion: that runs on the writer thread, which would wait
+  // for itself.
+  std::promise<void> committed;
+  auto future = committed.get_future();
+  barrier([&committed](bool) { committed.set_value(); });
+  future.wait();
+}
+
+StoreStats Store::stats() const {
+  return impl_->committer.stats();
+}
+
+}  // namespace stagevote::store
