@@ -35,10 +35,15 @@ const router = new SceneRouter(stage, scenes, ctx);
 let lastState = null;
 
 const client = new StageClient({ hello: () => ({ role: 'display', lang: i18n.lang }) });
+let catalogueJson = '';
 client.on('welcome', (msg) => {
-  const first = !ctx.catalogue.contest.id;
-  ctx.catalogue = new Catalogue(msg.contest || {});
   if (msg.join_url) ctx.info.join_url = msg.join_url;
+  // A reconnect brings the same catalogue: keep the scene as it is (no blink, no replay).
+  const json = JSON.stringify(msg.contest || {});
+  if (json === catalogueJson) return;
+  const first = !catalogueJson;
+  catalogueJson = json;
+  ctx.catalogue = new Catalogue(msg.contest || {});
   if (!first && lastState) router.refresh();
 });
 client.on('state', (state) => {

@@ -150,6 +150,8 @@ document.addEventListener('keydown', (event) => {
   if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
   if (event.code === 'Space' || event.key === ' ') {
     event.preventDefault();
+    // A focused button would also "click" on the space's keyup: run the flow step only.
+    if (document.activeElement instanceof HTMLButtonElement) document.activeElement.blur();
     app.runStep();
   } else if (event.key === 'b' || event.key === 'B') {
     event.preventDefault();

@@ -13,7 +13,7 @@ export class Catalogue {
   }
 
   entry(id) {
-    return this.entries.get(id) || { id, title: id, unit: '', form: '', theme: '' };
+    return this.entries.get(id) || { id, title: id || '', unit: '', form: '', theme: '' };
   }
 
   roundName(id) {

@@ -58,7 +58,7 @@ export default {
     if (ctx.overlay) {
       const entry = catalogue.entry(poll.entries[0]);
       heroEl = h('span', { class: 'lt-count', text: count(total) });
-      el = lowerThird({ tab: t('poll.title'), kicker: single ? quoted(entry.title) : t('poll.open'), title: '', detail: '',
+      el = lowerThird({ tab: t('poll.title'), kicker: t(open ? 'poll.open' : 'poll.closed'), title: single ? quoted(entry.title) : t('poll.scan'), detail: '',
         extra: h('div', { class: 'lt-poll' }, heroEl, h('span', { class: 'lt-count-unit', text: t('poll.votes') }), clockEl, statusEl) });
     } else {
       const list = h('div', { class: `poll-rows rows-${Math.min(poll.entries.length, 12)}` });

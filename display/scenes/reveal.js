@@ -65,7 +65,7 @@ export default {
 
 function buildOverlay(ctx, state, result) {
   const { t, catalogue } = ctx;
-  const entry = catalogue.entry(result?.entry);
+  const entry = catalogue.entry(result?.entry || state.scene?.params?.entry);
   return lowerThird({
     tab: result ? fixed(result.final, catalogue.decimals) : '',
     kicker: t('reveal.final'),
@@ -76,9 +76,10 @@ function buildOverlay(ctx, state, result) {
 
 function buildFull(ctx, state, result, timeline, instant) {
   const { t, catalogue } = ctx;
-  const round = state.scene?.params?.round || catalogue.roundOf(state, result?.entry) || state.stage?.round;
-  const entry = catalogue.entry(result?.entry);
-  const order = catalogue.position(state, round, result?.entry);
+  const entryId = result?.entry || state.scene?.params?.entry;
+  const round = state.scene?.params?.round || catalogue.roundOf(state, entryId) || state.stage?.round;
+  const entry = catalogue.entry(entryId);
+  const order = catalogue.position(state, round, entryId);
   const d = catalogue.decimals;
   const scores = result?.judge_scores || [];
   const roles = droppedRoles(scores);
