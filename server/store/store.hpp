@@ -30,6 +30,8 @@ struct VoteRow {
   std::string poll;
   std::string device;
   std::string choice;
+
+  bool operator==(const VoteRow&) const = default;
 };
 
 struct LedgerWrite {
