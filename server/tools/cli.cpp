@@ -1,0 +1,288 @@
+// The command-line faces of the tools (see tools.hpp): flag parsing, files, exit codes.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+#include "store/store.hpp"
+#include "tools/exporters.hpp"
+#include "tools/import.hpp"
+#include "tools/recount.hpp"
+#include "tools/show_loader.hpp"
+#include "tools/tools.hpp"
+#include "tools/verify.hpp"
+
+namespace stagevote::tools {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// --flag VALUE and --flag=VALUE; bare words are positional. Unknown flags are usage errors.
+class Args {
+ public:
+  Args(const std::vector<std::string>& args, const std::set<std::string>& flags,
+       const std::set<std::string>& switches = {}) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      if (!arg.starts_with("--")) {
+        positional_.push_back(arg);
+        continue;
+      }
+      std::string name = arg.substr(2), value;
+      bool inline_value = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        inline_value = true;
+      }
+      if (switches.count(name)) {
+        switches_.insert(name);
+        continue;
+      }
+      if (!flags.count(name)) throw UsageError("unknown option --" + name);
+      if (!inline_value) {
+        if (i + 1 >= args.size()) throw UsageError("--" + name + " needs a value");
+        value = args[++i];
+      }
+      if (values_.count(name)) throw UsageError("--" + name + " given twice");
+      values_[name] = value;
+    }
+  }
+
+  std::optional<std::string> get(const std::string& name) const {
+    auto found = values_.find(name);
+    if (found == values_.end()) return std::nullopt;
+    return found->second;
+  }
+  std::string require(const std::string& name) const {
+    auto value = get(name);
+    if (!value || value->empty()) throw UsageError("--" + name + " is required");
+    return *value;
+  }
+  bool has(const std::string& name) const { return switches_.count(name) != 0; }
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> switches_;
+  std::vector<std::string> positional_;
+};
+
+int usage(const std::string& reason, const char* synopsis) {
+  std::cerr << "stagevote: " << reason << "\nusage: " << synopsis << "\n";
+  return kUsage;
+}
+
+// Tools read a database that exists: opening a missing path must not create an empty one.
+void require_database(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such database");
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  if (path == "-") {
+    std::cout << bytes;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  if (!out) throw std::runtime_error(path + ": cannot write");
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr const char* kImportSynopsis =
+    "stagevote import --db FILE --scheme SCHEME.toml|.json [--entries FILE.csv|.xlsx] "
+    "[--judges FILE.csv|.xlsx] [--check]\n"
+    "       stagevote import --db FILE SCHEME ENTRIES JUDGES   (files sorted by name and header)";
+constexpr const char* kExportSynopsis =
+    "stagevote export --db FILE [--round ID] --format csv|xlsx|html|pdf|ledger --out PATH|-";
+constexpr const char* kVerifySynopsis = "stagevote verify --db FILE [--head HASH] [--contest HASH]";
+constexpr const char* kRecountSynopsis = "stagevote recount --db FILE [--round ID]";
+
+void print_problems(const Problems& problems) {
+  for (const auto& problem : problems) std::cerr << to_string(problem) << "\n";
+  std::cerr << "nothing imported: " << problems.size() << (problems.size() == 1 ? " problem" : " problems")
+            << "\n";
+}
+
+}  // namespace
+
+int run_import(const std::vector<std::string>& raw) {
+  try {
+    Args args(raw, {"db", "scheme", "entries", "judges"}, {"check"});
+    const std::string db = args.require("db");
+    ImportSources sources;
+    Problems problems;
+    if (!args.positional().empty()) {
+      std::vector<SourceFile> files;
+      for (const auto& path : args.positional()) files.push_back(load_source_file(path));
+      sources = classify_uploads(files, problems);
+    }
+    auto take = [&](const char* flag, std::optional<SourceFile>& slot) {
+      if (auto path = args.get(flag)) {
+        if (slot) throw UsageError(std::string("--") + flag + " and a file given as a word both name the " + flag);
+        slot = load_source_file(*path);
+      }
+    };
+    take("scheme", sources.scheme);
+    take("entries", sources.entries);
+    take("judges", sources.judges);
+    if (!sources.scheme) throw UsageError("a scheme file is required (--scheme FILE.toml)");
+    if (!problems.empty()) {
+      print_problems(problems);
+      return kFailed;
+    }
+
+    if (args.has("check")) {
+      ImportPlan plan = plan_import(sources);
+      if (!plan.problems.empty()) {
+        print_problems(plan.problems);
+        return kFailed;
+      }
+      std::cout << "ok: " << plan.contest->entries.size() << " entries, " << plan.contest->judges.size()
+                << " judges, " << plan.contest->rounds.size() << " rounds (checked only, nothing written)\n";
+      return kOk;
+    }
+
+    store::Store store(db);
+    ImportResult result = import_contest(store, db, sources);
+    if (!result.imported) {
+      print_problems(result.problems);
+      return kFailed;
+    }
+    const core::Contest& contest = *result.contest;
+    std::cout << (result.replaced ? "replaced the contest in " : "imported into ") << db << ": "
+              << contest.name << " (" << contest.id << ")\n";
+    for (const auto& round : contest.rounds)
+      std::cout << "  round " << round.id << " " << round.name << ": " << round.entries.size()
+                << " entries\n";
+    std::cout << "  " << contest.entries.size() << " entries from " << contest.units.size()
+              << " units; " << contest.judges.size() << " judges (tokens: open /judge#t=TOKEN)\n";
+    for (const auto& judge : contest.judges) {
+      bool made = std::find(result.generated_tokens.begin(), result.generated_tokens.end(), judge.id) !=
+                  result.generated_tokens.end();
+      std::cout << "  judge " << judge.id << " " << judge.name << "  token " << judge.token
+                << (made ? "  (new)" : "") << "\n";
+    }
+    return kOk;
+  } catch (const UsageError& error) {
+    return usage(error.what(), kImportSynopsis);
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote import: " << error.what() << "\n";
+    return kFailed;
+  }
+}
+
+int run_export(const std::vector<std::string>& raw) {
+  try {
+    Args args(raw, {"db", "round", "format", "out"});
+    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    const std::string db = args.require("db");
+    const std::string format = args.require("format");
+    const std::string out = args.require("out");
+    const std::optional<std::string> round = args.get("round");
+    static const std::set<std::string> kFormats = {"csv", "xlsx", "html", "pdf", "ledger"};
+    if (!kFormats.count(format)) throw UsageError("unknown format " + format);
+    if (format == "pdf" && out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
+    require_database(db);
+
+    store::Store store(db);
+    if (format == "ledger") {
+      write_file(out, export_ledger_csv(store));
+    } else {
+      core::Show show = load_show(store);
+      if (round && !show.contest().find_round(*round)) {
+        std::string known;
+        for (const auto& r : show.contest().rounds) known += " " + r.id;
+        throw std::runtime_error("unknown round " + *round + " (rounds:" + known + ")");
+      }
+      const LedgerSeal seal = ledger_seal(store);
+      if (format == "csv") write_file(out, export_results_csv(show, round));
+      if (format == "xlsx") write_file(out, export_results_xlsx(show, round, seal));
+      if (format == "html") write_file(out, export_publication_html(show, round, seal, now_ms()));
+      if (format == "pdf") {
+        if (std::string error = print_pdf(export_publication_html(show, round, seal, now_ms()), out);
+            !error.empty())
+          throw std::runtime_error(error);
+      }
+    }
+    if (out != "-") std::cout << "wrote " << out << "\n";
+    return kOk;
+  } catch (const UsageError& error) {
+    return usage(error.what(), kExportSynopsis);
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote export: " << error.what() << "\n";
+    return kFailed;
+  }
+}
+
+int run_verify(const std::vector<std::string>& raw) {
+  try {
+    Args args(raw, {"db", "head", "contest"});
+    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    VerifyReport report = verify_database(args.require("db"), {args.get("head"), args.get("contest")});
+    if (!report.ok) {
+      if (report.broken_seq > 0) {
+        std::cout << "BROKEN at seq " << report.broken_seq << ": " << report.reason << "\n";
+      } else {
+        std::cout << "BROKEN: " << report.reason << "\n";
+      }
+      return kFailed;
+    }
+    std::cout << "ok: " << report.records << " records\n";
+    std::cout << "head: " << (report.head_hash.empty() ? "(empty ledger)" : report.head_hash) << "\n";
+    std::cout << "contest: " << (report.contest_hash.empty() ? "(none)" : report.contest_hash) << "\n";
+    if (!report.note.empty()) std::cout << "note: " << report.note << "\n";
+    return kOk;
+  } catch (const UsageError& error) {
+    return usage(error.what(), kVerifySynopsis);
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote verify: " << error.what() << "\n";
+    return kFailed;
+  }
+}
+
+int run_recount(const std::vector<std::string>& raw) {
+  try {
+    Args args(raw, {"db", "round"});
+    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    const std::string db = args.require("db");
+    require_database(db);
+    store::Store store(db);
+    std::vector<std::string> rounds;
+    if (auto round = args.get("round")) {
+      rounds.push_back(*round);
+    } else {
+      for (const auto& r : load_contest(store).rounds) rounds.push_back(r.id);
+    }
+    bool all_ok = true;
+    for (const auto& round : rounds) {
+      RecountReport report = recount_round(store, round);
+      std::cout << format_recount(report);
+      all_ok = all_ok && report.ok();
+    }
+    return all_ok ? kOk : kFailed;
+  } catch (const UsageError& error) {
+    return usage(error.what(), kRecountSynopsis);
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote recount: " << error.what() << "\n";
+    return kFailed;
+  }
+}
+
+}  // namespace stagevote::tools

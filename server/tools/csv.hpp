@@ -1,0 +1,26 @@
+#pragma once
+// CSV as RFC 4180 writes it, and as spreadsheet programs actually save it: optional UTF-8
+// BOM, quoted fields with doubled quotes and embedded line breaks, CRLF or LF line ends.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/problem.hpp"
+#include "tools/table.hpp"
+
+namespace stagevote::tools {
+
+// Parses `text` into rows; blank lines are skipped. A quote left open at the end of the file,
+// or a stray character after a closing quote, is a Problem naming the line.
+Table parse_csv(std::string_view file, std::string_view text, Problems& problems);
+
+// One CSV field, quoted only when it has to be (comma, quote, CR, LF, or leading space).
+std::string csv_field(std::string_view value);
+
+// Appends a record (fields joined by commas, CRLF-terminated as RFC 4180 says).
+void append_csv_row(std::string& out, const std::vector<std::string>& fields);
+
+// The UTF-8 byte order mark, which makes Excel open a UTF-8 CSV with Chinese text correctly.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+}  // namespace stagevote::tools

@@ -1,0 +1,52 @@
+#pragma once
+// The files organisers publish and keep: results as CSV and XLSX, the ledger as CSV, and
+// the print-ready publication sheet (公示) as HTML and PDF. Each returns the file's bytes,
+// so the console can send them as they are; `round` nullopt means the whole contest.
+// An unknown round throws std::invalid_argument.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/show.hpp"
+
+namespace stagevote::store {
+class Store;
+}
+
+namespace stagevote::tools {
+
+// The ledger's state at export time, printed on exports so a published sheet can be checked
+// against the database later (`stagevote verify --head HASH`).
+struct LedgerSeal {
+  std::int64_t records = 0;
+  std::string head_hash;  // hash of the last record ("" when empty)
+};
+LedgerSeal ledger_seal(const store::Store& store);
+
+// UTF-8 CSV with a BOM (Excel opens it with Chinese intact). Whole contest: one table, every
+// row starting with its round.
+std::string export_results_csv(const core::Show& show, const std::optional<std::string>& round);
+
+// A workbook: one sheet per round (or the one round), a corrections sheet, an about sheet with
+// the contest, the rules and the seal. Dropped totals struck through, amended results marked.
+std::string export_results_xlsx(const core::Show& show, const std::optional<std::string>& round,
+                                const LedgerSeal& seal);
+
+// The publication sheet: A4 landscape HTML with print CSS, one section per round (ranking,
+// every judge's total with dropped ones struck through, components, final, award, amended
+// marks), the corrections, the rules, the seal and signature lines. `generated_at` (ms) is
+// printed as the export time.
+std::string export_publication_html(const core::Show& show, const std::optional<std::string>& round,
+                                    const LedgerSeal& seal, std::int64_t generated_at);
+
+// Every ledger record: seq, time, kind, actor, the score fields, before/after for corrections
+// (and scores), reason, the exact payload and both hashes (enough to recompute the chain).
+std::string export_ledger_csv(const store::Store& store);
+
+// Where Chromium is looked for (/usr/bin/chromium, then chromium-browser, google-chrome).
+std::optional<std::string> find_chromium();
+
+// Prints `html` to a PDF file with headless Chromium. Returns "" on success, else the reason.
+std::string print_pdf(const std::string& html, const std::string& pdf_path);
+
+}  // namespace stagevote::tools

@@ -1,0 +1,215 @@
+#include "tools/import.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/codec.hpp"
+#include "store/store.hpp"
+#include "tools/document.hpp"
+#include "tools/headers.hpp"
+#include "tools/meta_keys.hpp"
+#include "tools/roster.hpp"
+#include "tools/scheme.hpp"
+#include "tools/text.hpp"
+#include "tools/xlsx_reader.hpp"
+
+namespace stagevote::tools {
+namespace {
+
+bool is_scheme_name(const std::string& name) {
+  auto ext = extension_of(name);
+  return ext == "toml" || ext == "json";
+}
+
+// Whether a table's header names judges (姓名/name and no 标题/title).
+bool looks_like_judges(const Table& table) {
+  if (table.rows.empty()) return false;
+  bool has_name = false, has_title = false;
+  auto matches = [](const std::vector<FieldSpec>& fields, const char* field, const std::string& h) {
+    for (const auto& spec : fields)
+      if (spec.field == field)
+        for (const auto& alias : spec.aliases)
+          if (normalize_header(alias) == h) return true;
+    return false;
+  };
+  for (const auto& cell : table.rows.front().cells) {
+    const std::string header = normalize_header(cell);
+    has_name = has_name || matches(judge_fields(), "name", header);
+    has_title = has_title || matches(entry_fields(), "title", header);
+  }
+  return has_name && !has_title;
+}
+
+bool has_sheet(const std::vector<std::string>& sheets, const std::vector<std::string>& wanted) {
+  return std::any_of(sheets.begin(), sheets.end(), [&](const std::string& sheet) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& name) {
+      return ascii_lower(trim(sheet)) == ascii_lower(name);
+    });
+  });
+}
+
+}  // namespace
+
+const std::vector<std::string>& entry_sheet_names() {
+  static const std::vector<std::string> names = {"作品", "参赛作品", "作品名单", "节目", "节目单",
+                                                 "entries", "works"};
+  return names;
+}
+
+const std::vector<std::string>& judge_sheet_names() {
+  static const std::vector<std::string> names = {"评委", "评委名单", "评审", "judges", "jury"};
+  return names;
+}
+
+ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& problems) {
+  ImportSources sources;
+  auto place = [&](std::optional<SourceFile>& slot, const SourceFile& file, const char* what) {
+    if (slot) {
+      problems.push_back({file.name, 0,
+                          std::string("a second ") + what + " file (the first is " + slot->name + ")"});
+      return;
+    }
+    slot = file;
+  };
+  for (const auto& file : files) {
+    if (is_scheme_name(file.name)) {
+      place(sources.scheme, file, "scheme");
+      continue;
+    }
+    const std::string ext = extension_of(file.name);
+    if (ext == "xlsx" || ext == "xlsm") {
+      Problems ignored;  // reading it for real reports them
+      auto sheets = xlsx_sheet_names(file.name, file.bytes, ignored);
+      if (sheets.size() > 1 && has_sheet(sheets, entry_sheet_names()) &&
+          has_sheet(sheets, judge_sheet_names())) {
+        place(sources.entries, file, "entries");
+        place(sources.judges, file, "judges");
+        continue;
+      }
+    }
+    Problems ignored;
+    Table table = read_table(file, ignored);
+    if (looks_like_judges(table)) {
+      place(sources.judges, file, "judges");
+    } else {
+      place(sources.entries, file, "entries");
+    }
+  }
+  return sources;
+}
+
+std::string random_judge_token() {
+  unsigned char bytes[12];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a judge token");
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string token;
+  // 12 bytes = 96 bits = 16 base64url characters.
+  for (std::size_t i = 0; i < sizeof bytes; i += 3) {
+    unsigned value = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    for (int shift = 18; shift >= 0; shift -= 6) token += kAlphabet[(value >> shift) & 63];
+  }
+  return token;
+}
+
+ImportPlan plan_import(const ImportSources& sources,
+                       const std::function<std::string()>& make_token) {
+  ImportPlan plan;
+  Problems& problems = plan.problems;
+  if (!sources.scheme) {
+    problems.push_back({"(scheme)", 0, "no scheme file given (.toml or .json with contest, scoring, rounds)"});
+    return plan;
+  }
+  auto doc = parse_document(*sources.scheme, problems);
+  if (!doc) return plan;
+
+  Draft draft;
+  SchemeRosters inline_rosters = read_scheme(*doc, draft, problems);
+
+  std::vector<EntryRow> entries = inline_rosters.entries;
+  if (sources.entries) {
+    Table table = read_table(*sources.entries, problems, entry_sheet_names());
+    auto rows = entry_rows_from_table(table, problems);
+    entries.insert(entries.end(), rows.begin(), rows.end());
+  }
+  add_entries(draft, entries, problems);
+  collect_names(draft);
+
+  std::vector<JudgeRow> judges = inline_rosters.judges;
+  if (sources.judges) {
+    Table table = read_table(*sources.judges, problems, judge_sheet_names());
+    auto rows = judge_rows_from_table(table, problems);
+    judges.insert(judges.end(), rows.begin(), rows.end());
+  }
+  add_judges(draft, judges, make_token, problems);
+  place_entries(draft, problems);
+
+  if (draft.contest.entries.empty() && problems.empty())
+    problems.push_back({sources.entries ? sources.entries->name : sources.scheme->name, 0,
+                        "no entries (give an entries table or list entries in the scheme)"});
+  if (draft.contest.judges.empty() && problems.empty())
+    problems.push_back({sources.judges ? sources.judges->name : sources.scheme->name, 0,
+                        "no judges (give a judges table or list judges in the scheme)"});
+
+  // The core's own rules are the last word; the checks above should leave nothing for them.
+  if (problems.empty()) {
+    if (auto error = core::validate(draft.contest))
+      problems.push_back({sources.scheme->name, 0, "contest: " + error->message});
+  }
+  if (problems.empty()) {
+    plan.contest = std::move(draft.contest);
+    plan.generated_tokens = std::move(draft.generated_tokens);
+  }
+  return plan;
+}
+
+ImportResult import_contest(store::Store& store, const std::string& db_name,
+                            const ImportSources& sources) {
+  ImportResult result;
+  ImportPlan plan = plan_import(sources);
+  result.problems = std::move(plan.problems);
+  if (const auto records = store.record_count(); records > 0) {
+    result.problems.push_back(
+        {db_name, 0,
+         "the ledger already holds " + std::to_string(records) +
+             " records (the show has started); import only into a database whose ledger is empty"});
+  }
+  if (!result.problems.empty()) return result;
+
+  result.replaced = store.get_meta(kContestMetaKey).has_value();
+  store.set_meta(kContestMetaKey, core::contest_to_json(*plan.contest, true).dump());
+  result.imported = true;
+  result.contest = std::move(plan.contest);
+  result.generated_tokens = std::move(plan.generated_tokens);
+  return result;
+}
+
+nlohmann::json import_result_to_json(const ImportResult& result) {
+  using nlohmann::json;
+  json problems = json::array();
+  for (const auto& p : result.problems)
+    problems.push_back({{"file", p.file}, {"line", p.line}, {"reason", p.reason}});
+  json out = {{"ok", result.imported}, {"replaced", result.replaced}, {"problems", problems}};
+  if (result.contest) {
+    const auto& contest = *result.contest;
+    out["contest"] = {{"id", contest.id}, {"name", contest.name}};
+    out["entries"] = contest.entries.size();
+    json rounds = json::array();
+    for (const auto& round : contest.rounds)
+      rounds.push_back({{"id", round.id}, {"name", round.name}, {"entries", round.entries.size()}});
+    out["rounds"] = rounds;
+    json judges = json::array();
+    for (const auto& judge : contest.judges) {
+      bool generated = std::find(result.generated_tokens.begin(), result.generated_tokens.end(),
+                                 judge.id) != result.generated_tokens.end();
+      judges.push_back({{"id", judge.id}, {"name", judge.name}, {"token", judge.token},
+                        {"generated", generated}});
+    }
+    out["judges"] = judges;
+  }
+  return out;
+}
+
+}  // namespace stagevote::tools

@@ -1,0 +1,67 @@
+#pragma once
+// What every export says about a round: each entry's result as the show computes it (the
+// contract's definitions, via core::Show::results), every judge's marks, awards, and the
+// host's corrections with before and after.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/show.hpp"
+
+namespace stagevote::tools {
+
+// A score corrected by the host after lock.
+struct Correction {
+  std::string round, entry, judge;
+  std::optional<core::Marks> before;  // the marks it replaced (none: the judge had not scored)
+  core::Marks after;
+  std::string who = "host";  // corrections are a host action
+  core::Millis at = 0;
+  std::string reason;
+};
+
+struct JudgeCell {
+  enum class State { not_scored, scored, recused };
+  std::string judge;
+  State state = State::not_scored;
+  core::Marks marks;
+  double total = 0;
+  bool dropped = false;    // trimmed as a highest or lowest total
+  bool corrected = false;  // the current marks are a host correction
+};
+
+struct ReportRow {
+  const core::Entry* entry = nullptr;
+  core::EntryResult result;
+  std::vector<JudgeCell> judges;    // in the contest's judge order
+  std::vector<std::string> awards;  // award names (a tier and/or the popularity award)
+  core::EntryStatus status = core::EntryStatus::pending;
+  bool amended = false;
+};
+
+struct RoundReport {
+  const core::Round* round = nullptr;
+  std::vector<ReportRow> rows;  // rank order, as Show::results gives it
+  std::vector<Correction> corrections;
+};
+
+// Throws std::invalid_argument for an unknown round.
+RoundReport build_round_report(const core::Show& show, std::string_view round);
+
+// Corrections of a round, oldest first.
+std::vector<Correction> corrections_of(const core::Show& show, std::string_view round);
+
+// "theme 27.5, art 30, live 20 = 77.5" (criterion ids in the scheme's order).
+std::string describe_marks(const core::ScoringScheme& scheme, const core::Marks& marks);
+
+// Local wall-clock time of a ledger timestamp: "2025-11-26 20:15:03 +0800".
+std::string format_time(core::Millis at);
+
+// Bilingual labels used by every export.
+const char* status_label(core::EntryStatus status);  // "已揭晓 revealed"
+inline constexpr const char* kAmendedLabel = "已更正 amended";
+inline constexpr const char* kDroppedLabel = "去掉 dropped";
+inline constexpr const char* kRecusedLabel = "回避 recused";
+
+}  // namespace stagevote::tools

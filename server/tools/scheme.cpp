@@ -1,0 +1,370 @@
+#include "tools/scheme.hpp"
+
+#include <cmath>
+#include <initializer_list>
+#include <set>
+
+namespace stagevote::tools {
+namespace {
+
+using nlohmann::json;
+
+std::string type_name(const json& value) {
+  if (value.is_string()) return "text \"" + value.get<std::string>() + "\"";
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_null()) return "null";
+  if (value.is_array()) return "a list";
+  if (value.is_object()) return "a table";
+  return value.dump();
+}
+
+// One object of the document: typed reads that report problems with the value's line.
+class Fields {
+ public:
+  Fields(const Document& doc, const json& object, std::string pointer, std::string path,
+         Problems& problems)
+      : doc_(doc), object_(object), pointer_(std::move(pointer)), path_(std::move(path)),
+        problems_(problems) {}
+
+  std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string pointer(const std::string& key) const { return pointer_ + "/" + key; }
+  int line(const std::string& key) const { return doc_.line_of(pointer(key)); }
+  int own_line() const { return doc_.line_of(pointer_); }
+  bool has(const std::string& key) const { return object_.contains(key); }
+  const json& get(const std::string& key) const { return object_.at(key); }
+
+  void problem(const std::string& key, const std::string& reason) const {
+    problems_.push_back({doc_.file, line(key), path(key) + " " + reason});
+  }
+  void problem_here(const std::string& reason) const {
+    problems_.push_back({doc_.file, own_line(), (path_.empty() ? "" : path_ + " ") + reason});
+  }
+
+  std::optional<std::string> text(const std::string& key, bool required) const {
+    if (!has(key)) {
+      if (required) problem_here("is missing " + key);
+      return std::nullopt;
+    }
+    const json& value = get(key);
+    if (!value.is_string()) {
+      problem(key, "must be text, not " + type_name(value));
+      return std::nullopt;
+    }
+    std::string text = value.get<std::string>();
+    if (required && text.empty()) {
+      problem(key, "must not be empty");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  std::optional<double> number(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    const json& value = get(key);
+    if (!value.is_number()) {
+      problem(key, "must be a number, not " + type_name(value));
+      return std::nullopt;
+    }
+    return value.get<double>();
+  }
+
+  std::optional<int> integer(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    const json& value = get(key);
+    if (!value.is_number_integer() || value.get<std::int64_t>() < -1000000 ||
+        value.get<std::int64_t>() > 1000000) {
+      problem(key, "must be a whole number, not " + type_name(value));
+      return std::nullopt;
+    }
+    return static_cast<int>(value.get<std::int64_t>());
+  }
+
+  // A list of non-empty, distinct texts.
+  std::optional<std::vector<std::string>> texts(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    const json& value = get(key);
+    if (!value.is_array()) {
+      problem(key, "must be a list of names, not " + type_name(value));
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string at = pointer(key) + "/" + std::to_string(i);
+      const std::string where = path(key) + "[" + std::to_string(i + 1) + "]";
+      if (!value[i].is_string() || value[i].get<std::string>().empty()) {
+        problems_.push_back({doc_.file, doc_.line_of(at),
+                             where + " must be a non-empty name, not " + type_name(value[i])});
+        continue;
+      }
+      std::string name = value[i].get<std::string>();
+      if (!seen.insert(name).second) {
+        problems_.push_back({doc_.file, doc_.line_of(at), where + " repeats \"" + name + "\""});
+        continue;
+      }
+      out.push_back(std::move(name));
+    }
+    return out;
+  }
+
+  // Calls `visit` with Fields for each object of the list `key`.
+  template <class Visit>
+  void objects(const std::string& key, Visit visit) const {
+    if (!has(key)) return;
+    const json& value = get(key);
+    if (!value.is_array()) {
+      problem(key, "must be a list of tables, not " + type_name(value));
+      return;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      Fields item(doc_, value[i], pointer(key) + "/" + std::to_string(i),
+                  path(key) + "[" + std::to_string(i + 1) + "]", problems_);
+      if (!value[i].is_object()) {
+        item.problem_here("must be a table, not " + type_name(value[i]));
+        continue;
+      }
+      visit(item);
+    }
+  }
+
+  // Unknown keys are typos more often than not ("trim_mini"): say so.
+  void reject_unknown(std::initializer_list<const char*> known) const {
+    for (const auto& [key, value] : object_.items()) {
+      bool ok = false;
+      for (const char* name : known) ok = ok || key == name;
+      if (!ok) problem(key, "is not a known key here (known: " + join(known) + ")");
+    }
+  }
+
+  const Document& doc() const { return doc_; }
+
+ private:
+  static std::string join(std::initializer_list<const char*> names) {
+    std::string text;
+    for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+    return text;
+  }
+
+  const Document& doc_;
+  const json& object_;
+  std::string pointer_;
+  std::string path_;
+  Problems& problems_;
+};
+
+void read_head(const Fields& top, core::Contest& contest, Problems& problems) {
+  if (!top.has("contest")) {
+    top.problem_here("is missing the [contest] table (id, name)");
+    return;
+  }
+  if (!top.get("contest").is_object()) {
+    top.problem("contest", "must be a table with id and name");
+    return;
+  }
+  Fields head(top.doc(), top.get("contest"), "/contest", "contest", problems);
+  head.reject_unknown({"id", "name", "subtitle"});
+  if (auto id = head.text("id", true)) contest.id = *id;
+  if (auto name = head.text("name", true)) contest.name = *name;
+  if (auto subtitle = head.text("subtitle", false)) contest.subtitle = *subtitle;
+}
+
+void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& problems) {
+  if (!top.has("scoring") || !top.get("scoring").is_object()) {
+    if (top.has("scoring")) {
+      top.problem("scoring", "must be a table");
+    } else {
+      top.problem_here("is missing the [scoring] table (criteria, weights)");
+    }
+    return;
+  }
+  Fields s(top.doc(), top.get("scoring"), "/scoring", "scoring", problems);
+  s.reject_unknown({"criteria", "decimals", "trim", "trim_min", "judge_weight", "audience_weight"});
+
+  std::set<std::string> ids;
+  s.objects("criteria", [&](const Fields& c) {
+    c.reject_unknown({"id", "name", "max"});
+    core::Criterion criterion;
+    auto id = c.text("id", true);
+    if (id && !ids.insert(*id).second) {
+      c.problem("id", "repeats criterion id \"" + *id + "\"");
+      id.reset();
+    }
+    criterion.name = c.text("name", false).value_or(id.value_or(""));
+    auto max = c.number("max");
+    if (!c.has("max")) c.problem_here("is missing max (the highest mark)");
+    if (max && !(*max > 0)) {
+      c.problem("max", "must be more than 0");
+      max.reset();
+    }
+    if (id && max) {
+      criterion.id = *id;
+      criterion.max = *max;
+      scoring.criteria.push_back(std::move(criterion));
+    }
+  });
+  if (!s.has("criteria") || (s.get("criteria").is_array() && s.get("criteria").empty()))
+    s.problem_here("needs at least one criterion ([[scoring.criteria]] with id, name, max)");
+
+  if (auto decimals = s.integer("decimals")) {
+    if (*decimals < 0 || *decimals > 6) {
+      s.problem("decimals", "must be between 0 and 6");
+    } else {
+      scoring.decimals = *decimals;
+    }
+  }
+  if (auto trim = s.integer("trim")) {
+    if (*trim < 0) {
+      s.problem("trim", "must not be negative");
+    } else {
+      scoring.trim = *trim;
+    }
+  }
+  if (auto trim_min = s.integer("trim_min")) {
+    if (*trim_min < 2 * scoring.trim + 1) {
+      s.problem("trim_min", "must be at least 2 * trim + 1 = " +
+                                std::to_string(2 * scoring.trim + 1) +
+                                " (someone must be left after trimming)");
+    } else {
+      scoring.trim_min = *trim_min;
+    }
+  } else if (scoring.trim_min < 2 * scoring.trim + 1) {
+    s.problem("trim", "needs trim_min of at least " + std::to_string(2 * scoring.trim + 1));
+  }
+  bool weights_ok = true;
+  for (auto [key, target] : {std::pair{"judge_weight", &scoring.judge_weight},
+                             std::pair{"audience_weight", &scoring.audience_weight}}) {
+    if (auto weight = s.number(key)) {
+      if (*weight < 0 || *weight > 1) {
+        s.problem(key, "must be between 0 and 1");
+        weights_ok = false;
+      } else {
+        *target = *weight;
+      }
+    } else if (s.has(key)) {
+      weights_ok = false;
+    }
+  }
+  if (weights_ok && std::fabs(scoring.judge_weight + scoring.audience_weight - 1.0) > 1e-9) {
+    s.problem(s.has("audience_weight") ? "audience_weight" : "judge_weight",
+              "and the other weight must add up to 1 (judge_weight " +
+                  std::to_string(scoring.judge_weight) + " + audience_weight " +
+                  std::to_string(scoring.audience_weight) + ")");
+  }
+}
+
+void read_rounds(const Fields& top, Draft& draft, Problems& problems) {
+  std::set<std::string> ids;
+  top.objects("rounds", [&](const Fields& r) {
+    r.reject_unknown({"id", "name", "entries"});
+    auto id = r.text("id", true);
+    if (!id) return;
+    if (!ids.insert(*id).second) {
+      r.problem("id", "repeats round id \"" + *id + "\"");
+      return;
+    }
+    core::Round round{*id, r.text("name", false).value_or(*id), {}};
+    std::vector<Origin> entry_lines;
+    bool lists = false;
+    if (auto entries = r.texts("entries")) {
+      lists = true;
+      round.entries = *entries;
+      for (std::size_t i = 0; i < r.get("entries").size(); ++i)
+        entry_lines.push_back({r.doc().file, r.doc().line_of(r.pointer("entries") + "/" +
+                                                             std::to_string(i))});
+    }
+    draft.contest.rounds.push_back(std::move(round));
+    draft.round_origin.push_back({r.doc().file, r.own_line()});
+    draft.round_lists_entries.push_back(lists);
+    draft.round_entry_origin.push_back(std::move(entry_lines));
+  });
+  if (!top.has("rounds") || (top.get("rounds").is_array() && top.get("rounds").empty()))
+    top.problem_here("needs at least one round ([[rounds]] with id and name)");
+}
+
+void read_awards(const Fields& top, core::Contest& contest) {
+  std::set<std::string> ids;
+  top.objects("awards", [&](const Fields& a) {
+    a.reject_unknown({"id", "name", "count"});
+    auto id = a.text("id", true);
+    auto count = a.integer("count");
+    if (!a.has("count")) a.problem_here("is missing count (how many ranks get this award)");
+    if (count && *count < 0) {
+      a.problem("count", "must not be negative");
+      count.reset();
+    }
+    if (id && !ids.insert(*id).second) {
+      a.problem("id", "repeats award id \"" + *id + "\"");
+      id.reset();
+    }
+    if (id && count)
+      contest.awards.push_back({*id, a.text("name", false).value_or(*id), *count});
+  });
+}
+
+std::vector<EntryRow> read_inline_entries(const Fields& top) {
+  std::vector<EntryRow> rows;
+  top.objects("entries", [&](const Fields& e) {
+    e.reject_unknown({"id", "title", "unit", "form", "theme"});
+    EntryRow row;
+    row.origin = {e.doc().file, e.own_line()};
+    row.entry.id = e.text("id", true).value_or("");
+    row.entry.title = e.text("title", false).value_or("");
+    row.entry.unit = e.text("unit", false).value_or("");
+    row.entry.form = e.text("form", false).value_or("");
+    row.entry.theme = e.text("theme", false).value_or("");
+    if (!row.entry.id.empty()) rows.push_back(std::move(row));
+  });
+  return rows;
+}
+
+std::vector<JudgeRow> read_inline_judges(const Fields& top) {
+  std::vector<JudgeRow> rows;
+  top.objects("judges", [&](const Fields& j) {
+    j.reject_unknown({"id", "name", "unit", "title", "token"});
+    JudgeRow row;
+    row.origin = {j.doc().file, j.own_line()};
+    row.judge.id = j.text("id", true).value_or("");
+    row.judge.name = j.text("name", false).value_or(row.judge.id);
+    if (j.has("unit") && !j.get("unit").is_null()) {
+      if (auto unit = j.text("unit", false); unit && !unit->empty()) row.judge.unit = *unit;
+    }
+    row.judge.title = j.text("title", false).value_or("");
+    row.judge.token = j.text("token", false).value_or("");
+    if (!row.judge.id.empty()) rows.push_back(std::move(row));
+  });
+  return rows;
+}
+
+}  // namespace
+
+SchemeRosters read_scheme(const Document& doc, Draft& draft, Problems& problems) {
+  draft.scheme = {doc.file, 0};
+  if (!doc.root.is_object()) {
+    problems.push_back({doc.file, doc.line_of(""), "the scheme must be a table (a JSON object)"});
+    return {};
+  }
+  Fields top(doc, doc.root, "", "", problems);
+  top.reject_unknown({"contest", "scoring", "units", "forms", "themes", "rounds", "awards",
+                      "popularity_award", "entries", "judges"});
+  core::Contest& contest = draft.contest;
+  read_head(top, contest, problems);
+  read_scoring(top, contest.scoring, problems);
+  if (auto units = top.texts("units")) {
+    contest.units = *units;
+    draft.units_declared = true;
+  }
+  if (auto forms = top.texts("forms")) {
+    contest.forms = *forms;
+    draft.forms_declared = true;
+  }
+  if (auto themes = top.texts("themes")) {
+    contest.themes = *themes;
+    draft.themes_declared = true;
+  }
+  read_rounds(top, draft, problems);
+  read_awards(top, contest);
+  if (auto name = top.text("popularity_award", false)) contest.popularity_award = *name;
+  return {read_inline_entries(top), read_inline_judges(top)};
+}
+
+}  // namespace stagevote::tools

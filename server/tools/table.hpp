@@ -1,0 +1,40 @@
+#pragma once
+// A spreadsheet as the importers see it: rows of text cells, each row knowing where it came
+// from, whatever the file format (CSV or XLSX).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/problem.hpp"
+
+namespace stagevote::tools {
+
+struct TableRow {
+  int line = 0;  // CSV: the physical line the record starts on; XLSX: the sheet row number
+  std::vector<std::string> cells;
+};
+
+struct Table {
+  std::string file;
+  std::vector<TableRow> rows;  // rows with only blank cells are left out
+};
+
+// An uploaded or read file: its name (the extension chooses the format) and its bytes.
+struct SourceFile {
+  std::string name;
+  std::string bytes;
+};
+
+// Reads a .csv or .xlsx file into a table. Problems (unknown extension, malformed file)
+// are appended to `problems` and an empty table is returned. In a workbook of several sheets
+// the first sheet named (case-insensitively) in `preferred_sheets` is read, else the first.
+Table read_table(const SourceFile& source, Problems& problems,
+                 const std::vector<std::string>& preferred_sheets = {});
+
+// The lower-cased extension of a file name, without the dot ("" if none).
+std::string extension_of(std::string_view name);
+
+// Reads a whole file from disk; throws std::runtime_error naming the file on failure.
+SourceFile load_source_file(const std::string& path);
+
+}  // namespace stagevote::tools

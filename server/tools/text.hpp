@@ -1,0 +1,31 @@
+#pragma once
+// Small text helpers shared by the importers and exporters (UTF-8 aware where it matters).
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace stagevote::tools {
+
+// Strips ASCII whitespace and the full-width space U+3000 from both ends.
+std::string trim(std::string_view text);
+
+// Lower-cases ASCII letters only; Chinese text is left as it is.
+std::string ascii_lower(std::string_view text);
+
+// A decimal number as organisers type it ("30", "0.9", "12.50", " 7 "); nullopt otherwise
+// (text, empty, "1e999", trailing characters).
+std::optional<double> parse_number(std::string_view text);
+
+// A whole number in the int range; nullopt otherwise.
+std::optional<int> parse_int(std::string_view text);
+
+// Fixed decimals without trailing noise: format_fixed(91.225, 3) == "91.225".
+std::string format_fixed(double value, int decimals);
+
+// Shortest decimal that reads back as the same double (for marks: 27.5, 26, 21.75).
+std::string format_number(double value);
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+}  // namespace stagevote::tools
