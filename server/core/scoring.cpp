@@ -66,7 +66,7 @@ Status validate_marks(const ScoringScheme& scheme, const Marks& marks) {
   const double scale = std::pow(10.0, scheme.decimals);
   for (const auto& [criterion_id, mark] : marks) {
     const auto it = std::find_if(scheme.criteria.begin(), scheme.criteria.end(),
-                                 [&](const Criterion& c) { return c.id == criterion_id; });
+                                 [&id = criterion_id](const Criterion& c) { return c.id == id; });
     if (it == scheme.criteria.end()) {
       return make_error(ErrorCode::bad_request, "unknown criterion " + criterion_id);
     }
