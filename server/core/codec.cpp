@@ -300,6 +300,8 @@ Status read_round_entry(const Reader& r, std::string& round, std::string& entry)
   return r.text("entry", entry);
 }
 
+// Callers read every field into `s` first: the order in which arguments are evaluated is
+// unspecified, so reading inside the call could run after `command` was moved from.
 template <class T>
 Result<Command> finish(Status status, T command) {
   if (status) return *status;
@@ -309,7 +311,8 @@ Result<Command> finish(Status status, T command) {
 Result<Command> read_command(std::string_view kind, const Reader& r) {
   if (kind == "start_entry") {
     StartEntry c;
-    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+    Status s = read_round_entry(r, c.round, c.entry);
+    return finish(std::move(s), std::move(c));
   }
   if (kind == "open_poll") {
     OpenPoll c;
@@ -320,11 +323,13 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
   }
   if (kind == "close_poll") {
     ClosePoll c;
-    return finish(r.text("poll", c.poll), std::move(c));
+    Status s = r.text("poll", c.poll);
+    return finish(std::move(s), std::move(c));
   }
   if (kind == "lock_scores") {
     LockScores c;
-    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+    Status s = read_round_entry(r, c.round, c.entry);
+    return finish(std::move(s), std::move(c));
   }
   if (kind == "unlock_scores") {
     UnlockScores c;
@@ -334,7 +339,8 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
   }
   if (kind == "reveal") {
     Reveal c;
-    return finish(read_round_entry(r, c.round, c.entry), std::move(c));
+    Status s = read_round_entry(r, c.round, c.entry);
+    return finish(std::move(s), std::move(c));
   }
   if (kind == "show") {
     ShowScene c;
