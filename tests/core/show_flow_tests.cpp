@@ -129,7 +129,7 @@ TEST_CASE("An entry outside the open poll can be revealed during it", "[show]") 
   CHECK(show.phase() == Phase::poll_open);  // the open poll still comes first
 }
 
-TEST_CASE("A judge may revise until the lock; the last revision counts", "[show]") {
+TEST_CASE("A judge may revise until the lock and the last revision counts", "[show]") {
   Show show(small_contest());
   run(show, {StartEntry{"r1", "e3"}});
   apply_ok(show, Score{"j1", "r1", "e3", marks(30, 20, 10, 5)}, 2000);
