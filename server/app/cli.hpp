@@ -1,0 +1,42 @@
+#pragma once
+// Command-line parsing of `stagevote serve` and `stagevote results` (docs/protocol.md).
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace stagevote::app {
+
+// A bad flag or value: main prints "stagevote: <what>" and exits with 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ServeArgs {
+  unsigned short port = 8080;
+  std::string bind = "0.0.0.0";
+  std::string db = "stagevote.db";
+  bool demo = false;
+  std::optional<std::string> host_key;
+  std::vector<std::string> allowed_origins;
+  unsigned threads = 0;  // 0: one per core
+  std::string public_url;
+  std::string web_root;
+  bool help = false;
+};
+
+struct ResultsArgs {
+  std::string db;
+  std::string round;
+  bool help = false;
+};
+
+// `args` are the words after the subcommand. Throw UsageError.
+ServeArgs parse_serve_args(const std::vector<std::string>& args);
+ResultsArgs parse_results_args(const std::vector<std::string>& args);
+
+extern const char* const kServeUsage;
+extern const char* const kResultsUsage;
+extern const char* const kUsage;
+
+}  // namespace stagevote::app

@@ -1,0 +1,197 @@
+// The `stagevote` executable: `serve` runs a show; `results` prints a round's results; the
+// organisers' tools (import, export, verify, recount) are dispatched when they are built in.
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/cli.hpp"
+#include "engine/engine.hpp"
+#include "engine/restore.hpp"
+#include "engine/views.hpp"
+#include "net/server.hpp"
+#include "net/static_files.hpp"
+#include "store/store.hpp"
+
+#ifdef STAGEVOTE_HAVE_TOOLS
+#include "tools/tools.hpp"
+#endif
+
+namespace {
+
+using namespace stagevote;
+
+// A show with 19,000 phones needs a descriptor per connection, plus the database and margin.
+constexpr rlim_t kDescriptorsForAShow = 20000;
+
+// Raises the soft limit on open files to the hard limit; warns if a show will not fit.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur < kDescriptorsForAShow) {
+    std::cerr << "warning: only " << limit.rlim_cur << " open files allowed: at most about "
+              << (limit.rlim_cur > 64 ? limit.rlim_cur - 64 : 0)
+              << " phones can connect (a full hall needs " << kDescriptorsForAShow
+              << "; raise it with `ulimit -n` or LimitNOFILE=)\n";
+  }
+}
+
+std::filesystem::path executable_path(const char* argv0) {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path(argv0) : self;
+}
+
+int serve(const std::vector<std::string>& words, const char* argv0) {
+  const app::ServeArgs args = app::parse_serve_args(words);
+  if (args.help) {
+    std::cout << app::kServeUsage;
+    return 0;
+  }
+  raise_descriptor_limit();
+
+  const auto web_root = net::static_files::find_root(args.web_root, executable_path(argv0));
+  if (!web_root && !args.web_root.empty()) {
+    throw app::UsageError("--web-root " + args.web_root + " holds neither display/ nor voter-web/");
+  }
+  if (!web_root) std::cerr << "warning: no pages found (display/, voter-web/): pages will be 404\n";
+
+  engine::EngineConfig config;
+  config.demo = args.demo;
+  config.host_key = args.host_key;
+  if (!config.host_key) {
+    if (const char* env = std::getenv("STAGEVOTE_HOST_KEY"); env && *env) config.host_key = env;
+  }
+
+  std::unique_ptr<store::Store> store;
+  try {
+    store = std::make_unique<store::Store>(args.db);
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: cannot use database " << args.db << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::unique_ptr<engine::Engine> show;
+  try {
+    show = std::make_unique<engine::Engine>(*store, config);
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: " << args.db << ": " << e.what() << "\n";
+    return 1;
+  }
+
+  net::ServeOptions options;
+  options.bind = args.bind;
+  options.port = args.port;
+  options.threads = args.threads;
+  options.allowed_origins = args.allowed_origins;
+  options.public_url = args.public_url;
+  options.web_root = web_root.value_or(std::filesystem::path("/nonexistent"));
+  options.handle_signals = true;
+  std::unique_ptr<net::server> server;
+  try {
+    server = std::make_unique<net::server>(*show, options);
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: " << e.what() << "\n";
+    return 1;
+  }
+
+  const std::string& url = server->base_url();
+  std::string key_note;
+  switch (show->host_key_source()) {
+    case engine::HostKeySource::generated:
+      key_note = "host key: " + show->host_key() + "   (printed once; kept in the database)";
+      break;
+    case engine::HostKeySource::stored:
+      key_note = "host key: the one printed at the first start (kept in the database)";
+      break;
+    case engine::HostKeySource::given:
+      key_note = "host key: as given (--host-key or STAGEVOTE_HOST_KEY)";
+      break;
+  }
+  std::cout << "stagevote " << STAGEVOTE_VERSION << " — " << show->contest().name << "\n"
+            << "  display   " << url << "/display\n"
+            << "  host      " << url << "/host      " << key_note << "\n"
+            << "  audience  " << url << "/vote\n"
+            << "  judges    " << url << "/judge     (cards with QR codes: host console → 评委卡)\n"
+            << "listening on " << args.bind << ":" << server->port() << ", database " << args.db
+            << std::endl;
+
+  server->start();
+  server->wait();
+  server.reset();
+  show.reset();
+  store.reset();  // commits anything left, then stops the writer
+  std::cout << "stopped cleanly" << std::endl;
+  return 0;
+}
+
+int results(const std::vector<std::string>& words) {
+  const app::ResultsArgs args = app::parse_results_args(words);
+  if (args.help) {
+    std::cout << app::kResultsUsage;
+    return 0;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(args.db, ec)) {
+    std::cerr << "stagevote: no database file " << args.db << "\n";
+    return 1;
+  }
+  try {
+    store::Store store(args.db);
+    const core::Show show = engine::restore(store);
+    if (!show.contest().find_round(args.round)) {
+      std::cerr << "stagevote: no round '" << args.round << "' in " << args.db << "\n";
+      return 1;
+    }
+    std::cout << engine::round_results_json(show, args.round).dump(2) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: " << args.db << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty()) {
+    std::cerr << app::kUsage;
+    return 2;
+  }
+  const std::string command = words.front();
+  words.erase(words.begin());
+  try {
+    if (command == "serve") return serve(words, argv[0]);
+    if (command == "results") return results(words);
+#ifdef STAGEVOTE_HAVE_TOOLS
+    if (command == "import") return tools::run_import(words);
+    if (command == "export") return tools::run_export(words);
+    if (command == "verify") return tools::run_verify(words);
+    if (command == "recount") return tools::run_recount(words);
+#endif
+    if (command == "--version" || command == "version") {
+      std::cout << "stagevote " << STAGEVOTE_VERSION << "\n";
+      return 0;
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << app::kUsage;
+      return 0;
+    }
+    std::cerr << "stagevote: unknown command '" << command << "'\n" << app::kUsage;
+    return 2;
+  } catch (const app::UsageError& e) {
+    std::cerr << "stagevote: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: " << e.what() << "\n";
+    return 1;
+  }
+}

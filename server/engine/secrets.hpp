@@ -1,0 +1,21 @@
+#pragma once
+// Small cryptographic helpers over OpenSSL: random bytes, encodings, constant-time equality.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace stagevote::engine {
+
+// `count` bytes from OpenSSL's CSPRNG; throws std::runtime_error if it cannot supply them.
+std::string random_bytes(std::size_t count);
+
+std::string to_hex(std::string_view bytes);
+
+// RFC 4648 §5 alphabet, without padding (safe in URLs and JSON without escaping).
+std::string base64url(std::string_view bytes);
+
+// Compares without an early exit, so the time taken does not reveal where a guess differs.
+// Lengths are not secret: different lengths compare unequal at once.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace stagevote::engine

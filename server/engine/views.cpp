@@ -1,0 +1,296 @@
+#include "engine/views.hpp"
+
+#include <algorithm>
+
+#include "core/codec.hpp"
+
+namespace stagevote::engine {
+
+using nlohmann::json;
+
+const char* to_string(Role role) noexcept {
+  switch (role) {
+    case Role::audience:
+      return "audience";
+    case Role::judge:
+      return "judge";
+    case Role::host:
+      return "host";
+    case Role::display:
+      return "display";
+  }
+  return "?";
+}
+
+json connections_json(const Connections& c) {
+  return {{"audience", c.audience}, {"judge", c.judge}, {"display", c.display}, {"host", c.host}};
+}
+
+json catalogue_json(const core::Contest& contest) {
+  const auto& scoring = contest.scoring;
+  json criteria = json::array();
+  for (const auto& c : scoring.criteria) {
+    criteria.push_back({{"id", c.id}, {"name", c.name}, {"max", c.max}});
+  }
+  json rounds = json::array();
+  for (const auto& r : contest.rounds) rounds.push_back({{"id", r.id}, {"name", r.name}});
+  json entries = json::array();
+  for (const auto& e : contest.entries) {
+    entries.push_back(
+        {{"id", e.id}, {"title", e.title}, {"unit", e.unit}, {"form", e.form}, {"theme", e.theme}});
+  }
+  json judges = json::array();
+  for (const auto& j : contest.judges) {
+    judges.push_back({{"id", j.id}, {"name", j.name}, {"title", j.title}});
+  }
+  json awards = json::array();
+  for (const auto& a : contest.awards) {
+    awards.push_back({{"id", a.id}, {"name", a.name}, {"count", a.count}});
+  }
+  return {{"id", contest.id},
+          {"name", contest.name},
+          {"subtitle", contest.subtitle},
+          {"criteria", std::move(criteria)},
+          {"decimals", scoring.decimals},
+          {"trim", scoring.trim},
+          {"trim_min", scoring.trim_min},
+          {"judge_weight", scoring.judge_weight},
+          {"audience_weight", scoring.audience_weight},
+          {"rounds", std::move(rounds)},
+          {"entries", std::move(entries)},
+          {"judges", std::move(judges)},
+          {"awards", std::move(awards)},
+          {"popularity_award", contest.popularity_award}};
+}
+
+namespace {
+
+json poll_counts(const core::Poll& poll) {
+  json counts = json::object();
+  for (std::size_t i = 0; i < poll.entries.size(); ++i) {
+    counts[poll.entries[i]] = i < poll.tally.size() ? poll.tally[i] : 0;
+  }
+  return counts;
+}
+
+json stage_json(const core::Show& show) {
+  const auto& on_stage = show.on_stage();
+  if (!on_stage) return nullptr;
+  const auto& order = show.running_order(on_stage->first);
+  const auto at = std::find(order.begin(), order.end(), on_stage->second);
+  const long position = at == order.end() ? 0 : static_cast<long>(at - order.begin()) + 1;
+  return {{"round", on_stage->first}, {"entry", on_stage->second}, {"order", position}};
+}
+
+json open_poll_json(const core::Show& show) {
+  const core::Poll* poll = show.open_poll();
+  if (!poll) return nullptr;
+  return {{"id", poll->id},
+          {"round", poll->round},
+          {"entries", poll->entries},
+          {"opened_at", poll->opened_at},
+          {"closes_at", poll->closes_at}};
+}
+
+json rounds_json(const core::Show& show) {
+  json rounds = json::array();
+  for (const auto& round : show.contest().rounds) {
+    json order = json::array();
+    for (const auto& entry : show.running_order(round.id)) {
+      const auto& state = show.entry_state(round.id, entry);
+      order.push_back({{"entry", entry},
+                       {"status", core::to_string(state.status)},
+                       {"amended", state.amended}});
+    }
+    rounds.push_back({{"id", round.id}, {"order", std::move(order)}});
+  }
+  return rounds;
+}
+
+std::string param(const core::Scene& scene, const std::string& key) {
+  const auto it = scene.params.find(key);
+  return it == scene.params.end() ? std::string() : it->second;
+}
+
+bool is_revealed(const core::Show& show, std::string_view round, std::string_view entry) {
+  return show.entry_state(round, entry).status == core::EntryStatus::revealed;
+}
+
+// The round the leaderboard is about: the scene's, else the one on stage, else the first.
+std::string leaderboard_round(const core::Show& show) {
+  std::string round = param(show.scene(), "round");
+  if (!round.empty() && show.contest().find_round(round)) return round;
+  if (show.on_stage()) return show.on_stage()->first;
+  return show.contest().rounds.empty() ? std::string() : show.contest().rounds.front().id;
+}
+
+json leaderboard_json(const core::Show& show) {
+  const std::string round = leaderboard_round(show);
+  json entries = json::array();
+  if (round.empty()) return {{"round", nullptr}, {"entries", std::move(entries)}};
+  const auto results = show.results(round);
+  // Ranked among the revealed entries only: an entry's rank is one more than the number of
+  // revealed entries ranked strictly better in the whole round (shared ranks stay shared).
+  std::vector<const core::EntryResult*> revealed;
+  for (const auto& r : results) {
+    if (is_revealed(show, round, r.entry)) revealed.push_back(&r);
+  }
+  for (const auto* r : revealed) {
+    const auto better =
+        std::count_if(revealed.begin(), revealed.end(),
+                      [&](const core::EntryResult* o) { return o->rank < r->rank; });
+    json item = entry_result_json(show, round, *r);
+    item["rank"] = better + 1;
+    entries.push_back(std::move(item));
+  }
+  return {{"round", round}, {"entries", std::move(entries)}};
+}
+
+json judge_names_json(const core::Contest& contest) {
+  json names = json::object();
+  for (const auto& j : contest.judges) names[j.id] = j.name;
+  return names;
+}
+
+json reveal_json(const core::Show& show) {
+  const auto& scene = show.scene();
+  if (scene.name != "reveal") return nullptr;
+  const std::string round = param(scene, "round");
+  const std::string entry = param(scene, "entry");
+  if (!show.contest().find_round(round) || !show.contest().find_entry(entry)) return nullptr;
+  if (!is_revealed(show, round, entry)) return nullptr;
+  const auto result = show.result(round, entry);
+  if (!result) return nullptr;
+  json item = entry_result_json(show, round, *result);
+  item["round"] = round;
+  item["judge_names"] = judge_names_json(show.contest());
+  return item;
+}
+
+json awards_json(const core::Show& show) {
+  const auto& scene = show.scene();
+  if (scene.name != "awards") return nullptr;
+  const std::string round = param(scene, "round");
+  if (!show.contest().find_round(round)) return nullptr;
+  json awards = json::array();
+  for (const auto& a : show.awards(round)) {
+    awards.push_back({{"award", a.award}, {"name", a.name}, {"entry", a.entry}});
+  }
+  return {{"round", round}, {"awards", std::move(awards)}};
+}
+
+json last_poll_json(const core::Show& show) {
+  const auto& polls = show.polls();
+  for (auto it = polls.rbegin(); it != polls.rend(); ++it) {
+    if (it->open) continue;
+    return {{"id", it->id},
+            {"round", it->round},
+            {"entries", it->entries},
+            {"counts", poll_counts(*it)},
+            {"total", it->total}};
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+json public_state_json(const core::Show& show) {
+  const auto& scene = show.scene();
+  json params = json::object();
+  for (const auto& [key, value] : scene.params) params[key] = value;
+  return {{"phase", core::to_string(show.phase())},
+          {"stage", stage_json(show)},
+          {"scene", {{"name", scene.name}, {"params", std::move(params)}}},
+          {"poll", open_poll_json(show)},
+          {"rounds", rounds_json(show)},
+          {"reveal", reveal_json(show)},
+          {"leaderboard", leaderboard_json(show)},
+          {"awards", awards_json(show)},
+          {"last_poll", last_poll_json(show)}};
+}
+
+json host_extras_json(const core::Show& show, const Connections& connections) {
+  json panel = json::array();
+  json preview = nullptr;
+  if (const auto& on_stage = show.on_stage()) {
+    const auto& [round, entry] = *on_stage;
+    for (const auto& [judge_id, status] : show.judge_panel(round, entry)) {
+      const core::Judge* judge = show.contest().find_judge(judge_id);
+      json item = {{"judge", judge_id},
+                   {"name", judge ? judge->name : judge_id},
+                   {"status", status},
+                   {"total", nullptr}};
+      if (const core::Marks* marks = show.marks(judge_id, round, entry)) {
+        item["total"] = core::judge_total(*marks);
+        item["marks"] = *marks;
+      }
+      panel.push_back(std::move(item));
+    }
+    if (const auto result = show.result(round, entry)) {
+      preview = entry_result_json(show, round, *result);
+    }
+  }
+  json polls = json::array();
+  for (const auto& poll : show.polls()) {
+    polls.push_back({{"id", poll.id},
+                     {"round", poll.round},
+                     {"entries", poll.entries},
+                     {"open", poll.open},
+                     {"total", poll.total}});
+  }
+  return {{"panel", std::move(panel)},
+          {"preview", std::move(preview)},
+          {"connections", connections_json(connections)},
+          {"polls", std::move(polls)}};
+}
+
+json judge_extras_json(const core::Show& show, const core::Judge& judge) {
+  json entries = json::array();
+  for (const auto& round : show.contest().rounds) {
+    for (const auto& entry_id : show.running_order(round.id)) {
+      const core::Entry* entry = show.contest().find_entry(entry_id);
+      const auto status = show.entry_state(round.id, entry_id).status;
+      const core::Marks* marks = show.marks(judge.id, round.id, entry_id);
+      const char* mine = "upcoming";
+      if (entry && core::is_recused(judge, *entry)) {
+        mine = "recused";
+      } else if (status == core::EntryStatus::locked || status == core::EntryStatus::revealed) {
+        mine = "locked";
+      } else if (marks) {
+        mine = "submitted";
+      } else if (status == core::EntryStatus::on_stage) {
+        mine = "to_score";
+      }
+      entries.push_back({{"round", round.id},
+                         {"entry", entry_id},
+                         {"status", mine},
+                         {"marks", marks ? json(*marks) : json(nullptr)}});
+    }
+  }
+  return {{"id", judge.id}, {"entries", std::move(entries)}};
+}
+
+json tally_json(const core::Poll& poll) {
+  return {{"type", "tally"},     {"poll", poll.id},   {"counts", poll_counts(poll)},
+          {"total", poll.total}, {"open", poll.open}, {"closes_at", poll.closes_at}};
+}
+
+json entry_result_json(const core::Show& show, std::string_view round,
+                       const core::EntryResult& result) {
+  json item = core::result_to_json(result);
+  const auto& state = show.entry_state(round, result.entry);
+  item["plain_mean"] = result.plain_mean;
+  item["status"] = core::to_string(state.status);
+  item["amended"] = state.amended;
+  return item;
+}
+
+json round_results_json(const core::Show& show, std::string_view round) {
+  json entries = json::array();
+  for (const auto& result : show.results(round)) {
+    entries.push_back(entry_result_json(show, round, result));
+  }
+  return {{"round", round}, {"entries", std::move(entries)}};
+}
+
+}  // namespace stagevote::engine

@@ -1,0 +1,42 @@
+#pragma once
+// What each audience sees of the show, as JSON (docs/protocol.md: welcome, state, tally,
+// results). Pure functions of the show: the engine calls them under its lock and serialises
+// the result once per audience.
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "core/show.hpp"
+
+namespace stagevote::engine {
+
+enum class Role { audience, judge, host, display };
+const char* to_string(Role role) noexcept;
+
+struct Connections {
+  long audience = 0;
+  long judge = 0;
+  long display = 0;
+  long host = 0;
+};
+nlohmann::json connections_json(const Connections& connections);
+
+// The welcome's "contest": the static catalogue every client needs (never judge tokens).
+nlohmann::json catalogue_json(const core::Contest& contest);
+
+// The state every audience phone and display shares (no "type", "server_time" or extras).
+nlohmann::json public_state_json(const core::Show& show);
+// The host's extras: judge panel, preview, connections, polls.
+nlohmann::json host_extras_json(const core::Show& show, const Connections& connections);
+// One judge's extras: every entry with its status for this judge and the judge's marks.
+nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);
+
+// {"type":"tally",...} of one poll.
+nlohmann::json tally_json(const core::Poll& poll);
+
+// One entry of the results JSON with our extras (plain_mean, status, amended).
+nlohmann::json entry_result_json(const core::Show& show, std::string_view round,
+                                 const core::EntryResult& result);
+// The contract's {"round":...,"entries":[...]} with the extras.
+nlohmann::json round_results_json(const core::Show& show, std::string_view round);
+
+}  // namespace stagevote::engine

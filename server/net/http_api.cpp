@@ -1,0 +1,70 @@
+#include "net/http_api.hpp"
+
+#include "net/server_context.hpp"
+
+namespace stagevote::net {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+bool authorised(const ServerContext& context, const http_request& request) {
+  const auto header = request[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) return false;
+  const auto key = header.substr(kBearer.size());
+  return context.engine.is_host_key(std::string_view(key.data(), key.size()));
+}
+
+}  // namespace
+
+http_response json_response(http::status status, std::string body, const http_request& request) {
+  http_response response{status, request.version()};
+  response.set(http::field::server, "stagevote");
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::cache_control, "no-store");
+  response.keep_alive(request.keep_alive());
+  if (request.method() != http::verb::head) response.body() = std::move(body);
+  response.prepare_payload();
+  if (request.method() == http::verb::head) response.content_length(body.size());
+  return response;
+}
+
+http_response handle_api(const ServerContext& context, std::string_view path,
+                         const http_request& request) {
+  auto& engine = context.engine;
+  const auto unauthorized = [&] {
+    auto response =
+        json_response(http::status::unauthorized, R"({"error":"unauthorized"})", request);
+    response.set(http::field::www_authenticate, "Bearer");
+    return response;
+  };
+  const auto not_found = [&] {
+    return json_response(http::status::not_found, R"({"error":"not_found"})", request);
+  };
+
+  if (path == "/api/info") {
+    auto info = engine.info_json();
+    info["join_url"] = context.options.join_url;
+    return json_response(http::status::ok, info.dump(), request);
+  }
+  if (path == "/api/contest") {
+    if (!authorised(context, request)) return unauthorized();
+    return json_response(http::status::ok, engine.contest_json_with_tokens(), request);
+  }
+  // /api/rounds/{round}/results
+  constexpr std::string_view kRounds = "/api/rounds/";
+  constexpr std::string_view kResults = "/results";
+  if (path.size() > kRounds.size() + kResults.size() && path.substr(0, kRounds.size()) == kRounds &&
+      path.substr(path.size() - kResults.size()) == kResults) {
+    const auto round = path.substr(kRounds.size(), path.size() - kRounds.size() - kResults.size());
+    if (round.find('/') != std::string_view::npos) return not_found();
+    if (!authorised(context, request)) return unauthorized();
+    auto results = engine.results_json(round);
+    if (!results) return not_found();
+    return json_response(http::status::ok, std::move(*results), request);
+  }
+  return not_found();
+}
+
+}  // namespace stagevote::net

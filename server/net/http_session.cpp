@@ -1,0 +1,103 @@
+#include "net/http_session.hpp"
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket.hpp>
+#include <iostream>
+
+#include "net/http_routes.hpp"
+#include "net/server_context.hpp"
+#include "net/websocket_session.hpp"
+
+namespace stagevote::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint64_t kBodyLimit = 16 * 1024;  // our pages only GET; nothing needs more
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::chrono::seconds kRequestTimeout{30};
+
+}  // namespace
+
+http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+    : stream_(std::move(socket)), context_(std::move(context)) {}
+
+void http_session::fail(beast::error_code ec, const char* what) {
+  if (ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    return;
+  }
+  std::cerr << "http " << what << ": " << ec.message() << "\n";
+}
+
+void http_session::run() {
+  // Start on the connection's strand: the acceptor handed us the socket from its own.
+  asio::dispatch(stream_.get_executor(),
+                 beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(kBodyLimit);
+  parser_->header_limit(kHeaderLimit);
+  stream_.expires_after(kRequestTimeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec) return fail(ec, "read");
+
+  auto request = parser_->release();
+  if (beast::websocket::is_upgrade(request)) return upgrade(std::move(request));
+
+  auto response = handle_request(*context_, std::move(request));
+  const bool keep_alive = response.keep_alive();
+  beast::async_write(
+      stream_, std::move(response),
+      beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::upgrade(http::request<http::string_body>&& request) {
+  const auto target = request.target();
+  const std::string_view path(target.data(), std::min(target.size(), target.find('?')));
+  const auto& allowed = context_->options.allowed_origins;
+  const auto origin_field = request[http::field::origin];
+  const std::string origin(origin_field.data(), origin_field.size());
+  const bool origin_ok = allowed.empty() || origin.empty() ||
+                         std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+  if (path != "/ws" || !origin_ok) {
+    http::response<http::string_body> response{
+        path != "/ws" ? http::status::not_found : http::status::forbidden, request.version()};
+    response.set(http::field::server, "stagevote");
+    response.set(http::field::content_type, "text/plain");
+    response.body() = path != "/ws" ? "not found\n" : "origin not allowed\n";
+    response.keep_alive(false);
+    response.prepare_payload();
+    beast::async_write(
+        stream_, http::message_generator(std::move(response)),
+        beast::bind_front_handler(&http_session::on_write, shared_from_this(), false));
+    return;
+  }
+  // The WebSocket session sets its own timeouts.
+  stream_.expires_never();
+  std::make_shared<websocket_session>(stream_.release_socket(), context_)->run(std::move(request));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace stagevote::net

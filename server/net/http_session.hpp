@@ -1,0 +1,34 @@
+#pragma once
+// One HTTP connection: reads a request (bounded size, timeout), answers it, and hands a
+// WebSocket upgrade on /ws over to a websocket_session.
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+namespace stagevote::net {
+
+struct ServerContext;
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+
+  void run();
+
+ private:
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void upgrade(boost::beast::http::request<boost::beast::http::string_body>&& request);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void fail(boost::beast::error_code ec, const char* what);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ServerContext> context_;
+  // A fresh parser per request: body and header limits apply to each.
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+};
+
+}  // namespace stagevote::net

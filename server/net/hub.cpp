@@ -1,0 +1,177 @@
+#include "net/hub.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "net/websocket_session.hpp"
+
+namespace stagevote::net {
+
+namespace {
+
+std::size_t index_of(engine::Role role) {
+  return static_cast<std::size_t>(role);
+}
+
+bool is_screen(engine::Role role) {
+  return role == engine::Role::display || role == engine::Role::host;
+}
+
+engine::Message state_for(const engine::Snapshots& snapshot, engine::Role role,
+                          const websocket_session& session) {
+  switch (role) {
+    case engine::Role::host:
+      return snapshot.host;
+    case engine::Role::judge: {
+      const auto it = snapshot.judges.find(session.judge_id());
+      return it == snapshot.judges.end() ? snapshot.audience : it->second;
+    }
+    case engine::Role::audience:
+    case engine::Role::display:
+      return snapshot.audience;
+  }
+  return snapshot.audience;
+}
+
+}  // namespace
+
+hub::hub(boost::asio::any_io_executor executor, engine::Engine& engine)
+    : executor_(std::move(executor)), engine_(engine) {}
+
+void hub::add(websocket_session& session) {
+  std::lock_guard lock(mutex_);
+  pending_.insert(&session);
+}
+
+void hub::remove(websocket_session& session) {
+  std::lock_guard lock(mutex_);
+  if (pending_.erase(&session)) return;
+  for (auto& members : members_) {
+    if (members.erase(&session)) return;
+  }
+}
+
+std::shared_ptr<const engine::Snapshots> hub::latest_snapshot() {
+  {
+    std::lock_guard lock(mutex_);
+    if (latest_) return latest_;
+  }
+  std::lock_guard publishing(publish_mutex_);
+  std::lock_guard lock(mutex_);
+  if (!latest_) {
+    engine::Connections counts;
+    counts.audience = static_cast<long>(members_[index_of(engine::Role::audience)].size());
+    counts.judge = static_cast<long>(members_[index_of(engine::Role::judge)].size());
+    counts.display = static_cast<long>(members_[index_of(engine::Role::display)].size());
+    counts.host = static_cast<long>(members_[index_of(engine::Role::host)].size());
+    latest_ = std::make_shared<const engine::Snapshots>(engine_.snapshots(counts));
+  }
+  return latest_;
+}
+
+hub::Joined hub::join(websocket_session& session, engine::Role role) {
+  latest_snapshot();  // built once, before the first joiner needs it
+  Joined joined;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.erase(&session);
+    members_[index_of(role)].insert(&session);
+    joined.state = state_for(*latest_, role, session);
+    joined.sequence = latest_->sequence;
+  }
+  if (is_screen(role)) joined.tally = engine_.open_tally();
+  return joined;
+}
+
+engine::Connections hub::connections() const {
+  std::lock_guard lock(mutex_);
+  engine::Connections counts;
+  counts.audience = static_cast<long>(members_[index_of(engine::Role::audience)].size());
+  counts.judge = static_cast<long>(members_[index_of(engine::Role::judge)].size());
+  counts.display = static_cast<long>(members_[index_of(engine::Role::display)].size());
+  counts.host = static_cast<long>(members_[index_of(engine::Role::host)].size());
+  return counts;
+}
+
+std::vector<hub::Target> hub::targets(bool screens_only) const {
+  std::vector<Target> out;
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    const auto role = static_cast<engine::Role>(i);
+    if (screens_only && !is_screen(role)) continue;
+    out.reserve(out.size() + members_[i].size());
+    for (auto* session : members_[i]) out.push_back({session->weak_from_this(), role});
+  }
+  return out;
+}
+
+void hub::state_committed() {
+  // Coalesce: one snapshot reflects every commit made before it is built.
+  if (publish_queued_.exchange(true)) return;
+  boost::asio::post(executor_, [self = shared_from_this()] { self->publish_state(); });
+}
+
+void hub::publish_state() {
+  publish_queued_ = false;
+  std::lock_guard publishing(publish_mutex_);
+  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
+  std::vector<Target> recipients;
+  {
+    std::lock_guard lock(mutex_);
+    latest_ = snapshot;
+  }
+  recipients = targets(false);
+  for (const auto& target : recipients) {
+    const bool phone_or_screen =
+        target.role == engine::Role::audience || target.role == engine::Role::display;
+    if (phone_or_screen && !snapshot->audience_changed) continue;
+    if (auto session = target.session.lock()) {
+      if (target.role == engine::Role::judge &&
+          !snapshot->judges_changed.count(session->judge_id())) {
+        continue;
+      }
+      session->send_state(state_for(*snapshot, target.role, *session), snapshot->sequence);
+    }
+  }
+}
+
+void hub::publish_to_screens(const std::vector<engine::Message>& messages) {
+  if (messages.empty()) return;
+  for (const auto& target : targets(true)) {
+    if (auto session = target.session.lock()) {
+      for (const auto& message : messages) session->send(message);
+    }
+  }
+}
+
+void hub::publish_connections() {
+  const auto counts = connections();
+  if (last_counts_sent_ && last_counts_sent_->audience == counts.audience &&
+      last_counts_sent_->judge == counts.judge && last_counts_sent_->display == counts.display &&
+      last_counts_sent_->host == counts.host) {
+    return;
+  }
+  last_counts_sent_ = counts;
+  nlohmann::json message = {{"type", "connections"},
+                            {"connections", engine::connections_json(counts)}};
+  const auto shared = engine::make_message(message.dump());
+  for (const auto& target : targets(true)) {
+    if (target.role != engine::Role::host) continue;
+    if (auto session = target.session.lock()) session->send(shared);
+  }
+}
+
+void hub::close_all() {
+  std::vector<std::weak_ptr<websocket_session>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto* session : pending_) all.push_back(session->weak_from_this());
+    for (const auto& members : members_) {
+      for (auto* session : members) all.push_back(session->weak_from_this());
+    }
+  }
+  for (const auto& weak : all) {
+    if (auto session = weak.lock()) session->close();
+  }
+}
+
+}  // namespace stagevote::net

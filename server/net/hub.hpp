@@ -1,0 +1,72 @@
+#pragma once
+// Knows every WebSocket session by role and fans messages out. A broadcast is one shared
+// buffer queued to every recipient; the session list is copied (as weak_ptrs) under the
+// mutex and the sends happen outside it, so a slow send never blocks joins and leaves.
+#include <array>
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace stagevote::net {
+
+class websocket_session;
+
+class hub : public engine::StateListener, public std::enable_shared_from_this<hub> {
+ public:
+  hub(boost::asio::any_io_executor executor, engine::Engine& engine);
+
+  // A new connection (before hello) and its end (from the session's destructor).
+  void add(websocket_session& session);
+  void remove(websocket_session& session);
+
+  // What a session that has just said hello needs, taken atomically with its joining.
+  struct Joined {
+    engine::Message state;
+    std::uint64_t sequence = 0;
+    engine::Message tally;  // displays and hosts: the open poll's tally (may be null)
+  };
+  // Moves a session to its role. `judge_id` names the judge (judge role only).
+  Joined join(websocket_session& session, engine::Role role);
+
+  // From the store's writer thread after a state-changing commit: a fresh snapshot is built
+  // and sent on the io_context (several commits in a row make one snapshot).
+  void state_committed() override;
+  void publish_state();
+  // To every display and host.
+  void publish_to_screens(const std::vector<engine::Message>& messages);
+  // Connection counts to the hosts, if they changed since the last call.
+  void publish_connections();
+
+  engine::Connections connections() const;
+  // Closes every session with a close frame (shutdown).
+  void close_all();
+
+ private:
+  struct Target {
+    std::weak_ptr<websocket_session> session;
+    engine::Role role;
+  };
+  std::vector<Target> targets(bool screens_only) const;
+  std::shared_ptr<const engine::Snapshots> latest_snapshot();
+
+  boost::asio::any_io_executor executor_;
+  engine::Engine& engine_;
+
+  mutable std::mutex mutex_;
+  std::unordered_set<websocket_session*> pending_;                 // before hello
+  std::array<std::unordered_set<websocket_session*>, 4> members_;  // by engine::Role
+  std::shared_ptr<const engine::Snapshots> latest_;
+
+  std::mutex publish_mutex_;  // one snapshot is built at a time
+  std::atomic<bool> publish_queued_{false};
+  std::optional<engine::Connections> last_counts_sent_;
+};
+
+}  // namespace stagevote::net

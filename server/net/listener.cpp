@@ -1,0 +1,72 @@
+#include "net/listener.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <iostream>
+#include <stdexcept>
+
+#include "net/http_session.hpp"
+
+namespace stagevote::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+listener::listener(asio::io_context& ioc, const tcp::endpoint& endpoint,
+                   std::shared_ptr<ServerContext> context)
+    : ioc_(ioc),
+      acceptor_(asio::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      context_(std::move(context)) {
+  const auto where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) throw std::runtime_error("cannot open a socket for " + where + ": " + ec.message());
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor_.bind(endpoint, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+}
+
+void listener::run() {
+  asio::dispatch(acceptor_.get_executor(),
+                 beast::bind_front_handler(&listener::do_accept, shared_from_this()));
+}
+
+void listener::stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    self->stopped_ = true;
+    beast::error_code ignored;
+    self->retry_timer_.cancel();
+    self->acceptor_.close(ignored);
+  });
+}
+
+void listener::do_accept() {
+  if (stopped_) return;
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(ioc_),
+                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stopped_ || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // Typically EMFILE: out of file descriptors. Retrying at once would spin; wait a moment.
+    std::cerr << "accept: " << ec.message() << "\n";
+    retry_timer_.expires_after(std::chrono::milliseconds(50));
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  std::make_shared<http_session>(std::move(socket), context_)->run();
+  do_accept();
+}
+
+}  // namespace stagevote::net

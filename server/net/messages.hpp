@@ -1,0 +1,67 @@
+#pragma once
+// Client messages parsed and validated into typed requests. A pure function of the text (a
+// libFuzzer target feeds it arbitrary bytes): every malformed input is a typed bad_request
+// Error, never an exception or a crash.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/commands.hpp"
+#include "core/error.hpp"
+#include "engine/views.hpp"
+
+namespace stagevote::net {
+
+inline constexpr std::size_t kMaxIdLength = 64;      // request ids
+inline constexpr std::size_t kMaxNameLength = 128;   // ids of polls, entries ...; tokens, keys
+inline constexpr std::size_t kMaxTextLength = 8192;  // reasons, on-screen text
+
+struct HelloRequest {
+  std::optional<std::string> id;
+  engine::Role role = engine::Role::audience;
+  std::string device;  // audience: token from an earlier welcome ("" if none or malformed)
+  std::string token;   // judge
+  std::string key;     // host
+};
+
+struct PingRequest {
+  std::optional<std::string> id;
+};
+
+struct VoteRequest {
+  std::optional<std::string> id;
+  std::string poll;
+  std::string choice;
+};
+
+struct ScoreRequest {
+  std::optional<std::string> id;
+  std::string round;
+  std::string entry;
+  core::Marks marks;
+};
+
+// A host `cmd` that changes the show (everything but `results`).
+struct CommandRequest {
+  std::optional<std::string> id;
+  core::Command command;
+  bool random_seed = false;  // draw_order without a seed: the server picks one
+};
+
+// The host's read-only `results` cmd.
+struct ResultsRequest {
+  std::optional<std::string> id;
+  std::string round;
+};
+
+using Request = std::variant<HelloRequest, PingRequest, VoteRequest, ScoreRequest, CommandRequest,
+                             ResultsRequest>;
+
+core::Result<Request> parse_client_message(std::string_view text);
+
+// The "id" of a message that failed to parse, if one can be read, so that the error reply
+// still answers the request.
+std::optional<std::string> salvage_request_id(std::string_view text);
+
+}  // namespace stagevote::net

@@ -1,0 +1,35 @@
+#pragma once
+// The server's clock-driven work, every 100 ms on its own strand: coalesced tallies to the
+// screens (only when a count changed), closing polls at their deadline, and connection
+// counts to the hosts (every second, when they changed).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <memory>
+
+#include "engine/engine.hpp"
+#include "net/hub.hpp"
+
+namespace stagevote::net {
+
+class ticker : public std::enable_shared_from_this<ticker> {
+ public:
+  static constexpr std::chrono::milliseconds kPeriod{100};
+
+  ticker(boost::asio::io_context& ioc, engine::Engine& engine, std::shared_ptr<hub> hub);
+  void start();
+  void stop();  // thread-safe
+
+ private:
+  void arm();
+  void on_tick(boost::beast::error_code ec);
+
+  boost::asio::steady_timer timer_;
+  engine::Engine& engine_;
+  std::shared_ptr<hub> hub_;
+  std::chrono::steady_clock::time_point next_;
+  unsigned ticks_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace stagevote::net
