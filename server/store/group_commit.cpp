@@ -1,10 +1,20 @@
 #include "store/group_commit.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <exception>
 
 namespace stagevote::store {
+namespace {
+std::uint64_t thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(now.tv_nsec);
+}
+}  // namespace
 
 GroupCommitter::GroupCommitter(LedgerWriter& writer, std::size_t max_batch)
     : writer_(writer),
@@ -32,7 +42,7 @@ void GroupCommitter::push(PendingWrite pending) {
 }
 
 StoreStats GroupCommitter::stats() const {
-  return {writes_.load(), transactions_.load(), largest_batch_.load()};
+  return {writes_.load(), transactions_.load(), largest_batch_.load(), writer_cpu_ns_.load()};
 }
 
 void GroupCommitter::run() {
@@ -50,6 +60,7 @@ void GroupCommitter::run() {
       commit_and_complete(std::span(batch).subspan(begin, size));
     }
     batch.clear();
+    writer_cpu_ns_ = thread_cpu_ns();
   }
 }
 

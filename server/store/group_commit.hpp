@@ -45,6 +45,7 @@ class GroupCommitter {
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> largest_batch_{0};
+  std::atomic<std::uint64_t> writer_cpu_ns_{0};
 
   std::thread thread_;  // last: starts after everything above exists
 };

@@ -11,10 +11,10 @@ LedgerWriter::LedgerWriter(sqlite::Connection& db)
       insert_ledger_(db,
                      "INSERT INTO ledger (seq, ts, kind, actor, payload, prev_hash, hash) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
-      // A plain INSERT: should a duplicate ever get past vote_exists, the UNIQUE constraint
-      // fails the batch rather than count a vote twice.
-      insert_vote_(
-          db, "INSERT INTO votes (poll, device, choice, seq, ts) VALUES (?1, ?2, ?3, ?4, ?5)") {
+      // OR IGNORE: the UNIQUE (poll, device) constraint tells a new vote from a repeat.
+      insert_vote_(db,
+                   "INSERT OR IGNORE INTO votes (poll, device, choice, seq, ts) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)") {
   sqlite::Statement last(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
   if (last.step()) {
     last_seq_ = last.column_int(0);
@@ -25,25 +25,38 @@ LedgerWriter::LedgerWriter(sqlite::Connection& db)
 bool LedgerWriter::commit(std::span<PendingWrite> batch) {
   const std::int64_t seq_before = last_seq_;
   const std::string hash_before = last_hash_;
-  try {
-    begin_.run();
-    for (const PendingWrite& pending : batch) {
-      if (!pending.is_barrier) write(pending.write);
+  auto roll_back = [&] {
+    // Some errors (SQLITE_FULL, SQLITE_IOERR) roll back on their own; roll back the rest.
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
-    commit_.run();
-    return true;
+    last_seq_ = seq_before;
+    last_hash_ = hash_before;
+  };
+  try {
+    if (run_transaction(batch, Check::after_insert)) return true;
+    // A repeated vote: its ledger record is already in this transaction and the ledger is
+    // append-only. Start the batch again, looking each vote up before writing it. Rare: the
+    // core drops repeats before they reach the store, except when a device races itself.
+    roll_back();
+    if (run_transaction(batch, Check::before_insert)) return true;
+    last_error_ = "a vote was neither new nor a repeat";  // unreachable while we are the writer
   } catch (const std::exception& error) {
     last_error_ = error.what();
   } catch (...) {
     last_error_ = "unknown error";
   }
-  // Some errors (SQLITE_FULL, SQLITE_IOERR) roll back on their own; roll back the rest.
-  if (sqlite3_get_autocommit(db_.handle()) == 0) {
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  last_seq_ = seq_before;
-  last_hash_ = hash_before;
+  roll_back();
   return false;
+}
+
+bool LedgerWriter::run_transaction(std::span<PendingWrite> batch, Check check) {
+  begin_.run();
+  for (const PendingWrite& pending : batch) {
+    if (!pending.is_barrier && !write(pending.write, check)) return false;
+  }
+  commit_.run();
+  return true;
 }
 
 bool LedgerWriter::vote_exists(const VoteRow& vote) {
@@ -53,11 +66,11 @@ bool LedgerWriter::vote_exists(const VoteRow& vote) {
   return vote_exists_.step();
 }
 
-void LedgerWriter::write(const LedgerWrite& write) {
+bool LedgerWriter::write(const LedgerWrite& write, Check check) {
   // A device that already voted in this poll (in an earlier batch or earlier in this one) is
   // already counted: neither its ledger record nor its vote row is written again. Only this
   // thread writes, inside BEGIN IMMEDIATE, so the check cannot race with another insert.
-  if (write.vote && vote_exists(*write.vote)) return;
+  if (check == Check::before_insert && write.vote && vote_exists(*write.vote)) return true;
 
   const std::int64_t seq = last_seq_ + 1;
   hasher_.hash({last_hash_, seq, write.ts, write.kind, write.actor, write.payload}, next_hash_);
@@ -73,6 +86,7 @@ void LedgerWriter::write(const LedgerWrite& write) {
     insert_ledger_.step();
   }
   if (write.vote) {
+    // The ledger row goes first: votes.seq is a foreign key to it, checked at once.
     sqlite::ResetOnExit reset(insert_vote_);
     insert_vote_.bind_text_static(1, write.vote->poll);
     insert_vote_.bind_text_static(2, write.vote->device);
@@ -80,9 +94,11 @@ void LedgerWriter::write(const LedgerWrite& write) {
     insert_vote_.bind(4, seq);
     insert_vote_.bind(5, write.ts);
     insert_vote_.step();
+    if (db_.changes() == 0) return false;  // a repeat: the caller starts over
   }
   last_seq_ = seq;
   last_hash_.swap(next_hash_);
+  return true;
 }
 
 }  // namespace stagevote::store

@@ -25,13 +25,20 @@ class LedgerWriter {
   // Commits every write of the batch in one transaction (barriers are skipped). Returns false,
   // with the transaction rolled back and the chain state as before, if anything failed.
   // A vote whose (poll, device) already has a row writes nothing: it is already counted.
+  //
+  // Votes are inserted optimistically (ledger row, then INSERT OR IGNORE of the vote row: one
+  // index probe). A repeat shows up as an ignored vote row after its ledger row is written;
+  // the transaction is then rolled back and the batch redone with a lookup before each vote.
   bool commit(std::span<PendingWrite> batch);
 
   // Why the last failed commit failed ("" if none did).
   const std::string& last_error() const { return last_error_; }
 
  private:
-  void write(const LedgerWrite& write);
+  enum class Check { after_insert, before_insert };
+  // false: with Check::after_insert, a vote was a repeat and the transaction must be redone.
+  bool run_transaction(std::span<PendingWrite> batch, Check check);
+  bool write(const LedgerWrite& write, Check check);
   bool vote_exists(const VoteRow& vote);
 
   sqlite::Connection& db_;

@@ -1,5 +1,7 @@
 #include "store/sqlite.hpp"
 
+#include <mutex>
+
 namespace stagevote::store::sqlite {
 
 void fail(sqlite3* db, int rc, std::string_view what) {
@@ -10,6 +12,14 @@ void fail(sqlite3* db, int rc, std::string_view what) {
 }
 
 namespace {
+// Memory statistics take a global mutex on every SQLite allocation; the store never reads
+// them. Must run before SQLite initialises, so: before the first connection. If something
+// else in the process initialised SQLite first, the call fails harmlessly.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 int open_flags(Connection::Mode mode) {
   int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread
   switch (mode) {
@@ -25,6 +35,7 @@ int open_flags(Connection::Mode mode) {
 }  // namespace
 
 Connection::Connection(const std::string& path, Mode mode) : path_(path) {
+  configure_sqlite_once();
   int rc = sqlite3_open_v2(path.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

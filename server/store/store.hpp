@@ -35,11 +35,11 @@ struct VoteRow {
 };
 
 struct LedgerWrite {
-  std::int64_t ts = 0;         // ms since epoch, given by the caller
-  std::string kind;            // core::command_kind(): "vote", "score", "start_entry", ...
-  std::string actor;           // "host", a judge id, or an audience device token
-  std::string payload;         // JSON text of the command (core::command_to_json)
-  std::optional<VoteRow> vote; // set for votes: also written to the votes table
+  std::int64_t ts = 0;          // ms since epoch, given by the caller
+  std::string kind;             // core::command_kind(): "vote", "score", "start_entry", ...
+  std::string actor;            // "host", a judge id, or an audience device token
+  std::string payload;          // JSON text of the command (core::command_to_json)
+  std::optional<VoteRow> vote;  // set for votes: also written to the votes table
 };
 
 struct LedgerRecord {
@@ -68,6 +68,7 @@ struct StoreStats {
   std::uint64_t writes = 0;
   std::uint64_t transactions = 0;
   std::uint64_t largest_batch = 0;
+  std::uint64_t writer_cpu_ns = 0;  // CPU time used by the writer thread (for benchmarks)
 };
 
 class Store {

@@ -86,3 +86,35 @@ TEST_CASE("The same device votes once in each poll", "[store][votes]") {
   CHECK(store.votes_of_poll("p3").empty());
   CHECK(store.record_count() == 4);
 }
+
+TEST_CASE("A repeated vote inside one transaction leaves the other writes of the batch in order",
+          "[store][votes]") {
+  TempDir dir;
+  const std::string path = dir.file("show.db");
+  Store store(path);
+  stagevote::store::test::WriterGate gate;
+  store.append(command_write("open_poll", R"({"poll":"p1"})"), gate.hold());
+  gate.wait_until_held();
+  // Queued while the writer is held, so they are committed as one transaction.
+  std::vector<int> results;
+  auto result = [&](bool ok) { results.push_back(ok); };
+  store.append(vote_write("p1", "dev-a", "e1"), result);
+  store.append(command_write("start_entry", R"({"entry":"e2"})"), result);
+  store.append(vote_write("p1", "dev-a", "e2"), result);  // the repeat
+  store.append(vote_write("p1", "dev-b", "e2"), result);
+  gate.release();
+  store.flush();
+
+  CHECK(results == std::vector<int>{1, 1, 1, 1});
+  CHECK(store.stats().transactions == 2);
+  std::vector<std::string> ledger;
+  store.for_each_record([&](const LedgerRecord& record) {
+    ledger.push_back(std::to_string(record.seq) + " " + record.kind + " " + record.actor);
+  });
+  CHECK(ledger == std::vector<std::string>{"1 open_poll host", "2 vote dev-a", "3 start_entry host",
+                                           "4 vote dev-b"});
+  CHECK(store.votes_of_poll("p1") ==
+        std::vector<VoteRow>{{"p1", "dev-a", "e1"}, {"p1", "dev-b", "e2"}});
+  CHECK(RawDb(path).query_int("SELECT seq FROM votes WHERE device = 'dev-b'") == 4);
+  CHECK(Store::verify_chain(path).ok);
+}
