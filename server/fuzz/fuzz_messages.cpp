@@ -1,0 +1,125 @@
+// libFuzzer target: the WebSocket message parser and, behind it, the show's validator.
+//
+// The input is split at newlines into up to 16 client messages (JSON text cannot hold a raw
+// newline, so a real message is never split). Each one is parsed exactly as a session parses
+// a frame; what parses is applied, in order, to a fresh show of the demo contest that already
+// has an entry on stage, an open poll and some scores, so that the fuzzer reaches deep states.
+// Invariants checked on every input (a violation aborts, and libFuzzer keeps the input):
+//   - a message that does not parse yields a bad_request error whose reply serialises;
+//   - a salvaged request id is a string of at most kMaxIdLength bytes;
+//   - a command the show rejects changes nothing (same version, same snapshot);
+//   - every poll's total is the sum of its tally and never exceeds its ballots;
+//   - results and the public state of every round serialise.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/demo.hpp"
+#include "core/show.hpp"
+#include "engine/replies.hpp"
+#include "engine/views.hpp"
+#include "net/messages.hpp"
+
+namespace {
+
+using namespace stagevote;
+
+void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+// The demo contest, one entry scored and locked, the next on stage with a poll over both.
+core::Show make_base_show() {
+  core::Show show(core::demo_contest());
+  const core::Millis t = 1'700'000'000'000;
+  const auto& round = show.contest().rounds.front();
+  const std::string first = round.entries.at(0);
+  const std::string second = round.entries.at(1);
+  require(show.apply(core::StartEntry{round.id, first}, t).ok());
+  require(show.apply(core::Score{"j2", round.id, first,
+                                 {{"theme", 25}, {"innovation", 24.5}, {"art", 20}, {"live", 12}}},
+                     t + 1)
+              .ok());
+  require(show.apply(core::Score{"j4", round.id, first,
+                                 {{"theme", 28}, {"innovation", 22}, {"art", 19.25}, {"live", 14}}},
+                     t + 2)
+              .ok());
+  require(show.apply(core::LockScores{round.id, first}, t + 3).ok());
+  require(show.apply(core::StartEntry{round.id, second}, t + 4).ok());
+  require(show.apply(core::OpenPoll{round.id, {first, second}, 60'000}, t + 5).ok());
+  require(show.apply(core::Vote{"device-a", "p1", second}, t + 6).ok());
+  return show;
+}
+
+void check_polls(const core::Show& show) {
+  for (const auto& poll : show.polls()) {
+    long sum = 0;
+    for (const long count : poll.tally) sum += count;
+    require(sum == poll.total);
+    require(static_cast<std::size_t>(poll.total) <= poll.ballots.size());
+    require(poll.tally.size() == poll.entries.size());
+  }
+}
+
+// Applies one parsed request the way a session of the matching role would.
+void apply(core::Show& show, net::Request& request, core::Millis now) {
+  std::optional<core::Command> command;
+  if (auto* vote = std::get_if<net::VoteRequest>(&request)) {
+    command = core::Vote{"device-fuzz", vote->poll, vote->choice};
+  } else if (auto* score = std::get_if<net::ScoreRequest>(&request)) {
+    command = core::Score{"j1", score->round, score->entry, score->marks};
+  } else if (auto* cmd = std::get_if<net::CommandRequest>(&request)) {
+    command = cmd->command;
+  } else if (auto* results = std::get_if<net::ResultsRequest>(&request)) {
+    (void)engine::round_results_json(show, results->round).dump();
+    return;
+  }
+  if (!command) return;
+
+  const auto version = show.version();
+  const std::string before = engine::public_state_json(show).dump();
+  auto outcome = show.apply(*command, now);
+  if (!outcome) {
+    require(show.version() == version);
+    require(engine::public_state_json(show).dump() == before);
+    (void)engine::error_text(std::nullopt, outcome.error());
+  }
+  check_polls(show);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const core::Show base = make_base_show();
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  core::Show show = base;
+  core::Millis now = 1'700'000'100'000;
+  std::size_t start = 0;
+  for (int parts = 0; parts < 16 && start <= input.size(); ++parts) {
+    const auto end = std::min(input.find('\n', start), input.size());
+    const std::string_view text = input.substr(start, end - start);
+    start = end + 1;
+
+    const auto id = net::salvage_request_id(text);
+    if (id) require(id->size() <= net::kMaxIdLength);
+    auto parsed = net::parse_client_message(text);
+    if (!parsed) {
+      require(parsed.error().code == core::ErrorCode::bad_request);
+      require(!engine::error_text(id, parsed.error()).empty());
+      continue;
+    }
+    std::visit([](const auto& request) {
+      if (request.id) require(request.id->size() <= net::kMaxIdLength);
+    }, parsed.value());
+    apply(show, parsed.value(), now += 250);
+  }
+  for (const auto& round : show.contest().rounds) {
+    (void)engine::round_results_json(show, round.id).dump();
+  }
+  (void)engine::public_state_json(show).dump();
+  return 0;
+}
