@@ -440,8 +440,10 @@ function orderOf(round, entry) {
 
 function chooseRound(rounds) {
   if (view.round && rounds.some((r) => r.id === view.round)) return view.round;
-  const active = judgeEntries().filter((e) => e.status !== 'upcoming').map((e) => e.round);
-  return active.length ? active[active.length - 1] : rounds.length ? rounds[0].id : null;
+  if (view.state && view.state.stage) return view.state.stage.round;
+  // Off stage: the first round with work left (recused entries are marked in every round up front).
+  const open = rounds.find((r) => judgeEntries().some((e) => e.round === r.id && !['locked', 'recused'].includes(e.status)));
+  return open ? open.id : rounds.length ? rounds[rounds.length - 1].id : null;
 }
 
 function showLogin(show, error) {
@@ -551,6 +553,15 @@ byId('login-form').addEventListener('submit', (event) => {
 });
 
 byId('switch-judge').addEventListener('click', signOut);
+
+// A judge link opened on a page already showing /judge only changes the fragment.
+window.addEventListener('hashchange', () => {
+  const token = tokenFromFragment();
+  if (token && token !== view.token) {
+    if (view.token) signOut();
+    signIn(token);
+  }
+});
 
 const initialToken = tokenFromFragment() || storage.get(TOKEN_KEY, null);
 render();
