@@ -128,6 +128,7 @@ test('a submitted score is confirmed by the ack, and a revision replaces it on t
   await card(scoredEntry).locator('.badge[data-status="submitted"]').waitFor();
   assert.equal(await judgeTotal(scoredEntry), total);
   assert.match(await card(scoredEntry).locator('.submit-status').textContent(), /已提交/);
+  await card(scoredEntry).locator('.submit-status').scrollIntoViewIfNeeded();
   await screenshot(page, 'judge-scoring');
   assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 
