@@ -252,6 +252,46 @@ test('results appear once the host reveals them', async () => {
   assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
 });
 
+test('a poll with a deadline counts down and closes by itself, leaving nothing to tap', async () => {
+  const sixth = round.entries[5];
+  await startAndPoll(sixth, { duration_s: 3 });
+  await waitChoiceState(sixth, 'open');
+  assert.match(await page.locator('#countdown').textContent(), /剩余 0:0[1-3]/);
+  // At the deadline the page disables the button by itself, then the server's state closes the poll.
+  await page.locator('#poll-heading', { hasText: '投票已结束' }).waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#poll-closed-note').textContent(), /请等待下一次投票/);
+  assert.equal(await page.locator('button.choice').count(), 0);
+  assert.equal(await votesFor(sixth), 0);
+});
+
+test('a vote that reaches the server after the poll closed is reported as not counted', async () => {
+  const seventh = round.entries[6];
+  const poll = await startAndPoll(seventh);
+  await waitChoiceState(seventh, 'open');
+  // The phone's vote is held back on the way (a dead spot in the hall) while the host closes the poll.
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  let holdVotes = true;
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => {
+      if (holdVotes && String(message).includes('"type":"vote"')) return;
+      upstream.send(message);
+    });
+    upstream.onMessage((message) => ws.send(message));
+  });
+  await page.reload();
+  await waitChoiceState(seventh, 'open');
+  await (await choice(seventh)).tap();
+  await waitChoiceState(seventh, 'pending');
+  await cmd('close_poll', { poll });
+  holdVotes = false;
+  await page.reload();   // the pending vote goes out again, now too late
+  await page.locator('#poll .notice.err', { hasText: '投票已截止' }).waitFor();
+  assert.equal(await votesFor(seventh), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem('stagevote.vote.pending')), null);
+  await screenshot(page, 'vote-too-late');
+});
+
 test('the English toggle switches every string and survives a reload', async () => {
   await page.locator('#lang-toggle').tap();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
