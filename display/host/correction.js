@@ -10,7 +10,8 @@ export function createCorrection(app) {
   const marks = h('div', { class: 'fix-marks' });
   const reason = h('input', { id: 'fix-reason', type: 'text', placeholder: t('fix.reason') });
   const submit = h('button', { class: 'btn warn', id: 'fix-submit', type: 'submit', text: t('fix.submit') });
-  const form = h('form', { class: 'fix-form' },
+  // novalidate: out-of-range marks go to the server, whose refusal is shown in words.
+  const form = h('form', { class: 'fix-form', novalidate: true },
     h('label', {}, t('fix.judge'), judge),
     h('label', {}, t('fix.entry'), entry),
     marks,

@@ -50,8 +50,9 @@ export default {
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('awards.title')}`, stageEl);
 
     function tierPanel(tier) {
-      const many = tier.winners.length > 4;
-      const panel = h('div', { class: `award-tier tier-${tier.id}${many ? ' many' : ''}`, dataset: { tier: tier.id } },
+      // Shared ranks can widen a tier: denser cards keep a crowded tier on one screen.
+      const density = tier.winners.length > 10 ? ' many crowd' : tier.winners.length > 4 ? ' many' : '';
+      const panel = h('div', { class: `award-tier tier-${tier.id}${density}`, dataset: { tier: tier.id } },
         h('div', { class: 'award-name gold-text', text: tier.name }),
         h('div', { class: 'rule' }, h('span'), h('i'), h('span')),
         h('div', { class: 'award-winners' }, tier.winners.length
@@ -61,7 +62,7 @@ export default {
             const detail = tier.id === 'popularity'
               ? t('awards.votes', { n: count(result?.votes ?? w.votes ?? 0) })
               : (result ? fixed(result.final, d) : '');
-            return h('div', { class: 'award-card', style: { transitionDelay: `${600 + i * 180}ms` } },
+            return h('div', { class: 'award-card', style: { transitionDelay: `${600 + i * (tier.winners.length > 10 ? 60 : 180)}ms` } },
               h('div', { class: 'award-card-title', text: quoted(entry.title) }),
               h('div', { class: 'award-card-unit', text: entry.unit }),
               detail ? h('div', { class: 'award-card-detail', text: detail }) : null);

@@ -11,6 +11,15 @@ export function qrImage(url, className = 'qr') {
   return h('img', { class: className, alt: shortUrl(url), src: `/qr.svg?text=${encodeURIComponent(url)}` });
 }
 
+// Breaks a contest name after its quoted brand (“椰树杯” / 党建…大赛) rather than wherever
+// the line happens to end, which in Chinese can split a word.
+export function titleLines(name) {
+  const text = String(name || '');
+  const at = Math.max(text.indexOf('”'), text.indexOf('」'), text.indexOf('》'));
+  if (at > 0 && at < text.length - 4) return [text.slice(0, at + 1), text.slice(at + 1)];
+  return [text];
+}
+
 export default {
   key: () => '',
   mount(ctx) {
@@ -24,7 +33,7 @@ export default {
       h('div', { class: 'standby-glow' }),
       h('div', { class: 'standby-text' },
         h('div', { class: 'standby-emblem' }, h('span', { class: 'brand-mark large' })),
-        h('h1', { class: 'standby-title gold-text', text: contest.name || '' }),
+        h('h1', { class: 'standby-title gold-text' }, titleLines(contest.name).map((line) => h('span', { class: 'title-line', text: line }))),
         h('div', { class: 'rule' }, h('span'), h('i'), h('span')),
         h('p', { class: 'standby-subtitle', text: contest.subtitle || '' }),
         h('p', { class: 'standby-soon', text: t('standby.soon') })),

@@ -72,7 +72,7 @@ after(async () => {
 test('the display starts on standby with the contest name and a QR code of the join URL', async () => {
   await sceneIs(display, 'standby');
   const info = await (await fetch(`${server.url}/api/info`)).json();
-  assert.equal(await text(display, '.standby-title'), contest.contest.name);
+  assert.equal(await display.locator('.standby-title').textContent(), contest.contest.name);
   const qr = await display.locator('.standby-qr img.qr').getAttribute('src');
   assert.equal(qr, `/qr.svg?text=${encodeURIComponent(info.join_url)}`);
   await display.waitForFunction(() => document.querySelector('img.qr')?.complete && document.querySelector('img.qr').naturalWidth > 0, null, { timeout: LONG });

@@ -24,7 +24,8 @@ async function openConsole(page) {
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  host = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  host = await context.newPage();
   errors = watchConsole(host);
   hostWs = await connectClient(server.wsUrl, hostHello);
   await openConsole(host);
@@ -92,7 +93,7 @@ test('the English toggle relabels the console and is remembered', async () => {
   await host.waitForFunction(() => document.querySelector('.host-brand strong')?.textContent === 'Host console', null, { timeout: LONG });
   assert.equal(await host.locator('#btn-reveal .flow-label').innerText(), 'Reveal');
   await screenshot(host, 'host-english');
-  const again = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const again = await host.context().newPage();  // same profile: same localStorage, new session
   await openConsole(again);
   assert.equal(await again.locator('.host-brand strong').innerText(), 'Host console');
   await again.click('#lang-toggle');
