@@ -219,9 +219,11 @@ function renderPoll(force) {
     const mine = view.ballots[closed.id];
     section.replaceChildren(
       h('div', { class: 'poll-head' }, h('h2', { id: 'poll-heading' }, t('pollClosed'))),
-      h('p', { class: `notice closed-note ${mine ? 'ok' : 'warn'}`, id: 'poll-closed-note' },
-        mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote')),
-      ...optional(errorNotice()),
+      // A vote refused as too late says so instead of the generic "no vote" note.
+      mine || !view.error
+        ? h('p', { class: `notice closed-note ${mine ? 'ok' : 'warn'}`, id: 'poll-closed-note' },
+          mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote'))
+        : errorNotice(),
     );
     return;
   }
