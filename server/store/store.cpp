@@ -49,7 +49,9 @@ struct Store::Impl {
   LedgerWriter ledger_writer;
 
   // The synchronous calls share one connection and its statements, one caller at a time.
-  mutable std::mutex reader_mutex;
+  // Recursive, so that a for_each_record visitor may read settings or votes.
+  mutable std::recursive_mutex reader_mutex;
+  bool visiting_records = false;  // guarded by reader_mutex
   sqlite::Connection reader_db;
   sqlite::Statement get_meta;
   sqlite::Statement set_meta;
@@ -92,8 +94,14 @@ void Store::set_meta(const std::string& key, const std::string& value) {
 
 void Store::for_each_record(const std::function<void(const LedgerRecord&)>& visit) const {
   std::lock_guard lock(impl_->reader_mutex);
+  if (impl_->visiting_records) throw StoreError("for_each_record cannot be nested");
   sqlite::Statement& query = impl_->records;
   sqlite::ResetOnExit reset(query);
+  impl_->visiting_records = true;
+  struct ClearFlag {
+    bool& flag;
+    ~ClearFlag() { flag = false; }
+  } clear_flag{impl_->visiting_records};
   LedgerRecord record;
   while (query.step()) {
     record.seq = query.column_int(0);

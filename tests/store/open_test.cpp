@@ -137,3 +137,24 @@ TEST_CASE("A file the store cannot use is refused with a one-line reason", "[sto
   CHECK_FALSE(error.empty());
   CHECK(error.find('\n') == std::string::npos);
 }
+
+TEST_CASE("A record visitor may read settings and votes but not nest another walk",
+          "[store][reads]") {
+  TempDir dir;
+  Store store(dir.file("show.db"));
+  store.set_meta("contest", "{}");
+  store.append(vote_write("p1", "dev-a", "e1"), nullptr);
+  store.flush();
+  int visited = 0;
+  store.for_each_record([&](const LedgerRecord& record) {
+    ++visited;
+    CHECK(store.get_meta("contest") == "{}");
+    CHECK(store.votes_of_poll("p1").size() == 1);
+    CHECK(store.record_count() == 1);
+    CHECK_THROWS_AS(store.for_each_record([](const LedgerRecord&) {}), StoreError);
+  });
+  CHECK(visited == 1);
+  // The walk is usable again afterwards.
+  store.for_each_record([&](const LedgerRecord&) { ++visited; });
+  CHECK(visited == 2);
+}

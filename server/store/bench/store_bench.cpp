@@ -25,14 +25,16 @@ struct Options {
   std::int64_t votes = 1'000'000;
   int producers = 2;
   std::int64_t window = 20'000;
-  std::string db;  // empty: a temporary file, removed afterwards
+  std::int64_t audience = 20'000;  // devices per poll: the next poll opens when all have voted
+  double rate = 0;  // votes per second offered by all producers together; 0: as fast as possible
+  std::string db;   // empty: a temporary file, removed afterwards
   bool json = false;
 };
 
 [[noreturn]] void usage(const char* message) {
   std::fprintf(stderr,
                "%s\nusage: stagevote-store-bench [--votes N] [--producers P] [--window W] "
-               "[--db FILE] [--json]\n",
+               "[--audience DEVICES] [--rate VOTES_PER_SECOND] [--db FILE] [--json]\n",
                message);
   std::exit(2);
 }
@@ -52,6 +54,10 @@ Options parse(int argc, char** argv) {
         options.producers = std::stoi(value());
       } else if (arg == "--window") {
         options.window = std::stoll(value());
+      } else if (arg == "--audience") {
+        options.audience = std::stoll(value());
+      } else if (arg == "--rate") {
+        options.rate = std::stod(value());
       } else if (arg == "--db") {
         options.db = value();
       } else if (arg == "--json") {
@@ -63,8 +69,9 @@ Options parse(int argc, char** argv) {
       usage(("not a number after " + arg).c_str());
     }
   }
-  if (options.votes < 1 || options.producers < 1 || options.window < 1) {
-    usage("--votes, --producers and --window must be positive");
+  if (options.votes < 1 || options.producers < 1 || options.window < 2 || options.audience < 1 ||
+      options.rate < 0) {
+    usage("--votes, --producers, --window (at least 2), --audience and --rate must be positive");
   }
   return options;
 }
@@ -80,8 +87,32 @@ struct Producer {
   std::atomic<std::int64_t> failed{0};
 };
 
-void produce(store::Store& db, Producer& producer, std::int64_t window, std::int64_t ts) {
+// A 128-bit device token in hex, as random as the server's: votes land all over the poll's
+// part of the index.
+std::string device_token(std::int64_t device) {
+  auto mix = [](std::uint64_t x) {  // splitmix64
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+  };
+  const auto seed = static_cast<std::uint64_t>(device);
+  char token[33];
+  std::snprintf(token, sizeof token, "%016llx%016llx", static_cast<unsigned long long>(mix(seed)),
+                static_cast<unsigned long long>(mix(~seed)));
+  return token;
+}
+
+void produce(store::Store& db, Producer& producer, const Options& options, std::int64_t ts) {
+  const std::int64_t window = options.window;
+  const double rate = options.rate / options.producers;  // this producer's share
+  const auto start = Clock::now();
   for (std::int64_t k = 0; k < producer.votes; ++k) {
+    // Paced: vote k is due k / rate seconds after the start (checked every 64 votes).
+    if (rate > 0 && k % 64 == 0) {
+      std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<double>(k / rate)));
+    }
     // Bounded in flight: wait for acks, as a server that stops reading when they lag. It
     // resumes at half the window, so that completions rarely need to wake it (a futex call
     // per completion would cost the writer thread more than the vote).
@@ -93,8 +124,11 @@ void produce(store::Store& db, Producer& producer, std::int64_t window, std::int
       }
       producer.wake_at.store(-1);
     }
-    std::string poll = "poll-" + std::to_string(k % 8);
-    std::string device = "device-" + std::to_string(producer.id) + "-" + std::to_string(k);
+    // Producers interleave: vote number g overall is device g % audience voting in poll
+    // g / audience, so one poll is open at a time and every device votes once in each.
+    const std::int64_t g = k * options.producers + producer.id;
+    std::string poll = "poll-" + std::to_string(g / options.audience);
+    std::string device = device_token(g % options.audience);
     std::string choice = "entry-" + std::to_string(k % 12);
     store::LedgerWrite write;
     write.ts = ts + k;
@@ -155,7 +189,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     for (Producer& producer : producers) {
       threads.emplace_back(
-          [&, ts] { produce(db, producer, options.window, ts + producer.id * options.votes); });
+          [&, ts] { produce(db, producer, options, ts + producer.id * options.votes); });
     }
     for (auto& thread : threads) thread.join();
     db.flush();  // every Done has run once flush returns
@@ -195,20 +229,27 @@ int main(int argc, char** argv) {
 
   if (options.json) {
     std::printf(
-        "{\"votes\":%lld,\"producers\":%d,\"window\":%lld,\"committed\":%lld,\"failed\":%lld,"
+        "{\"votes\":%lld,\"producers\":%d,\"window\":%lld,\"audience\":%lld,\"rate\":%.0f,"
+        "\"committed\":%lld,"
+        "\"failed\":%lld,"
         "\"seconds\":%.3f,\"votes_per_second\":%.0f,\"transactions\":%llu,\"mean_batch\":%.1f,"
         "\"largest_batch\":%llu,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
         "\"writer_cpu_us_per_vote\":%.2f,\"writer_bound_votes_per_second\":%.0f}\n",
         static_cast<long long>(options.votes), options.producers,
-        static_cast<long long>(options.window), static_cast<long long>(committed),
-        static_cast<long long>(failed), seconds, votes_per_second,
-        static_cast<unsigned long long>(stats.transactions), mean_batch,
+        static_cast<long long>(options.window), static_cast<long long>(options.audience),
+        options.rate, static_cast<long long>(committed), static_cast<long long>(failed), seconds,
+        votes_per_second, static_cast<unsigned long long>(stats.transactions), mean_batch,
         static_cast<unsigned long long>(stats.largest_batch), p50, p99, max, writer_us_per_vote,
         writer_bound);
   } else {
-    std::printf("votes appended     %lld by %d producers (window %lld each)\n",
-                static_cast<long long>(options.votes), options.producers,
-                static_cast<long long>(options.window));
+    std::printf(
+        "votes appended     %lld by %d producers (window %lld each), %s\n",
+        static_cast<long long>(options.votes), options.producers,
+        static_cast<long long>(options.window),
+        options.rate > 0
+            ? ("offered at " + std::to_string(static_cast<long long>(options.rate)) + " votes/s")
+                  .c_str()
+            : "as fast as possible");
     std::printf("committed          %lld in %.3f s, %lld failed\n",
                 static_cast<long long>(committed), seconds, static_cast<long long>(failed));
     std::printf("throughput         %.0f votes/s (synchronous=FULL, each acked after commit)\n",
