@@ -129,9 +129,9 @@ const scenesPanel = createScenesPanel(app);
 app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, { render: renderChrome }];
 
 const main = h('main', { class: 'host-main' },
-  h('div', { class: 'col col-left' }, runOfShow.el),
-  h('div', { class: 'col col-centre' }, step.el, judges.el, correction.el),
-  h('div', { class: 'col col-right' }, screens.el, scenesPanel.el));
+  h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),
+  h('div', { class: 'col col-centre' }, step.el, judges.el),
+  h('div', { class: 'col col-right' }, screens.el, correction.el));
 document.body.append(header, main, footer);
 
 function renderChrome(state) {

@@ -20,6 +20,8 @@ export function createRunOfShow(app) {
     app.command('draw_order', { round }, { confirm: t('confirm.draw_order', { round: app.catalogue.roundName(round) }) });
   });
 
+  let followed = null;  // the on-stage entry we last scrolled to: follow the show, not fight the host
+
   function render(state) {
     if (!app.ui.round) app.ui.round = currentRound(state, app.ui);
     const rounds = state.rounds || [];
@@ -62,6 +64,11 @@ export function createRunOfShow(app) {
         h('span', { class: `chip ${item.status}`, text: t(`status.${item.status}`) }),
         item.amended ? h('span', { class: 'chip amended', text: t('status.amended') }) : null)));
     });
+    const live = state.stage && state.stage.round === app.ui.round ? state.stage.entry : null;
+    if (live && live !== followed) {
+      followed = live;
+      list.querySelector(`[data-entry="${live}"]`)?.scrollIntoView({ block: 'center' });
+    }
   }
 
   return { el, render };

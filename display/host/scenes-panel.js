@@ -6,7 +6,7 @@ export function createScenesPanel(app) {
   const { t } = app;
   const current = h('span', { class: 'panel-summary', id: 'scene-current' });
   const round = h('select', { id: 'scene-round' });
-  const tier = h('select', { id: 'scene-tier' });
+  const tier = h('select', { id: 'scene-tier', title: t('scenes.tier'), 'aria-label': t('scenes.tier') });
   const judgePick = h('select', { id: 'commentary-judge' });
   const name = h('input', { id: 'commentary-name', type: 'text', placeholder: t('scenes.name') });
   const jobTitle = h('input', { id: 'commentary-title', type: 'text', placeholder: t('scenes.jobTitle') });
@@ -50,9 +50,8 @@ export function createScenesPanel(app) {
       button('leaderboard', () => ({ round: round.value })),
       button('blackout', () => ({}), { danger: true, confirm: 'confirm.blackout' })),
     h('div', { class: 'scene-params' },
-      h('label', {}, t('scenes.round'), round)),
-    h('div', { class: 'scene-group' },
-      h('label', {}, t('scenes.tier'), tier),
+      h('label', {}, t('scenes.round'), round),
+      tier,
       button('awards', () => (tier.value ? { round: round.value, tier: tier.value } : { round: round.value }))),
     h('div', { class: 'scene-group' },
       judgePick, name, jobTitle, remark,
