@@ -46,20 +46,22 @@ StoreStats GroupCommitter::stats() const {
 }
 
 void GroupCommitter::run() {
-  std::vector<PendingWrite> batch;
+  std::vector<PendingWrite> batch = recycler_.take_empty();
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is committed
-      // Swap: the queue gets the (empty) vector of the last round back, with its capacity.
+      // Swap: the queue gets an empty vector, with the capacity of an earlier round if the
+      // recycler had one ready.
       batch.swap(queue_);
     }
     for (std::size_t begin = 0; begin < batch.size(); begin += max_batch_) {
       std::size_t size = std::min(max_batch_, batch.size() - begin);
       commit_and_complete(std::span(batch).subspan(begin, size));
     }
-    batch.clear();
+    recycler_.recycle(std::move(batch));
+    batch = recycler_.take_empty();
     writer_cpu_ns_ = thread_cpu_ns();
   }
 }

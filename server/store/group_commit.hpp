@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/batch_recycler.hpp"
 #include "store/ledger_writer.hpp"
 
 namespace stagevote::store {
@@ -36,6 +37,7 @@ class GroupCommitter {
 
   LedgerWriter& writer_;
   const std::size_t max_batch_;
+  BatchRecycler recycler_;  // outlives the writer thread, which hands it every spent batch
 
   std::mutex mutex_;
   std::condition_variable wake_;
