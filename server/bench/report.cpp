@@ -32,6 +32,9 @@ json to_json(const Report& r) {
       {"connect_retries", r.connect_retries},
       {"connections_lost", r.connections_lost},
       {"connect_s", rounded(r.connect_s, 3)},
+      {"poll_fanout_p50_ms", rounded(r.fanout.p50_ms, 3)},
+      {"poll_fanout_max_ms", rounded(r.fanout.max_ms, 3)},
+      {"poll_fanout_missing", r.fanout_missing},
       {"votes_sent", r.votes_sent},
       {"acked", r.acked},
       {"counted", r.counted},
@@ -92,6 +95,9 @@ void print_table(std::ostream& out, const Report& r) {
   row("connected", std::to_string(r.connected) + " of " + std::to_string(r.phones) + " in " +
                        fixed(r.connect_s, 2) + " s (" + std::to_string(r.connect_retries) +
                        " retries, " + std::to_string(r.connect_failed) + " failed)");
+  row("poll seen by phones p50/max", fixed(r.fanout.p50_ms, 1) + " / " + fixed(r.fanout.max_ms, 1) +
+                                         " ms after open_poll (" +
+                                         std::to_string(r.fanout_missing) + " never)");
   row("votes sent / acked", std::to_string(r.votes_sent) + " / " + std::to_string(r.acked));
   row("counted / expected", std::to_string(r.counted) + " / " + std::to_string(r.expected_counted));
   row("duplicates (counted:false)", std::to_string(r.duplicates));

@@ -40,6 +40,10 @@ struct Report {
   std::uint64_t connected = 0, connect_failed = 0, connect_retries = 0, connections_lost = 0;
   double connect_s = 0;
 
+  // How long a newly opened poll took to reach the phones (from open_poll sent).
+  Percentiles fanout;
+  std::uint64_t fanout_missing = 0;
+
   // Voting.
   std::uint64_t votes_sent = 0, acked = 0, counted = 0, duplicates = 0, errors = 0;
   std::uint64_t expected_counted = 0;  // connected phones x polls

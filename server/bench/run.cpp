@@ -210,7 +210,9 @@ Report run(const Options& options) {
   std::map<std::string, std::map<std::string, long>> counted_by_poll;
   double wave_seconds = 0;
   const auto polls_started = Clock::now();
+  std::vector<float> fanout_ms;
   for (int k = 0; k < options.polls; ++k) {
+    const auto open_sent = Clock::now();
     const json opened = command(*host, {{"action", "open_poll"},
                                         {"round", report.round},
                                         {"entries", entries},
@@ -220,6 +222,25 @@ Report run(const Options& options) {
     }
     WavePlan plan;
     plan.poll = opened["poll"].get<std::string>();
+
+    // Phones vote once their state snapshot names the poll, as real phones do.
+    {
+      Countdown watching(shards.size());
+      std::mutex merge;
+      for (auto& shard : shards) {
+        shard->watch_poll(plan.poll, open_sent, [&](FanoutResult result) {
+          std::lock_guard lock(merge);
+          fanout_ms.insert(fanout_ms.end(), result.delays_ms.begin(), result.delays_ms.end());
+          report.fanout_missing += result.missing;
+          watching.arrive();
+        });
+      }
+      if (!watching.wait_for(30s)) {
+        for (auto& shard : shards) shard->stop_watching();
+        watching.wait_for(60s);
+        report.warnings.push_back("poll " + plan.poll + ": not every phone saw it within 30 s");
+      }
+    }
     plan.entries = entries;
     plan.poll_number = static_cast<std::size_t>(k);
     plan.rate = report.rate_target / static_cast<double>(shards.size());
@@ -285,6 +306,7 @@ Report run(const Options& options) {
   if (polls_seconds > 0)
     report.overall_votes_per_s = static_cast<double>(report.acked) / polls_seconds;
   report.ack = percentiles(ack_ms);
+  report.fanout = percentiles(fanout_ms);
 
   // The display's final tally of each poll should match the counted acks entry by entry.
   const auto tally_deadline = Clock::now() + 3s;

@@ -137,6 +137,10 @@ void Shard::on_lost(std::uint32_t local, std::uint8_t slot) {
     return;
   }
   ++lost_;
+  if (watch_done_ && phone.connected && phone.poll_seen != watched_poll_) {
+    --watch_pending_;
+    finish_watch_if_done();
+  }
   phone.connected = false;
   // Votes sent on this connection will get no reply; the server may still have counted them.
   const auto dropped = std::remove_if(phone.pending.begin(), phone.pending.end(),
@@ -150,6 +154,46 @@ void Shard::on_lost(std::uint32_t local, std::uint8_t slot) {
     outstanding_ -= lost_votes;
     finish_wave_if_done();
   }
+}
+
+// --- a new poll reaching the phones ---------------------------------------------------------
+
+void Shard::watch_poll(std::string poll, Clock::time_point since,
+                       std::function<void(FanoutResult)> done) {
+  asio::post(io_, [this, poll = std::move(poll), since, done = std::move(done)]() mutable {
+    watched_poll_ = std::move(poll);
+    watch_since_ = since;
+    watch_done_ = std::move(done);
+    watch_pending_ = static_cast<std::size_t>(
+        std::count_if(phones_.begin(), phones_.end(), [this](const Phone& phone) {
+          return phone.connected && phone.poll_seen != watched_poll_;
+        }));
+    finish_watch_if_done();
+  });
+}
+
+void Shard::stop_watching() {
+  asio::post(io_, [this] { complete_watch(); });
+}
+
+void Shard::finish_watch_if_done() {
+  if (watch_done_ && watch_pending_ == 0) complete_watch();
+}
+
+void Shard::complete_watch() {
+  if (!watch_done_) return;
+  FanoutResult result;
+  for (const Phone& phone : phones_) {
+    if (!phone.connected) continue;
+    if (phone.poll_seen == watched_poll_) {
+      result.delays_ms.push_back(std::max(0.0f, to_ms(phone.poll_seen_at - watch_since_)));
+    } else {
+      ++result.missing;
+    }
+  }
+  auto done = std::move(watch_done_);
+  watch_done_ = nullptr;
+  done(std::move(result));
 }
 
 // --- a wave of votes ------------------------------------------------------------------------
@@ -236,9 +280,24 @@ void Shard::send_one(std::uint32_t local, int copy) {
 }
 
 void Shard::on_message(std::uint32_t local, std::uint8_t, const TopLevel& message) {
-  const bool ack = message.type == "ack";
-  if (!ack && message.type != "error") return;  // state, pong, ...
   Phone& phone = phones_[local];
+  if (message.type == "state") {
+    // "poll" is the open poll's object, or null: its own top level holds the id.
+    const std::string_view open = message.poll.empty() || message.poll == "null"
+                                      ? std::string_view()
+                                      : scan_top_level(message.poll).id;
+    if (open != phone.poll_seen) {
+      phone.poll_seen.assign(open);
+      phone.poll_seen_at = Clock::now();
+      if (watch_done_ && phone.connected && phone.poll_seen == watched_poll_) {
+        --watch_pending_;
+        finish_watch_if_done();
+      }
+    }
+    return;
+  }
+  const bool ack = message.type == "ack";
+  if (!ack && message.type != "error") return;  // pong, tally, ...
   if (message.id.size() < 2 || message.id[0] != 'v') {
     // An error about no request of ours (e.g. rate_limited without an id).
     ++wave_.errors;

@@ -49,6 +49,12 @@ struct WaveResult {
   WaveTimes times;
 };
 
+// How long the phones took to see a new poll in a state snapshot.
+struct FanoutResult {
+  std::vector<float> delays_ms;  // per phone, from `since`
+  std::uint64_t missing = 0;     // connected phones that had not seen it when asked to stop
+};
+
 struct ConnectResult {
   std::uint64_t connected = 0;  // phones with every one of their connections welcomed
   std::uint64_t failed = 0;
@@ -71,6 +77,11 @@ class Shard final : public PhoneEvents {
 
   // Each of these runs on the shard's thread; `done` is called from there.
   void connect_all(double rate, std::function<void(ConnectResult)> done);
+  // Calls `done` once every connected phone has received a state naming `poll` as open
+  // (phones vote only once they know the poll, as real phones do); stop_watching() gives up.
+  void watch_poll(std::string poll, Clock::time_point since,
+                  std::function<void(FanoutResult)> done);
+  void stop_watching();
   void start_wave(WavePlan plan, std::function<void()> done);
   void end_wave();  // gives up on replies still missing and completes the wave
   void take_wave(std::function<void(WaveResult)> done);
@@ -93,6 +104,8 @@ class Shard final : public PhoneEvents {
     std::uint8_t attempts = 0;
     bool connected = false;
     bool resolved = false;  // connected or given up
+    std::string poll_seen;  // the open poll of the last state snapshot received
+    Clock::time_point poll_seen_at;
     // The current wave.
     bool sent = false;
     bool may_count = false;  // got an ack, or a send went unanswered: may be in the tally
@@ -114,6 +127,8 @@ class Shard final : public PhoneEvents {
   void open_socket(std::uint32_t local, std::uint8_t slot);
   void resolve_phone(std::uint32_t local, bool ok);
 
+  void finish_watch_if_done();
+  void complete_watch();
   void send_tick();
   void send_one(std::uint32_t local, int copy);
   void reply_received(Phone& phone, const TopLevel& message);
@@ -140,6 +155,12 @@ class Shard final : public PhoneEvents {
   std::size_t unresolved_ = 0;
   int opening_ = 0;
   std::deque<Retry> retries_;
+
+  // Watching a poll's state reach the phones.
+  std::string watched_poll_;
+  Clock::time_point watch_since_;
+  std::function<void(FanoutResult)> watch_done_;
+  std::size_t watch_pending_ = 0;  // connected phones that have not yet seen it
 
   // The wave.
   WavePlan plan_;
