@@ -12,10 +12,12 @@ import { SceneRouter } from './scene-router.js';
 
 const params = new URLSearchParams(location.search);
 const overlay = params.get('overlay') === '1';
+const embedded = params.get('embed') === '1';  // the host console's miniature: it has its own indicator
 const i18n = createI18n(displayStrings, 'stagevote.lang.display');
 i18n.apply();
 
 document.body.classList.toggle('overlay', overlay);
+document.body.classList.toggle('embedded', embedded);
 const stage = document.getElementById('stage');
 fitStage(stage);
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fixed } from '../../display/lib/format.js';
 import {
-  artifactsDir, connectClient, HOST_KEY, hostHello, launchBrowser, screenshot, sleep, startServer, watchConsole,
+  artifactsDir, connectClient, HOST_KEY, hostHello, launchBrowser, screenshot as capture, sleep, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;  // the test machine renders in software and may be busy: be patient, not flaky
@@ -22,6 +22,20 @@ const errors = { display: [], host: [] };
 const results = {};  // entry id -> its result from /api/rounds/{round}/results
 
 const entryById = (id) => contest.entries.find((e) => e.id === id);
+
+// Waits until every finite CSS transition and animation has finished (the countdown bar and
+// the pulsing live dots run for ever and are ignored), so a screenshot shows the settled
+// picture even when the machine is slow.
+async function settled(page) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'
+    || a.effect?.getTiming().iterations === Infinity || a.effect?.target?.classList?.contains('poll-clock-fill')),
+  null, { timeout: LONG, polling: 100 });
+}
+
+async function screenshot(page, name) {
+  await settled(page);
+  await capture(page, name);
+}
 const sceneIs = (page, name) => page.waitForSelector(`#stage[data-scene="${name}"] .scene-${name}.shown`, { timeout: LONG });
 const text = (page, selector) => page.locator(selector).first().innerText();
 
@@ -107,7 +121,7 @@ test('a draw (抽签) from the console reorders the round and the display deals 
   const state = await latestState((s) => s.scene?.name === 'order' && s.rounds[0].order.map((o) => o.entry).join() !== before.join());
   await sceneIs(display, 'order');
   await sleep(1500);
-  await screenshot(display, 'display-order-drawing');
+  await capture(display, 'display-order-drawing');  // mid-animation on purpose
   await display.waitForSelector('.scene-order[data-phase="done"]', { timeout: LONG });
   await sleep(1200);
   const order = state.rounds.find((r) => r.id === 'prelim').order.map((o) => o.entry);
@@ -201,7 +215,7 @@ async function runEntry(entryIndex, voters) {
   if (entryIndex === 0) {
     await display.waitForSelector('.judge-card.in', { timeout: LONG });
     await sleep(1500);
-    await screenshot(display, 'display-reveal-judges');
+    await capture(display, 'display-reveal-judges');  // mid-reveal on purpose
   }
   await display.waitForSelector('.scene-reveal[data-phase="done"]', { timeout: 60000 });
   await sleep(1000);
@@ -262,7 +276,7 @@ test('the display survives a server restart without a reload and shows the same 
   const consoleBefore = errors.display.length;
   await server.stop();
   await display.waitForSelector('.conn-indicator[data-online="0"]', { timeout: LONG });
-  await screenshot(display, 'display-offline');
+  await capture(display, 'display-offline');
   await server.start();
   await display.waitForSelector('.conn-indicator[data-online="1"]', { timeout: LONG });
   await host.waitForSelector('#conn[data-online="1"]', { timeout: LONG });
@@ -342,6 +356,7 @@ test('every other scene shows what the host sets, and the overlay is a lower thi
   const background = await overlay.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, 'rgba(0, 0, 0, 0)');
   await sleep(1500);
+  await settled(overlay);
   await overlay.screenshot({ path: path.join(artifactsDir, 'display-overlay-commentary.png'), omitBackground: true });
 
   // Message.
@@ -353,12 +368,14 @@ test('every other scene shows what the host sets, and the overlay is a lower thi
   await screenshot(display, 'display-message');
   await overlay.waitForSelector('.scene-message.shown .lower-third', { timeout: LONG });
   await sleep(1200);
+  await settled(overlay);
   await overlay.screenshot({ path: path.join(artifactsDir, 'display-overlay-message.png'), omitBackground: true });
 
   // The result again, as the overlay shows it.
   await host.click('#scene-reveal');
   await overlay.waitForSelector('.scene-reveal.shown .lower-third', { timeout: LONG });
   await sleep(1500);
+  await settled(overlay);
   await overlay.screenshot({ path: path.join(artifactsDir, 'display-overlay-reveal.png'), omitBackground: true });
   assert.deepEqual(overlayErrors, []);
   await overlay.close();
