@@ -38,7 +38,9 @@ let lastState = null;
 
 const client = new StageClient({ hello: () => ({ role: 'display', lang: i18n.lang }) });
 let catalogueJson = '';
+let versionSeen = -1;  // per connection: a state older than one we have is stale
 client.on('welcome', (msg) => {
+  versionSeen = -1;
   if (msg.join_url) ctx.info.join_url = msg.join_url;
   // A reconnect brings the same catalogue: keep the scene as it is (no blink, no replay).
   const json = JSON.stringify(msg.contest || {});
@@ -49,6 +51,10 @@ client.on('welcome', (msg) => {
   if (!first && lastState) router.refresh();
 });
 client.on('state', (state) => {
+  if (typeof state.version === 'number') {
+    if (state.version < versionSeen) return;
+    versionSeen = state.version;
+  }
   lastState = state;
   router.render(state);
 });

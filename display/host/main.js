@@ -166,10 +166,16 @@ async function start() {
   let key = storedKey() || (await askForKey(t));
   const client = new StageClient({ hello: () => ({ role: 'host', key, lang: i18n.lang }) });
   app.client = client;
+  let versionSeen = -1;  // per connection: a state older than one we have is stale
   client.on('welcome', (msg) => {
+    versionSeen = -1;
     app.catalogue = new Catalogue(msg.contest || {});
   });
   client.on('state', (state) => {
+    if (typeof state.version === 'number') {
+      if (state.version < versionSeen) return;
+      versionSeen = state.version;
+    }
     app.state = state;
     app.refresh();
   });
