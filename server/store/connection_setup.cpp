@@ -27,10 +27,8 @@ void configure_writer(sqlite::Connection& db) {
   if (mode != "wal") {
     throw StoreError(db.path() + ": cannot use write-ahead logging (journal_mode is " + mode + ")");
   }
-  // Checkpoints run on the writer thread after a commit once the WAL holds 4096 pages (64 MiB
-  // of 16 KiB pages): rare enough to cost little under a flood of votes, small enough that
-  // one checkpoint does not hold the next batch's acks for long.
-  db.exec("PRAGMA wal_autocheckpoint = 4096");
+  // No automatic checkpoints on the writer thread: the Checkpointer does them (checkpointer.hpp).
+  db.exec("PRAGMA wal_autocheckpoint = 0");
   db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the vote index stays in memory
 }
 

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "store/checkpointer.hpp"
 #include "store/connection_setup.hpp"
 #include "store/group_commit.hpp"
 #include "store/ledger_writer.hpp"
@@ -29,7 +30,7 @@ sqlite::Connection& open_reader(sqlite::Connection& db) {
 // Member order is construction order: the writer connection is set up and migrated before
 // anything prepares a statement, and the committer (declared last) is stopped first.
 struct Store::Impl {
-  explicit Impl(const std::string& path)
+  Impl(const std::string& path, const StoreOptions& options)
       : writer_db(path, sqlite::Connection::Mode::read_write_create),
         ledger_writer(open_writer(writer_db)),
         reader_db(path, sqlite::Connection::Mode::read_write),
@@ -43,7 +44,10 @@ struct Store::Impl {
         votes_of_poll(reader_db,
                       "SELECT poll, device, choice FROM votes WHERE poll = ?1 ORDER BY seq"),
         schema_version(reader_db, "PRAGMA user_version"),
-        committer(ledger_writer) {}
+        checkpointer(path, options.checkpoint_pages, options.wal_limit_pages),
+        committer(ledger_writer, options.max_batch) {
+    checkpointer.watch(writer_db);
+  }
 
   sqlite::Connection writer_db;  // the writer thread's, once construction is over
   LedgerWriter ledger_writer;
@@ -60,10 +64,14 @@ struct Store::Impl {
   sqlite::Statement votes_of_poll;
   sqlite::Statement schema_version;
 
+  Checkpointer checkpointer;  // stopped after the committer, before the connections close
   GroupCommitter committer;
 };
 
-Store::Store(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+Store::Store(const std::string& path) : Store(path, StoreOptions{}) {}
+
+Store::Store(const std::string& path, const StoreOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 
 Store::~Store() = default;
 
@@ -152,7 +160,9 @@ void Store::flush() {
 }
 
 StoreStats Store::stats() const {
-  return impl_->committer.stats();
+  StoreStats stats = impl_->committer.stats();
+  stats.checkpoints = impl_->checkpointer.checkpoints();
+  return stats;
 }
 
 }  // namespace stagevote::store

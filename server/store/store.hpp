@@ -69,6 +69,18 @@ struct StoreStats {
   std::uint64_t transactions = 0;
   std::uint64_t largest_batch = 0;
   std::uint64_t writer_cpu_ns = 0;  // CPU time used by the writer thread (for benchmarks)
+  std::uint64_t checkpoints = 0;    // WAL checkpoints run (by the checkpointer or the writer)
+};
+
+// Tuning of the writer and of WAL checkpoints; the defaults are what the server uses.
+struct StoreOptions {
+  std::size_t max_batch = 50'000;  // queue entries committed in one transaction, at most
+  // Once the WAL holds this many pages after a commit, the checkpointer thread copies it into
+  // the database (16 MiB of 16 KiB pages), concurrently with the writer.
+  int checkpoint_pages = 1024;
+  // Should the WAL still reach this size (a flood keeps it from ever restarting), the writer
+  // finishes the checkpoint itself between two transactions, so the WAL starts over.
+  int wal_limit_pages = 8192;
 };
 
 class Store {
@@ -76,6 +88,7 @@ class Store {
   // Opens or creates the file, sets WAL + synchronous=FULL, migrates to kSchemaVersion.
   // Throws StoreError with a one-line reason if the file is unusable.
   explicit Store(const std::string& path);
+  Store(const std::string& path, const StoreOptions& options);
   ~Store();  // commits everything queued, then stops the writer
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

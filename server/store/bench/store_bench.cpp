@@ -234,13 +234,14 @@ int main(int argc, char** argv) {
         "\"failed\":%lld,"
         "\"seconds\":%.3f,\"votes_per_second\":%.0f,\"transactions\":%llu,\"mean_batch\":%.1f,"
         "\"largest_batch\":%llu,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
-        "\"writer_cpu_us_per_vote\":%.2f,\"writer_bound_votes_per_second\":%.0f}\n",
+        "\"writer_cpu_us_per_vote\":%.2f,\"writer_bound_votes_per_second\":%.0f,\"checkpoints\":%"
+        "llu}\n",
         static_cast<long long>(options.votes), options.producers,
         static_cast<long long>(options.window), static_cast<long long>(options.audience),
         options.rate, static_cast<long long>(committed), static_cast<long long>(failed), seconds,
         votes_per_second, static_cast<unsigned long long>(stats.transactions), mean_batch,
         static_cast<unsigned long long>(stats.largest_batch), p50, p99, max, writer_us_per_vote,
-        writer_bound);
+        writer_bound, static_cast<unsigned long long>(stats.checkpoints));
   } else {
     std::printf(
         "votes appended     %lld by %d producers (window %lld each), %s\n",
@@ -254,9 +255,10 @@ int main(int argc, char** argv) {
                 static_cast<long long>(committed), seconds, static_cast<long long>(failed));
     std::printf("throughput         %.0f votes/s (synchronous=FULL, each acked after commit)\n",
                 votes_per_second);
-    std::printf("transactions       %llu, mean batch %.1f, largest %llu\n",
+    std::printf("transactions       %llu, mean batch %.1f, largest %llu; %llu WAL checkpoints\n",
                 static_cast<unsigned long long>(stats.transactions), mean_batch,
-                static_cast<unsigned long long>(stats.largest_batch));
+                static_cast<unsigned long long>(stats.largest_batch),
+                static_cast<unsigned long long>(stats.checkpoints));
     std::printf("append-to-ack      p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", p50, p99, max);
     std::printf("writer thread      %.2f us CPU per vote (at most %.0f votes/s on a free core)\n",
                 writer_us_per_vote, writer_bound);
