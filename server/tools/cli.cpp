@@ -9,11 +9,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/restore.hpp"
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 #include "tools/recount.hpp"
-#include "tools/show_loader.hpp"
 #include "tools/tools.hpp"
 #include "tools/verify.hpp"
 
@@ -116,8 +116,8 @@ constexpr const char* kRecountSynopsis = "stagevote recount --db FILE [--round I
 
 void print_problems(const Problems& problems) {
   for (const auto& problem : problems) std::cerr << to_string(problem) << "\n";
-  std::cerr << "nothing imported: " << problems.size() << (problems.size() == 1 ? " problem" : " problems")
-            << "\n";
+  std::cerr << "nothing imported: " << problems.size()
+            << (problems.size() == 1 ? " problem" : " problems") << "\n";
 }
 
 }  // namespace
@@ -135,7 +135,9 @@ int run_import(const std::vector<std::string>& raw) {
     }
     auto take = [&](const char* flag, std::optional<SourceFile>& slot) {
       if (auto path = args.get(flag)) {
-        if (slot) throw UsageError(std::string("--") + flag + " and a file given as a word both name the " + flag);
+        if (slot)
+          throw UsageError(std::string("--") + flag + " and a file given as a word both name the " +
+                           flag);
         slot = load_source_file(*path);
       }
     };
@@ -154,8 +156,9 @@ int run_import(const std::vector<std::string>& raw) {
         print_problems(plan.problems);
         return kFailed;
       }
-      std::cout << "ok: " << plan.contest->entries.size() << " entries, " << plan.contest->judges.size()
-                << " judges, " << plan.contest->rounds.size() << " rounds (checked only, nothing written)\n";
+      std::cout << "ok: " << plan.contest->entries.size() << " entries, "
+                << plan.contest->judges.size() << " judges, " << plan.contest->rounds.size()
+                << " rounds (checked only, nothing written)\n";
       return kOk;
     }
 
@@ -174,8 +177,8 @@ int run_import(const std::vector<std::string>& raw) {
     std::cout << "  " << contest.entries.size() << " entries from " << contest.units.size()
               << " units; " << contest.judges.size() << " judges (tokens: open /judge#t=TOKEN)\n";
     for (const auto& judge : contest.judges) {
-      bool made = std::find(result.generated_tokens.begin(), result.generated_tokens.end(), judge.id) !=
-                  result.generated_tokens.end();
+      bool made = std::find(result.generated_tokens.begin(), result.generated_tokens.end(),
+                            judge.id) != result.generated_tokens.end();
       std::cout << "  judge " << judge.id << " " << judge.name << "  token " << judge.token
                 << (made ? "  (new)" : "") << "\n";
     }
@@ -205,7 +208,7 @@ int run_export(const std::vector<std::string>& raw) {
     if (format == "ledger") {
       write_file(out, export_ledger_csv(store));
     } else {
-      core::Show show = load_show(store);
+      core::Show show = engine::restore(store);
       if (round && !show.contest().find_round(*round)) {
         std::string known;
         for (const auto& r : show.contest().rounds) known += " " + r.id;
@@ -216,7 +219,8 @@ int run_export(const std::vector<std::string>& raw) {
       if (format == "xlsx") write_file(out, export_results_xlsx(show, round, seal));
       if (format == "html") write_file(out, export_publication_html(show, round, seal, now_ms()));
       if (format == "pdf") {
-        if (std::string error = print_pdf(export_publication_html(show, round, seal, now_ms()), out);
+        if (std::string error =
+                print_pdf(export_publication_html(show, round, seal, now_ms()), out);
             !error.empty())
           throw std::runtime_error(error);
       }
@@ -235,7 +239,8 @@ int run_verify(const std::vector<std::string>& raw) {
   try {
     Args args(raw, {"db", "head", "contest"});
     if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
-    VerifyReport report = verify_database(args.require("db"), {args.get("head"), args.get("contest")});
+    VerifyReport report =
+        verify_database(args.require("db"), {args.get("head"), args.get("contest")});
     if (!report.ok) {
       if (report.broken_seq > 0) {
         std::cout << "BROKEN at seq " << report.broken_seq << ": " << report.reason << "\n";
@@ -245,8 +250,10 @@ int run_verify(const std::vector<std::string>& raw) {
       return kFailed;
     }
     std::cout << "ok: " << report.records << " records\n";
-    std::cout << "head: " << (report.head_hash.empty() ? "(empty ledger)" : report.head_hash) << "\n";
-    std::cout << "contest: " << (report.contest_hash.empty() ? "(none)" : report.contest_hash) << "\n";
+    std::cout << "head: " << (report.head_hash.empty() ? "(empty ledger)" : report.head_hash)
+              << "\n";
+    std::cout << "contest: " << (report.contest_hash.empty() ? "(none)" : report.contest_hash)
+              << "\n";
     if (!report.note.empty()) std::cout << "note: " << report.note << "\n";
     return kOk;
   } catch (const UsageError& error) {
@@ -268,7 +275,7 @@ int run_recount(const std::vector<std::string>& raw) {
     if (auto round = args.get("round")) {
       rounds.push_back(*round);
     } else {
-      for (const auto& r : load_contest(store).rounds) rounds.push_back(r.id);
+      for (const auto& r : engine::load_contest(store).rounds) rounds.push_back(r.id);
     }
     bool all_ok = true;
     for (const auto& round : rounds) {

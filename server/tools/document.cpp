@@ -1,8 +1,8 @@
 #include "tools/document.hpp"
 
+#include <toml++/toml.h>
 #include <iterator>
 #include <sstream>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "tools/table.hpp"
@@ -219,7 +219,8 @@ std::optional<Document> parse_json(const SourceFile& source, Problems& problems)
   if (!ok) {
     std::string reason = builder.error();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 3, column 5: ".
-    if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+    if (auto colon = reason.find(": "); colon != std::string::npos)
+      reason = reason.substr(colon + 2);
     problems.push_back({source.name, builder.error_line(), "JSON syntax: " + reason});
     return std::nullopt;
   }

@@ -33,17 +33,17 @@ struct JudgeRow {
 };
 
 struct Draft {
-  core::Contest contest;  // the scheme part first; entries and judges added as they pass
-  Origin scheme;          // the scheme file (line 0)
-  bool units_declared = false;   // the scheme lists units: entries must use them
+  core::Contest contest;        // the scheme part first; entries and judges added as they pass
+  Origin scheme;                // the scheme file (line 0)
+  bool units_declared = false;  // the scheme lists units: entries must use them
   bool forms_declared = false;
   bool themes_declared = false;
-  std::vector<Origin> round_origin;             // parallel to contest.rounds
-  std::vector<bool> round_lists_entries;        // the scheme gives the round's running order
+  std::vector<Origin> round_origin;       // parallel to contest.rounds
+  std::vector<bool> round_lists_entries;  // the scheme gives the round's running order
   std::vector<std::vector<Origin>> round_entry_origin;  // line of each listed entry id
-  std::map<std::string, Origin> entry_origin;   // by entry id
-  std::map<std::string, Origin> judge_origin;   // by judge id
-  std::map<std::string, Origin> token_origin;   // by token (tokens are secrets: not printed)
+  std::map<std::string, Origin> entry_origin;           // by entry id
+  std::map<std::string, Origin> judge_origin;           // by judge id
+  std::map<std::string, Origin> token_origin;  // by token (tokens are secrets: not printed)
   // Table rows that name rounds, in file order: (entry id, round index, order).
   struct Membership {
     std::string entry;

@@ -49,12 +49,15 @@ std::string td(const std::string& cls, const std::string& content) {
 std::string round_section(const core::Contest& contest, const RoundReport& report) {
   const auto& scheme = contest.scoring;
   std::string html = "<section class=\"round\">\n<h2>" + html_escape(report.round->name) +
-                     " 成绩公示 <small>Results · " + html_escape(report.round->id) + "</small></h2>\n";
+                     " 成绩公示 <small>Results · " + html_escape(report.round->id) +
+                     "</small></h2>\n";
   html += "<table>\n<thead><tr><th>名次<br>Rank</th><th>作品<br>Title</th><th>单位<br>Unit</th>";
   for (const auto& judge : contest.judges)
-    html += "<th>" + html_escape(judge.name) + "<br><small>" + html_escape(judge.id) + "</small></th>";
-  html += "<th>评委得分<br>Judges</th><th>票数<br>Votes</th><th>观众得分<br>Audience</th>"
-          "<th>最终得分<br>Final</th><th>奖项<br>Award</th></tr></thead>\n<tbody>\n";
+    html +=
+        "<th>" + html_escape(judge.name) + "<br><small>" + html_escape(judge.id) + "</small></th>";
+  html +=
+      "<th>评委得分<br>Judges</th><th>票数<br>Votes</th><th>观众得分<br>Audience</th>"
+      "<th>最终得分<br>Final</th><th>奖项<br>Award</th></tr></thead>\n<tbody>\n";
   for (const auto& row : report.rows) {
     const auto& result = row.result;
     html += row.amended ? "<tr class=\"amended\">" : "<tr>";
@@ -80,7 +83,9 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
           break;
       }
     }
-    html += td("num", result.judge_component ? format_fixed(*result.judge_component, kResultDecimals) : "—");
+    html +=
+        td("num",
+           result.judge_component ? format_fixed(*result.judge_component, kResultDecimals) : "—");
     html += td("num", std::to_string(result.votes));
     html += td("num", format_fixed(result.audience_component, kResultDecimals));
     html += td("num final", format_fixed(result.final_score, kResultDecimals));
@@ -90,14 +95,16 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
     html += "</tr>\n";
   }
   html += "</tbody>\n</table>\n";
-  html += "<p class=\"legend\">划线的评委分为去掉的最高/最低分；“回避”为本单位评委不参与评分；"
-          "底色为主持人更正后的分数。 Struck-through totals were dropped as highest/lowest; "
-          "回避 = recused (the judge's own unit); shaded = corrected by the host.</p>\n";
+  html +=
+      "<p class=\"legend\">划线的评委分为去掉的最高/最低分；“回避”为本单位评委不参与评分；"
+      "底色为主持人更正后的分数。 Struck-through totals were dropped as highest/lowest; "
+      "回避 = recused (the judge's own unit); shaded = corrected by the host.</p>\n";
 
   if (!report.corrections.empty()) {
-    html += "<h3>更正记录 Corrections</h3>\n<table>\n<thead><tr><th>作品 Entry</th><th>评委 Judge</th>"
-            "<th>更正前 Before</th><th>更正后 After</th><th>操作人 Who</th><th>时间 When</th>"
-            "<th>理由 Why</th></tr></thead>\n<tbody>\n";
+    html +=
+        "<h3>更正记录 Corrections</h3>\n<table>\n<thead><tr><th>作品 Entry</th><th>评委 Judge</th>"
+        "<th>更正前 Before</th><th>更正后 After</th><th>操作人 Who</th><th>时间 When</th>"
+        "<th>理由 Why</th></tr></thead>\n<tbody>\n";
     for (const auto& c : report.corrections) {
       const core::Entry* entry = contest.find_entry(c.entry);
       const core::Judge* judge = contest.find_judge(c.judge);
@@ -105,7 +112,8 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
               td("", html_escape(judge ? judge->name : c.judge)) +
               td("num", html_escape(c.before ? describe_marks(scheme, *c.before) : "未评分 none")) +
               td("num", html_escape(describe_marks(scheme, c.after))) + td("", html_escape(c.who)) +
-              td("num", html_escape(format_time(c.at))) + td("title", html_escape(c.reason)) + "</tr>\n";
+              td("num", html_escape(format_time(c.at))) + td("title", html_escape(c.reason)) +
+              "</tr>\n";
     }
     html += "</tbody>\n</table>\n";
   }
@@ -117,15 +125,19 @@ std::string rules_paragraph(const core::Contest& contest) {
   const auto& s = contest.scoring;
   std::string criteria;
   for (const auto& c : s.criteria)
-    criteria += (criteria.empty() ? "" : "、") + html_escape(c.name) + "（" + format_number(c.max) + "分）";
+    criteria +=
+        (criteria.empty() ? "" : "、") + html_escape(c.name) + "（" + format_number(c.max) + "分）";
   return "<p class=\"rules\">评分项：" + criteria + "。每位评委的分数为各项之和；评分评委不少于 " +
          std::to_string(s.trim_min) + " 人时去掉 " + std::to_string(s.trim) + " 个最高分和 " +
-         std::to_string(s.trim) + " 个最低分后取平均，为评委得分。观众得分 = 100 × 本作品票数 ÷ 本轮最高票数。"
-         "最终得分 = " + format_number(s.judge_weight) + " × 评委得分 + " +
-         format_number(s.audience_weight) + " × 观众得分（显示保留 " + std::to_string(kResultDecimals) +
+         std::to_string(s.trim) +
+         " 个最低分后取平均，为评委得分。观众得分 = 100 × 本作品票数 ÷ 本轮最高票数。"
+         "最终得分 = " +
+         format_number(s.judge_weight) + " × 评委得分 + " + format_number(s.audience_weight) +
+         " × 观众得分（显示保留 " + std::to_string(kResultDecimals) +
          " 位小数）。同分依次比较评委得分、评委平均分、票数。<br>"
-         "Each judge's total is the sum of the criteria; with at least " + std::to_string(s.trim_min) +
-         " judges the " + std::to_string(s.trim) + " highest and lowest totals are dropped before the mean. "
+         "Each judge's total is the sum of the criteria; with at least " +
+         std::to_string(s.trim_min) + " judges the " + std::to_string(s.trim) +
+         " highest and lowest totals are dropped before the mean. "
          "Audience component = 100 × votes ÷ most votes in the round. Final = " +
          format_number(s.judge_weight) + " × judges + " + format_number(s.audience_weight) +
          " × audience. Ties: judge component, plain mean, votes.</p>\n";
@@ -144,21 +156,24 @@ std::string export_publication_html(const core::Show& show, const std::optional<
   } else {
     for (const auto& r : contest.rounds) rounds.push_back(&r);
   }
-  std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                     html_escape(contest.name) + " 成绩公示</title>\n<style>" + kStyle +
-                     "</style>\n</head>\n<body>\n<header class=\"sheet\">\n<h1>" +
-                     html_escape(contest.name) + "</h1>\n";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+      html_escape(contest.name) + " 成绩公示</title>\n<style>" + kStyle +
+      "</style>\n</head>\n<body>\n<header class=\"sheet\">\n<h1>" + html_escape(contest.name) +
+      "</h1>\n";
   if (!contest.subtitle.empty())
     html += "<p class=\"subtitle\">" + html_escape(contest.subtitle) + "</p>\n";
   html += "</header>\n";
   for (const auto* r : rounds) html += round_section(contest, build_round_report(show, r->id));
   html += rules_paragraph(contest);
   html += "<p class=\"seal\">导出时间 Exported " + html_escape(format_time(generated_at)) +
-          "；账本 Ledger " + std::to_string(seal.records) + " 条记录 records；末条哈希 head hash <code>" +
+          "；账本 Ledger " + std::to_string(seal.records) +
+          " 条记录 records；末条哈希 head hash <code>" +
           html_escape(seal.head_hash.empty() ? "(empty)" : seal.head_hash) +
           "</code>（可用 <code>stagevote verify --db FILE --head HASH</code> 核验 / verify）</p>\n";
-  html += "<div class=\"signatures\"><div>评委会主任 Jury chair</div><div>监督员 Supervisor</div>"
-          "<div>主办单位 Organiser（盖章 seal）</div></div>\n</body>\n</html>\n";
+  html +=
+      "<div class=\"signatures\"><div>评委会主任 Jury chair</div><div>监督员 Supervisor</div>"
+      "<div>主办单位 Organiser（盖章 seal）</div></div>\n</body>\n</html>\n";
   return html;
 }
 

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -19,7 +21,8 @@ extern char** environ;
 namespace stagevote::tools {
 
 std::optional<std::string> find_chromium() {
-  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
+  for (const char* path :
+       {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
     if (access(path, X_OK) == 0) return std::string(path);
   return std::nullopt;
 }
@@ -74,7 +77,8 @@ std::string print_pdf(const std::string& html, const std::string& pdf_path) {
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   pid_t done = 0;
-  while ((done = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
+  while ((done = waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   if (done == 0) {
     kill(pid, SIGKILL);
@@ -88,6 +92,24 @@ std::string print_pdf(const std::string& html, const std::string& pdf_path) {
   if (!fs::exists(absolute_pdf) || fs::file_size(absolute_pdf) == 0)
     return "Chromium printed no PDF";
   return {};
+}
+
+std::string render_pdf(const std::string& html) {
+  namespace fs = std::filesystem;
+  std::string dir_pattern = (fs::temp_directory_path() / "stagevote-pdf-out-XXXXXX").string();
+  if (mkdtemp(dir_pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a temporary directory");
+  const fs::path pdf = fs::path(dir_pattern) / "sheet.pdf";
+  std::string error = print_pdf(html, pdf.string());
+  std::string bytes;
+  if (error.empty()) {
+    std::ifstream in(pdf, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::error_code ignored;
+  fs::remove_all(dir_pattern, ignored);
+  if (!error.empty()) throw std::runtime_error(error);
+  return bytes;
 }
 
 }  // namespace stagevote::tools

@@ -67,7 +67,9 @@ class Formats {
     if (auto found = cells_.find(key); found != cells_.end()) return found->second;
     lxw_format* format = workbook_add_format(book_);
     if (decimals == 0) format_set_num_format(format, "0");
-    if (decimals > 0) format_set_num_format(format, ("0." + std::string(static_cast<std::size_t>(decimals), '0')).c_str());
+    if (decimals > 0)
+      format_set_num_format(format,
+                            ("0." + std::string(static_cast<std::size_t>(decimals), '0')).c_str());
     switch (mark) {
       case GridCell::Mark::dropped:
         format_set_font_strikeout(format);
@@ -135,8 +137,9 @@ void write_grid(lxw_worksheet* sheet, const Grid& grid, Formats& formats) {
     }
   }
   worksheet_set_row(sheet, 0, 48, nullptr);
-  worksheet_set_column(sheet, 0, static_cast<lxw_col_t>(grid.header.empty() ? 0 : grid.header.size() - 1),
-                       11, nullptr);
+  worksheet_set_column(sheet, 0,
+                       static_cast<lxw_col_t>(grid.header.empty() ? 0 : grid.header.size() - 1), 11,
+                       nullptr);
   if (!grid.header.empty()) {
     worksheet_freeze_panes(sheet, 1, 0);
     worksheet_autofilter(sheet, 0, 0, static_cast<lxw_row_t>(grid.rows.size()),
@@ -160,17 +163,19 @@ void write_about(lxw_worksheet* sheet, const core::Contest& contest, const Ledge
   for (const auto& c : s.criteria)
     criteria += (criteria.empty() ? "" : "; ") + c.name + " " + c.id + " 0-" + format_number(c.max);
   line("评分项 criteria", criteria);
-  line("去掉最高最低 trim", "去掉 " + std::to_string(s.trim) + " 个最高分和 " + std::to_string(s.trim) +
-                               " 个最低分（评分评委不少于 " + std::to_string(s.trim_min) +
-                               " 人时） / drop " + std::to_string(s.trim) +
-                               " highest and lowest totals when at least " +
-                               std::to_string(s.trim_min) + " judges scored");
+  line("去掉最高最低 trim",
+       "去掉 " + std::to_string(s.trim) + " 个最高分和 " + std::to_string(s.trim) +
+           " 个最低分（评分评委不少于 " + std::to_string(s.trim_min) + " 人时） / drop " +
+           std::to_string(s.trim) + " highest and lowest totals when at least " +
+           std::to_string(s.trim_min) + " judges scored");
   line("权重 weights", "最终得分 = " + format_number(s.judge_weight) + " × 评委得分 + " +
                            format_number(s.audience_weight) + " × 观众得分 / final = " +
                            format_number(s.judge_weight) + " × judge component + " +
                            format_number(s.audience_weight) + " × audience component");
-  line("观众得分 audience", "100 × 本作品票数 / 本轮最高票数 / 100 × votes / most votes in the round");
-  line("名次 rank", "同分依次比较评委得分、评委平均、票数 / ties: judge component, plain mean, votes");
+  line("观众得分 audience",
+       "100 × 本作品票数 / 本轮最高票数 / 100 × votes / most votes in the round");
+  line("名次 rank",
+       "同分依次比较评委得分、评委平均、票数 / ties: judge component, plain mean, votes");
   line("账本记录 ledger records", std::to_string(seal.records));
   line("账本末条哈希 ledger head", seal.head_hash.empty() ? "(empty)" : seal.head_hash);
   line("核验 verify", "stagevote verify --db FILE --head " +
@@ -205,7 +210,8 @@ std::string export_results_xlsx(const core::Show& show, const std::optional<std:
   for (const auto* r : rounds) {
     RoundReport report = build_round_report(show, r->id);
     Grid grid = round_grid(contest, report, false);
-    lxw_worksheet* sheet = workbook_add_worksheet(book, sheet_name(r->name + " " + r->id, used).c_str());
+    lxw_worksheet* sheet =
+        workbook_add_worksheet(book, sheet_name(r->name + " " + r->id, used).c_str());
     write_grid(sheet, grid, formats);
     corrections.insert(corrections.end(), report.corrections.begin(), report.corrections.end());
   }

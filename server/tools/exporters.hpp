@@ -49,4 +49,8 @@ std::optional<std::string> find_chromium();
 // Prints `html` to a PDF file with headless Chromium. Returns "" on success, else the reason.
 std::string print_pdf(const std::string& html, const std::string& pdf_path);
 
+// The same, returning the PDF's bytes (for the console); throws std::runtime_error with the
+// reason. Takes seconds: call it off the network threads.
+std::string render_pdf(const std::string& html);
+
 }  // namespace stagevote::tools

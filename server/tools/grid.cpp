@@ -14,7 +14,9 @@ GridCell number_cell(double value, int decimals, GridCell::Mark mark = GridCell:
                   decimals, mark};
 }
 
-std::string judge_label(const core::Judge& judge) { return judge.name + " " + judge.id; }
+std::string judge_label(const core::Judge& judge) {
+  return judge.name + " " + judge.id;
+}
 
 }  // namespace
 
@@ -24,7 +26,8 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
   grid.name = report.round->name;
   auto& header = grid.header;
   if (round_column) header.push_back("轮次 round");
-  for (const char* title : {"名次 rank", "编号 id", "作品 title", "单位 unit", "形式 form", "主题 theme"})
+  for (const char* title :
+       {"名次 rank", "编号 id", "作品 title", "单位 unit", "形式 form", "主题 theme"})
     header.push_back(title);
   for (const auto& judge : contest.judges) {
     for (const auto& criterion : scheme.criteria)
@@ -61,8 +64,9 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
         case JudgeCell::State::scored:
           cells.push_back(number_cell(judge.total, scheme.decimals,
                                       judge.dropped ? GridCell::Mark::dropped : mark));
-          cells.push_back(text_cell(judge.dropped ? kDroppedLabel : "",
-                                    judge.dropped ? GridCell::Mark::dropped : GridCell::Mark::none));
+          cells.push_back(
+              text_cell(judge.dropped ? kDroppedLabel : "",
+                        judge.dropped ? GridCell::Mark::dropped : GridCell::Mark::none));
           break;
         case JudgeCell::State::recused:
           cells.push_back(text_cell(kRecusedLabel, GridCell::Mark::recused));
@@ -89,7 +93,8 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
     for (const auto& name : row.awards) awards += (awards.empty() ? "" : "、") + name;
     cells.push_back(text_cell(awards));
     cells.push_back(text_cell(status_label(row.status)));
-    cells.push_back(row.amended ? text_cell(kAmendedLabel, GridCell::Mark::amended) : text_cell(""));
+    cells.push_back(row.amended ? text_cell(kAmendedLabel, GridCell::Mark::amended)
+                                : text_cell(""));
     grid.rows.push_back(std::move(cells));
   }
   return grid;
@@ -98,7 +103,7 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
 Grid corrections_grid(const core::Contest& contest, const std::vector<Correction>& corrections) {
   Grid grid;
   grid.name = "更正 corrections";
-  grid.header = {"轮次 round",  "编号 entry", "作品 title", "评委 judge", "更正前 before",
+  grid.header = {"轮次 round",   "编号 entry", "作品 title", "评委 judge", "更正前 before",
                  "更正后 after", "操作人 who", "时间 when",  "理由 why"};
   for (const auto& c : corrections) {
     const core::Entry* entry = contest.find_entry(c.entry);

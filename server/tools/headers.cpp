@@ -24,8 +24,12 @@ std::string without_note(std::string text) {
 const std::vector<FieldSpec>& entry_fields() {
   static const std::vector<FieldSpec> fields = {
       {"id", {"编号", "作品编号", "节目编号", "序号", "id", "entry id", "no", "no."}, true},
-      {"title", {"标题", "作品", "作品名称", "节目", "节目名称", "名称", "题目", "title", "entry"}, true},
-      {"unit", {"单位", "参赛单位", "选送单位", "报送单位", "unit", "organisation", "organization"}, true},
+      {"title",
+       {"标题", "作品", "作品名称", "节目", "节目名称", "名称", "题目", "title", "entry"},
+       true},
+      {"unit",
+       {"单位", "参赛单位", "选送单位", "报送单位", "unit", "organisation", "organization"},
+       true},
       {"form", {"形式", "表现形式", "节目形式", "类型", "form", "type"}, false},
       {"theme", {"主题", "主题方向", "选题方向", "theme", "topic"}, false},
       {"round", {"轮次", "赛段", "比赛轮次", "场次", "round", "rounds"}, false},
@@ -58,9 +62,9 @@ std::string normalize_header(const std::string& header) {
 }
 
 bool is_ignored_header(const std::string& header) {
-  static const std::vector<std::string> kIgnored = {"备注", "说明", "联系人", "联系电话", "电话",
-                                                    "notes", "note", "remark", "remarks",
-                                                    "contact", "phone"};
+  static const std::vector<std::string> kIgnored = {"备注",    "说明",    "联系人", "联系电话",
+                                                    "电话",    "notes",   "note",   "remark",
+                                                    "remarks", "contact", "phone"};
   std::string name = normalize_header(header);
   if (trim(header).starts_with('#')) return true;
   return std::find(kIgnored.begin(), kIgnored.end(), name) != kIgnored.end();
@@ -85,8 +89,9 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
                  Problems& problems) {
   map = ColumnMap{};
   if (table.rows.empty()) {
-    problems.push_back({table.file, 0, "the table is empty (expected a header row: " +
-                                           describe_fields(fields) + ")"});
+    problems.push_back(
+        {table.file, 0,
+         "the table is empty (expected a header row: " + describe_fields(fields) + ")"});
     return false;
   }
   const TableRow& header = table.rows.front();
@@ -121,8 +126,8 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
     if (map.columns.count(spec->field)) {
       problems.push_back({table.file, header.line,
                           "column \"" + trim(raw) + "\" repeats " + spec->aliases.front() + "/" +
-                              spec->field + " (already column \"" +
-                              header_of_field[spec->field] + "\")"});
+                              spec->field + " (already column \"" + header_of_field[spec->field] +
+                              "\")"});
       continue;
     }
     map.columns[spec->field] = column;
@@ -130,8 +135,8 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
   }
   for (const auto& spec : fields) {
     if (spec.required && !map.columns.count(spec.field))
-      problems.push_back({table.file, header.line,
-                          "missing column " + spec.aliases.front() + "/" + spec.field});
+      problems.push_back(
+          {table.file, header.line, "missing column " + spec.aliases.front() + "/" + spec.field});
   }
   return problems.size() == before;
 }

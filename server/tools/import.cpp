@@ -6,10 +6,10 @@
 #include <stdexcept>
 
 #include "core/codec.hpp"
+#include "engine/restore.hpp"
 #include "store/store.hpp"
 #include "tools/document.hpp"
 #include "tools/headers.hpp"
-#include "tools/meta_keys.hpp"
 #include "tools/roster.hpp"
 #include "tools/scheme.hpp"
 #include "tools/text.hpp"
@@ -53,8 +53,8 @@ bool has_sheet(const std::vector<std::string>& sheets, const std::vector<std::st
 }  // namespace
 
 const std::vector<std::string>& entry_sheet_names() {
-  static const std::vector<std::string> names = {"作品", "参赛作品", "作品名单", "节目", "节目单",
-                                                 "entries", "works"};
+  static const std::vector<std::string> names = {"作品",   "参赛作品", "作品名单", "节目",
+                                                 "节目单", "entries",  "works"};
   return names;
 }
 
@@ -67,8 +67,9 @@ ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& p
   ImportSources sources;
   auto place = [&](std::optional<SourceFile>& slot, const SourceFile& file, const char* what) {
     if (slot) {
-      problems.push_back({file.name, 0,
-                          std::string("a second ") + what + " file (the first is " + slot->name + ")"});
+      problems.push_back(
+          {file.name, 0,
+           std::string("a second ") + what + " file (the first is " + slot->name + ")"});
       return;
     }
     slot = file;
@@ -102,7 +103,8 @@ ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& p
 
 std::string random_judge_token() {
   unsigned char bytes[12];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a judge token");
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    throw std::runtime_error("no random bytes for a judge token");
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string token;
@@ -119,7 +121,8 @@ ImportPlan plan_import(const ImportSources& sources,
   ImportPlan plan;
   Problems& problems = plan.problems;
   if (!sources.scheme) {
-    problems.push_back({"(scheme)", 0, "no scheme file given (.toml or .json with contest, scoring, rounds)"});
+    problems.push_back(
+        {"(scheme)", 0, "no scheme file given (.toml or .json with contest, scoring, rounds)"});
     return plan;
   }
   auto doc = parse_document(*sources.scheme, problems);
@@ -178,8 +181,8 @@ ImportResult import_contest(store::Store& store, const std::string& db_name,
   }
   if (!result.problems.empty()) return result;
 
-  result.replaced = store.get_meta(kContestMetaKey).has_value();
-  store.set_meta(kContestMetaKey, core::contest_to_json(*plan.contest, true).dump());
+  result.replaced = store.get_meta(engine::kContestMetaKey).has_value();
+  store.set_meta(engine::kContestMetaKey, core::contest_to_json(*plan.contest, true).dump());
   result.imported = true;
   result.contest = std::move(plan.contest);
   result.generated_tokens = std::move(plan.generated_tokens);
@@ -204,7 +207,9 @@ nlohmann::json import_result_to_json(const ImportResult& result) {
     for (const auto& judge : contest.judges) {
       bool generated = std::find(result.generated_tokens.begin(), result.generated_tokens.end(),
                                  judge.id) != result.generated_tokens.end();
-      judges.push_back({{"id", judge.id}, {"name", judge.name}, {"token", judge.token},
+      judges.push_back({{"id", judge.id},
+                        {"name", judge.name},
+                        {"token", judge.token},
                         {"generated", generated}});
     }
     out["judges"] = judges;

@@ -35,7 +35,7 @@ const std::vector<std::string>& judge_sheet_names();  // 评委, judges ...
 ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& problems);
 
 struct ImportPlan {
-  std::optional<core::Contest> contest;      // set only when `problems` is empty
+  std::optional<core::Contest> contest;  // set only when `problems` is empty
   Problems problems;
   std::vector<std::string> generated_tokens;  // ids of judges whose token was made
 };

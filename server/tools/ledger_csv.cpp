@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/codec.hpp"
+#include "engine/restore.hpp"
 #include "store/store.hpp"
 #include "tools/csv.hpp"
 #include "tools/exporters.hpp"
 #include "tools/report.hpp"
-#include "tools/show_loader.hpp"
 #include "tools/text.hpp"
 
 namespace stagevote::tools {
@@ -25,8 +25,8 @@ LedgerSeal ledger_seal(const store::Store& store) {
 std::string export_ledger_csv(const store::Store& store) {
   core::ScoringScheme scheme;
   try {
-    scheme = load_contest(store).scoring;
-  } catch (const LoadError&) {
+    scheme = engine::load_contest(store).scoring;
+  } catch (const engine::RestoreError&) {
     // Without a contest the marks are listed in key order; the ledger is still exported.
   }
   auto marks_text = [&](const core::Marks& marks) {
@@ -41,9 +41,9 @@ std::string export_ledger_csv(const store::Store& store) {
   };
 
   std::string out(kUtf8Bom);
-  append_csv_row(out, {"seq", "ts", "时间 time", "kind", "actor", "评委 judge", "轮次 round",
-                       "作品 entry", "更正前 before", "更正后/分数 after", "理由 reason", "payload",
-                       "prev_hash", "hash"});
+  append_csv_row(
+      out, {"seq", "ts", "时间 time", "kind", "actor", "评委 judge", "轮次 round", "作品 entry",
+            "更正前 before", "更正后/分数 after", "理由 reason", "payload", "prev_hash", "hash"});
   std::map<std::string, core::Marks> current;  // judge \x1f round \x1f entry -> last marks
   store.for_each_record([&](const store::LedgerRecord& record) {
     std::string judge, round, entry, before, after, reason;
@@ -57,6 +57,7 @@ std::string export_ledger_csv(const store::Store& store) {
       round = field("round");
       entry = field("entry");
       reason = field("reason");
+      if (record.kind == "vote") entry = field("choice");
       if (record.kind == "score" || record.kind == "correct_score") {
         if (auto command = core::command_from_json(record.kind, payload)) {
           const core::Marks* marks = nullptr;

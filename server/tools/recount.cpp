@@ -9,8 +9,8 @@
 
 #include "core/codec.hpp"
 #include "core/scoring.hpp"
+#include "engine/restore.hpp"
 #include "store/store.hpp"
-#include "tools/show_loader.hpp"
 #include "tools/text.hpp"
 
 namespace stagevote::tools {
@@ -44,7 +44,8 @@ RawRound read_raw_round(const store::Store& store, const std::string& round,
     }
     if (auto* open = std::get_if<core::OpenPoll>(&command.value())) {
       ++poll_number;
-      if (open->round == round) raw.polls.push_back({"p" + std::to_string(poll_number), open->entries});
+      if (open->round == round)
+        raw.polls.push_back({"p" + std::to_string(poll_number), open->entries});
     } else if (auto* score = std::get_if<core::Score>(&command.value())) {
       if (score->round == round) raw.marks[score->entry][score->judge] = score->marks;
     } else if (auto* fix = std::get_if<core::CorrectScore>(&command.value())) {
@@ -54,7 +55,9 @@ RawRound read_raw_round(const store::Store& store, const std::string& round,
   return raw;
 }
 
-bool same(double a, double b) { return std::fabs(a - b) < 1e-9; }
+bool same(double a, double b) {
+  return std::fabs(a - b) < 1e-9;
+}
 
 std::string fixed(const std::optional<double>& value) {
   return value ? format_fixed(*value, 3) : std::string("-");
@@ -70,7 +73,7 @@ bool RecountReport::ok() const {
 }
 
 RecountReport recount_round(const store::Store& store, const std::string& round_id) {
-  const core::Contest contest = load_contest(store);
+  const core::Contest contest = engine::load_contest(store);
   const core::Round* round = contest.find_round(round_id);
   if (!round) throw std::invalid_argument("unknown round " + round_id);
 
@@ -115,9 +118,9 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
 
   std::map<std::string, core::EntryResult> shown;
   try {
-    core::Show show = load_show(store);
+    core::Show show = engine::restore(store);
     for (auto& result : show.results(round_id)) shown[result.entry] = result;
-  } catch (const LoadError& error) {
+  } catch (const engine::RestoreError& error) {
     report.replay_error = error.what();
   }
 
@@ -164,8 +167,8 @@ std::string format_recount(const RecountReport& report) {
   std::string out = "round " + report.round + ": " + std::to_string(report.polls) + " polls, " +
                     std::to_string(report.table_votes) + " rows in the votes table\n";
   char buffer[512];
-  std::snprintf(buffer, sizeof buffer, "%-12s %15s %21s %21s %9s  %s\n", "entry",
-                "votes shown/raw", "judges shown/raw", "final shown/raw", "rank", "check");
+  std::snprintf(buffer, sizeof buffer, "%-12s %15s %21s %21s %9s  %s\n", "entry", "votes shown/raw",
+                "judges shown/raw", "final shown/raw", "rank", "check");
   out += buffer;
   long differences = 0;
   for (const auto& line : report.lines) {
@@ -178,8 +181,9 @@ std::string format_recount(const RecountReport& report) {
     std::snprintf(buffer, sizeof buffer, "%-12s %7ld/%-7ld %10s/%-10s %10s/%-10s %4d/%-4d  %s\n",
                   line.entry.c_str(), line.votes_shown, line.votes_counted,
                   fixed(line.judges_shown).c_str(), fixed(line.judges_counted).c_str(),
-                  format_fixed(line.final_shown, 3).c_str(), format_fixed(line.final_counted, 3).c_str(),
-                  line.rank_shown, line.rank_counted, check.c_str());
+                  format_fixed(line.final_shown, 3).c_str(),
+                  format_fixed(line.final_counted, 3).c_str(), line.rank_shown, line.rank_counted,
+                  check.c_str());
     out += buffer;
   }
   for (const auto& note : report.notes) out += "note: " + note + "\n";
@@ -187,8 +191,8 @@ std::string format_recount(const RecountReport& report) {
     out += "DIFFERENT: the ledger does not replay, so there is nothing shown to compare: " +
            report.replay_error + "\n";
   } else if (differences > 0) {
-    out += "DIFFERENT: " + std::to_string(differences) + " of " + std::to_string(report.lines.size()) +
-           " entries differ from what was shown\n";
+    out += "DIFFERENT: " + std::to_string(differences) + " of " +
+           std::to_string(report.lines.size()) + " entries differ from what was shown\n";
   } else {
     out += "ok: " + std::to_string(report.lines.size()) +
            " entries match what was shown (votes, judge totals, components, finals, ranks)\n";

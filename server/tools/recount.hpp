@@ -18,7 +18,7 @@ struct RecountLine {
   std::optional<double> judges_shown, judges_counted;  // judge components
   double final_shown = 0, final_counted = 0;
   int rank_shown = 0, rank_counted = 0;
-  bool totals_match = true;      // every judge's total and dropped flag agree
+  bool totals_match = true;              // every judge's total and dropped flag agree
   std::vector<std::string> differences;  // "votes", "judge totals", "final", "rank" ...
 };
 
@@ -32,7 +32,7 @@ struct RecountReport {
   bool ok() const;
 };
 
-// Throws std::invalid_argument for an unknown round, LoadError without a contest.
+// Throws std::invalid_argument for an unknown round, engine::RestoreError without a contest.
 RecountReport recount_round(const store::Store& store, const std::string& round);
 
 // The comparison as a text table, ending with "ok: ..." or "DIFFERENT: ...".

@@ -25,7 +25,11 @@ void report(Problems& problems, const Origin& at, std::string reason) {
 
 // Splits "prelim；final" / "初赛、决赛" into trimmed names.
 std::vector<std::string> split_names(const std::string& cell) {
-  static const std::vector<std::string> kSeparators = {",", ";", "|", "/", "\n",
+  static const std::vector<std::string> kSeparators = {",",
+                                                       ";",
+                                                       "|",
+                                                       "/",
+                                                       "\n",
                                                        "\xEF\xBC\x8C",   // ，
                                                        "\xEF\xBC\x9B",   // ；
                                                        "\xE3\x80\x81"};  // 、
@@ -50,12 +54,14 @@ std::vector<std::string> split_names(const std::string& cell) {
 
 bool is_url_safe(const std::string& token) {
   return std::all_of(token.begin(), token.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
   });
 }
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 }  // namespace
 
@@ -132,7 +138,8 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
              "id " + quoted(entry.id) + " must be 1-64 characters without spaces, quotes or /");
       ok = false;
     } else if (auto first = draft.entry_origin.find(entry.id); first != draft.entry_origin.end()) {
-      report(problems, row.origin, "duplicate entry id " + entry.id + " " + first_seen(first->second, row.origin));
+      report(problems, row.origin,
+             "duplicate entry id " + entry.id + " " + first_seen(first->second, row.origin));
       continue;
     }
     if (entry.title.empty()) {
@@ -148,7 +155,8 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
       ok = false;
     }
     if (!entry.form.empty() && draft.forms_declared && !listed(contest.forms, entry.form)) {
-      report(problems, row.origin, who + "form " + quoted(entry.form) + " is not one of the scheme's forms");
+      report(problems, row.origin,
+             who + "form " + quoted(entry.form) + " is not one of the scheme's forms");
       ok = false;
     }
     if (!entry.theme.empty() && draft.themes_declared && !listed(contest.themes, entry.theme)) {
@@ -158,13 +166,16 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
     }
     std::vector<std::size_t> rounds;
     for (const auto& name : row.rounds) {
-      auto found = std::find_if(contest.rounds.begin(), contest.rounds.end(), [&](const core::Round& r) {
-        return ascii_lower(r.id) == ascii_lower(name) || r.name == name;
-      });
+      auto found =
+          std::find_if(contest.rounds.begin(), contest.rounds.end(), [&](const core::Round& r) {
+            return ascii_lower(r.id) == ascii_lower(name) || r.name == name;
+          });
       if (found == contest.rounds.end()) {
         std::string known;
-        for (const auto& r : contest.rounds) known += (known.empty() ? "" : ", ") + r.id + "/" + r.name;
-        report(problems, row.origin, who + "unknown round " + quoted(name) + " (rounds: " + known + ")");
+        for (const auto& r : contest.rounds)
+          known += (known.empty() ? "" : ", ") + r.id + "/" + r.name;
+        report(problems, row.origin,
+               who + "unknown round " + quoted(name) + " (rounds: " + known + ")");
         ok = false;
         continue;
       }
@@ -185,7 +196,8 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
 void collect_names(Draft& draft) {
   core::Contest& contest = draft.contest;
   for (const auto& entry : contest.entries) {
-    if (!draft.units_declared && !listed(contest.units, entry.unit)) contest.units.push_back(entry.unit);
+    if (!draft.units_declared && !listed(contest.units, entry.unit))
+      contest.units.push_back(entry.unit);
     if (!draft.forms_declared && !entry.form.empty() && !listed(contest.forms, entry.form))
       contest.forms.push_back(entry.form);
     if (!draft.themes_declared && !entry.theme.empty() && !listed(contest.themes, entry.theme))
@@ -205,7 +217,8 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
              "id " + quoted(judge.id) + " must be 1-64 characters without spaces, quotes or /");
       ok = false;
     } else if (auto first = draft.judge_origin.find(judge.id); first != draft.judge_origin.end()) {
-      report(problems, row.origin, "duplicate judge id " + judge.id + " " + first_seen(first->second, row.origin));
+      report(problems, row.origin,
+             "duplicate judge id " + judge.id + " " + first_seen(first->second, row.origin));
       continue;
     }
     if (judge.name.empty()) {
@@ -213,20 +226,25 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
       ok = false;
     }
     if (judge.unit && !listed(contest.units, *judge.unit)) {
-      report(problems, row.origin,
-             who + "unknown unit " + quoted(*judge.unit) +
-                 (draft.units_declared ? " (not one of the scheme's units)"
-                                       : " (no entry comes from it; list it in the scheme's units)"));
+      report(
+          problems, row.origin,
+          who + "unknown unit " + quoted(*judge.unit) +
+              (draft.units_declared ? " (not one of the scheme's units)"
+                                    : " (no entry comes from it; list it in the scheme's units)"));
       ok = false;
     }
     if (!judge.token.empty()) {
       if (judge.token.size() < 8 || !is_url_safe(judge.token)) {
         report(problems, row.origin,
-               who + "令牌/token must be at least 8 characters of A-Z a-z 0-9 - _ . ~ (or empty: one is made)");
+               who +
+                   "令牌/token must be at least 8 characters of A-Z a-z 0-9 - _ . ~ (or empty: one "
+                   "is made)");
         ok = false;
-      } else if (auto first = draft.token_origin.find(judge.token); first != draft.token_origin.end()) {
-        report(problems, row.origin, who + "令牌/token is the same as another judge's " +
-                                         first_seen(first->second, row.origin));
+      } else if (auto first = draft.token_origin.find(judge.token);
+                 first != draft.token_origin.end()) {
+        report(problems, row.origin,
+               who + "令牌/token is the same as another judge's " +
+                   first_seen(first->second, row.origin));
         ok = false;
       }
     }
@@ -275,25 +293,24 @@ void place_entries(Draft& draft, Problems& problems) {
       if (draft.round_lists_entries[r]) {
         report(problems, m.origin,
                "entry " + m.entry + ": round " + contest.rounds[r].id +
-                   " already has its running order in the scheme (" +
-                   draft.round_origin[r].file + ":" + std::to_string(draft.round_origin[r].line) +
+                   " already has its running order in the scheme (" + draft.round_origin[r].file +
+                   ":" + std::to_string(draft.round_origin[r].line) +
                    "); leave 轮次/round empty here or drop the list there");
         continue;
       }
       members.push_back(&m);
     }
-    std::stable_sort(members.begin(), members.end(), [](auto* a, auto* b) {
-      return a->order.value_or(0) < b->order.value_or(0);
-    });
+    std::stable_sort(members.begin(), members.end(),
+                     [](auto* a, auto* b) { return a->order.value_or(0) < b->order.value_or(0); });
     std::map<int, const Draft::Membership*> by_order;
     for (auto* m : members) {
       if (m->order) {
         auto [at, fresh] = by_order.emplace(*m->order, m);
         if (!fresh) {
           report(problems, m->origin,
-                 "entry " + m->entry + ": 顺序/order " + std::to_string(*m->order) +
-                     " in round " + contest.rounds[r].id + " is taken by entry " + at->second->entry +
-                     " " + first_seen(at->second->origin, m->origin));
+                 "entry " + m->entry + ": 顺序/order " + std::to_string(*m->order) + " in round " +
+                     contest.rounds[r].id + " is taken by entry " + at->second->entry + " " +
+                     first_seen(at->second->origin, m->origin));
           continue;
         }
       }
@@ -305,7 +322,8 @@ void place_entries(Draft& draft, Problems& problems) {
   for (const auto& entry : contest.entries) {
     if (!placed.count(entry.id)) {
       report(problems, draft.entry_origin[entry.id],
-             "entry " + entry.id + " is in no round (fill 轮次/round, or list it in a round of the scheme)");
+             "entry " + entry.id +
+                 " is in no round (fill 轮次/round, or list it in a round of the scheme)");
     }
   }
 }

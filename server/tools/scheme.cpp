@@ -23,7 +23,10 @@ class Fields {
  public:
   Fields(const Document& doc, const json& object, std::string pointer, std::string path,
          Problems& problems)
-      : doc_(doc), object_(object), pointer_(std::move(pointer)), path_(std::move(path)),
+      : doc_(doc),
+        object_(object),
+        pointer_(std::move(pointer)),
+        path_(std::move(path)),
         problems_(problems) {}
 
   std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -37,7 +40,7 @@ class Fields {
     problems_.push_back({doc_.file, line(key), path(key) + " " + reason});
   }
   void problem_here(const std::string& reason) const {
-    problems_.push_back({doc_.file, own_line(), (path_.empty() ? "" : path_ + " ") + reason});
+    problems_.push_back({doc_.file, own_line(), (path_.empty() ? "the scheme " : path_ + " ") + reason});
   }
 
   std::optional<std::string> text(const std::string& key, bool required) const {
@@ -221,9 +224,9 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
   }
   if (auto trim_min = s.integer("trim_min")) {
     if (*trim_min < 2 * scoring.trim + 1) {
-      s.problem("trim_min", "must be at least 2 * trim + 1 = " +
-                                std::to_string(2 * scoring.trim + 1) +
-                                " (someone must be left after trimming)");
+      s.problem("trim_min",
+                "must be at least 2 * trim + 1 = " + std::to_string(2 * scoring.trim + 1) +
+                    " (someone must be left after trimming)");
     } else {
       scoring.trim_min = *trim_min;
     }
@@ -269,8 +272,8 @@ void read_rounds(const Fields& top, Draft& draft, Problems& problems) {
       lists = true;
       round.entries = *entries;
       for (std::size_t i = 0; i < r.get("entries").size(); ++i)
-        entry_lines.push_back({r.doc().file, r.doc().line_of(r.pointer("entries") + "/" +
-                                                             std::to_string(i))});
+        entry_lines.push_back(
+            {r.doc().file, r.doc().line_of(r.pointer("entries") + "/" + std::to_string(i))});
     }
     draft.contest.rounds.push_back(std::move(round));
     draft.round_origin.push_back({r.doc().file, r.own_line()});
@@ -296,8 +299,7 @@ void read_awards(const Fields& top, core::Contest& contest) {
       a.problem("id", "repeats award id \"" + *id + "\"");
       id.reset();
     }
-    if (id && count)
-      contest.awards.push_back({*id, a.text("name", false).value_or(*id), *count});
+    if (id && count) contest.awards.push_back({*id, a.text("name", false).value_or(*id), *count});
   });
 }
 

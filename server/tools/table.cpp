@@ -41,7 +41,8 @@ Table read_table(const SourceFile& source, Problems& problems,
     return parse_xlsx(source.name, source.bytes, sheet, problems);
   }
   if (ext == "xls") {
-    problems.push_back({source.name, 0, "the old .xls format is not read: save it as .xlsx or .csv"});
+    problems.push_back(
+        {source.name, 0, "the old .xls format is not read: save it as .xlsx or .csv"});
   } else {
     problems.push_back({source.name, 0, "unknown table format ." + ext + " (use .csv or .xlsx)"});
   }

@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "engine/restore.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
-#include "tools/meta_keys.hpp"
 
 namespace stagevote::tools {
 namespace {
@@ -29,7 +29,8 @@ void broken(VerifyReport& report, std::int64_t seq, std::string reason) {
 void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
   std::map<std::int64_t, VoteKey> ledger_votes;
   {
-    store::sqlite::Statement records(db, "SELECT seq, payload FROM ledger WHERE kind = 'vote' ORDER BY seq");
+    store::sqlite::Statement records(
+        db, "SELECT seq, payload FROM ledger WHERE kind = 'vote' ORDER BY seq");
     while (records.step()) {
       auto payload = nlohmann::json::parse(records.column_view(1), nullptr, false);
       auto text = [&](const char* key) {
@@ -57,13 +58,13 @@ void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
     if (row == table_votes.end()) {
       broken(report, seq,
              "vote record seq " + std::to_string(seq) + " (poll " + std::get<0>(vote) +
-                    ") has no row in the votes table");
+                 ") has no row in the votes table");
       return;
     }
     if (row->second != vote) {
       broken(report, seq,
              "the votes table row of seq " + std::to_string(seq) +
-                    " differs from the ledger (poll, device or choice changed)");
+                 " differs from the ledger (poll, device or choice changed)");
       return;
     }
   }
@@ -71,7 +72,7 @@ void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
     if (!ledger_votes.count(seq) || orphan_seq == seq) {
       broken(report, 0,
              "the votes table has a row (poll " + std::get<0>(vote) + ", seq " +
-                    std::to_string(seq) + ") that no vote record in the ledger accounts for");
+                 std::to_string(seq) + ") that no vote record in the ledger accounts for");
       return;
     }
   }
@@ -105,7 +106,7 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
     store::sqlite::Statement last(db, "SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1");
     if (last.step()) report.head_hash = std::string(last.column_view(0));
     store::sqlite::Statement contest(db, "SELECT value FROM meta WHERE key = ?1");
-    contest.bind(1, std::string_view(kContestMetaKey));
+    contest.bind(1, std::string_view(engine::kContestMetaKey));
     if (contest.step()) report.contest_hash = sha256_hex(std::string(contest.column_view(0)));
   }
   if (!chain.ok) {
@@ -131,8 +132,10 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
   }
   if (options.contest && *options.contest != report.contest_hash) {
     report.ok = false;
-    report.reason = "the stored contest (scheme, entries, judges) does not match the published "
-                    "contest hash " + *options.contest;
+    report.reason =
+        "the stored contest (scheme, entries, judges) does not match the published "
+        "contest hash " +
+        *options.contest;
   }
   return report;
 }
