@@ -63,6 +63,20 @@ json to_json(const Report& r) {
   out["server_rss_after_kib"] = r.rss_after_kib ? json(*r.rss_after_kib) : json(nullptr);
   out["server_kib_per_phone"] =
       r.kib_per_phone ? json(rounded(*r.kib_per_phone, 3)) : json(nullptr);
+  const auto per = [](double cpu_s, std::uint64_t count) {
+    return count == 0 ? 0.0 : rounded(cpu_s * 1e6 / static_cast<double>(count), 2);
+  };
+  const auto phases = [](const CpuByPhase& cpu) {
+    return json{{"connect_s", rounded(cpu.connect_s, 3)},
+                {"fanout_s", rounded(cpu.fanout_s, 3)},
+                {"votes_s", rounded(cpu.votes_s, 3)},
+                {"other_s", rounded(cpu.other_s, 3)}};
+  };
+  out["server_cpu"] = phases(r.server_cpu);
+  out["bench_cpu"] = phases(r.bench_cpu);
+  out["server_cpu_us_per_vote"] = per(r.server_cpu.votes_s, r.acked);
+  out["server_cpu_us_per_connect"] = per(r.server_cpu.connect_s, r.connected * r.conns_per_phone);
+  out["bench_cpu_us_per_vote"] = per(r.bench_cpu.votes_s, r.acked);
   json polls = json::array();
   for (const auto& p : r.per_poll) {
     polls.push_back({{"poll", p.poll},
@@ -72,6 +86,8 @@ json to_json(const Report& r) {
                      {"duplicates", p.duplicates},
                      {"errors", p.errors},
                      {"wave_s", rounded(p.wave_s, 4)},
+                     {"wave_start_mono_s", rounded(p.wave_start_mono_s, 6)},
+                     {"wave_end_mono_s", rounded(p.wave_end_mono_s, 6)},
                      {"votes_per_s", rounded(p.votes_per_s, 1)},
                      {"tally_total", p.tally_total},
                      {"tally_matches", p.tally_matches}});
@@ -120,6 +136,16 @@ void print_table(std::ostream& out, const Report& r) {
                              std::to_string(*r.rss_after_kib) + " KiB, " +
                              fixed(*r.kib_per_phone, 2) + " KiB per phone");
   }
+  const auto per_unit = [&](double cpu_s, std::uint64_t count) {
+    return count == 0 ? std::string("-") : fixed(cpu_s * 1e6 / static_cast<double>(count), 1);
+  };
+  row("CPU us per vote", "server " + per_unit(r.server_cpu.votes_s, r.acked) + ", bench " +
+                             per_unit(r.bench_cpu.votes_s, r.acked));
+  row("CPU us per connection",
+      "server " + per_unit(r.server_cpu.connect_s, r.connected * r.conns_per_phone) + ", bench " +
+          per_unit(r.bench_cpu.connect_s, r.connected * r.conns_per_phone));
+  row("CPU s poll fan-out",
+      "server " + fixed(r.server_cpu.fanout_s, 2) + ", bench " + fixed(r.bench_cpu.fanout_s, 2));
   if (!r.per_poll.empty()) {
     out << "  per poll:  poll      sent     acked   counted    errors   wave s    votes/s\n";
     for (const auto& p : r.per_poll) {

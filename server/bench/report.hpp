@@ -18,9 +18,20 @@ struct PollFigures {
   std::string poll;
   std::uint64_t sent = 0, acked = 0, counted = 0, duplicates = 0, errors = 0;
   double wave_s = 0;  // first send to last reply
+  // The wave's first send and last reply on CLOCK_MONOTONIC (steady_clock), in seconds: the
+  // clock `perf record -k monotonic` stamps samples with, to profile the waves only.
+  double wave_start_mono_s = 0, wave_end_mono_s = 0;
   double votes_per_s = 0;
   long tally_total = -1;       // the display's last tally total (-1: none seen)
   bool tally_matches = false;  // the display's last tally equals the counted acks, entry by entry
+};
+
+// CPU seconds a process spent in each phase of the run.
+struct CpuByPhase {
+  double connect_s = 0;  // connecting the phones
+  double fanout_s = 0;   // from open_poll until every phone has seen the poll
+  double votes_s = 0;    // the waves: first send to last reply
+  double other_s = 0;    // the rest between (closing polls)
 };
 
 struct Report {
@@ -64,6 +75,9 @@ struct Report {
   // The server's memory (with --server-pid).
   std::optional<std::uint64_t> rss_before_kib, rss_after_kib;
   std::optional<double> kib_per_phone;
+
+  CpuByPhase server_cpu;  // with --server-pid
+  CpuByPhase bench_cpu;
 
   std::vector<PollFigures> per_poll;
   std::vector<std::string> warnings;

@@ -18,7 +18,7 @@
 #include "control_link.hpp"
 #include "fd_limit.hpp"
 #include "http_api.hpp"
-#include "server_memory.hpp"
+#include "process_stats.hpp"
 #include "shard.hpp"
 
 namespace stagevote::bench {
@@ -181,6 +181,22 @@ Report run(const Options& options) {
   }
   for (auto& shard : shards) shard->start();
 
+  // CPU time, server and bench, per phase: what a connection and a vote cost.
+  const auto server_cpu = [&]() -> double {
+    if (options.server_pid <= 0) return 0;
+    return cpu_seconds(options.server_pid).value_or(0);
+  };
+  double server_cpu_mark = server_cpu();
+  double bench_cpu_mark = own_cpu_seconds();
+  const auto cpu_since_mark = [&](double& server_total, double& bench_total) {
+    const double server_now = server_cpu();
+    const double bench_now = own_cpu_seconds();
+    server_total += server_now - server_cpu_mark;
+    bench_total += bench_now - bench_cpu_mark;
+    server_cpu_mark = server_now;
+    bench_cpu_mark = bench_now;
+  };
+
   const auto connect_started = Clock::now();
   const double rate_per_shard = options.connect_rate / static_cast<double>(shards.size());
   for (const auto& result : on_every_shard<ConnectResult>(
@@ -190,6 +206,7 @@ Report run(const Options& options) {
     report.connect_retries += result.retries;
   }
   report.connect_s = seconds(Clock::now() - connect_started);
+  cpu_since_mark(report.server_cpu.connect_s, report.bench_cpu.connect_s);
 
   if (options.server_pid > 0) {
     std::this_thread::sleep_for(std::chrono::duration<double>(options.settle_s));
@@ -212,6 +229,7 @@ Report run(const Options& options) {
   const auto polls_started = Clock::now();
   std::vector<float> fanout_ms;
   for (int k = 0; k < options.polls; ++k) {
+    cpu_since_mark(report.server_cpu.other_s, report.bench_cpu.other_s);
     const auto open_sent = Clock::now();
     const json opened = command(*host, {{"action", "open_poll"},
                                         {"round", report.round},
@@ -246,6 +264,7 @@ Report run(const Options& options) {
     plan.rate = report.rate_target / static_cast<double>(shards.size());
     plan.copies = report.copies;
 
+    cpu_since_mark(report.server_cpu.fanout_s, report.bench_cpu.fanout_s);
     Countdown waves(shards.size());
     for (auto& shard : shards) shard->start_wave(plan, [&waves] { waves.arrive(); });
     const auto timeout =
@@ -256,6 +275,7 @@ Report run(const Options& options) {
       for (auto& shard : shards) shard->end_wave();
       waves.wait_for(60s);
     }
+    cpu_since_mark(report.server_cpu.votes_s, report.bench_cpu.votes_s);
     const json closed = command(*host, {{"action", "close_poll"}, {"poll", plan.poll}});
     if (closed.value("type", "") != "ack" && closed.value("code", "") != "invalid_state") {
       report.warnings.push_back("close_poll " + plan.poll + ": " + closed.dump());
@@ -288,7 +308,11 @@ Report run(const Options& options) {
       if (wave.last_reply && (!last_reply || *wave.last_reply > *last_reply))
         last_reply = wave.last_reply;
     }
-    if (first_send && last_reply) figures.wave_s = seconds(*last_reply - *first_send);
+    if (first_send && last_reply) {
+      figures.wave_s = seconds(*last_reply - *first_send);
+      figures.wave_start_mono_s = seconds(first_send->time_since_epoch());
+      figures.wave_end_mono_s = seconds(last_reply->time_since_epoch());
+    }
     if (figures.wave_s > 0)
       figures.votes_per_s = static_cast<double>(figures.acked) / figures.wave_s;
     wave_seconds += figures.wave_s;
