@@ -61,7 +61,8 @@ struct ChainCheck {
 };
 
 // Called on the writer thread once the write is committed (ok=true) or failed (ok=false).
-// Keep it short: post the ack to the session's strand.
+// Keep it short: post the ack to the session's strand. Never call flush() from it. The function
+// object (and what it captured) is destroyed afterwards on the store's recycler thread.
 using Done = std::function<void(bool ok)>;
 
 struct StoreStats {
