@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/restore.hpp"
 #include "played_show.hpp"
 #include "store/store.hpp"
 #include "tools/csv.hpp"
 #include "tools/exporters.hpp"
-#include "tools/show_loader.hpp"
+#include "tools/report.hpp"
 #include "tools/text.hpp"
 #include "tools/xlsx_reader.hpp"
 
@@ -42,7 +43,7 @@ double number(const std::string& text) {
 TEST_CASE("The round CSV carries every judge's marks and the show's results", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = load_show(store);
+  core::Show show = engine::restore(store);
   const auto results = show.results("prelim");
 
   Problems problems;
@@ -78,7 +79,8 @@ TEST_CASE("The round CSV carries every judge's marks and the show's results", "[
     const TableRow& e03 = row_of(table, "e03");
     int dropped = 0;
     for (const auto& judge : played.contest.judges)
-      if (e03.cells[column(header, judge.name + " " + judge.id + " · 去掉 dropped")] == "去掉 dropped")
+      if (e03.cells[column(header, judge.name + " " + judge.id + " · 去掉 dropped")] ==
+          "去掉 dropped")
         ++dropped;
     CHECK(dropped == 2);
   }
@@ -102,7 +104,7 @@ TEST_CASE("The round CSV carries every judge's marks and the show's results", "[
 TEST_CASE("The whole-contest CSV lists every round with its round id", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = load_show(store);
+  core::Show show = engine::restore(store);
   Problems problems;
   Table table = parse_csv("all.csv", export_results_csv(show, std::nullopt), problems);
   REQUIRE(problems.empty());
@@ -117,12 +119,13 @@ TEST_CASE("The whole-contest CSV lists every round with its round id", "[export]
 TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = load_show(store);
+  core::Show show = engine::restore(store);
   const std::string xlsx = export_results_xlsx(show, std::nullopt, ledger_seal(store));
   Problems problems;
   auto sheets = xlsx_sheet_names("all.xlsx", xlsx, problems);
   REQUIRE(problems.empty());
-  CHECK(sheets == std::vector<std::string>{"初赛 prelim", "决赛 final", "更正 corrections", "说明 about"});
+  CHECK(sheets ==
+        std::vector<std::string>{"初赛 prelim", "决赛 final", "更正 corrections", "说明 about"});
 
   Table sheet = parse_xlsx("all.xlsx", xlsx, "初赛 prelim", problems);
   Table csv = parse_csv("prelim.csv", export_results_csv(show, "prelim"), problems);
@@ -180,8 +183,10 @@ TEST_CASE("The ledger CSV lists the correction with before, after, who, when and
     CHECK(fix->cells[column(header, "actor")] == "host");
     CHECK(fix->cells[column(header, "评委 judge")] == "j2");
     CHECK(fix->cells[column(header, "作品 entry")] == "e01");
-    CHECK(fix->cells[column(header, "更正前 before")] == describe_marks(scheme, played.corrected_from));
-    CHECK(fix->cells[column(header, "更正后/分数 after")] == describe_marks(scheme, played.corrected_to));
+    CHECK(fix->cells[column(header, "更正前 before")] ==
+          describe_marks(scheme, played.corrected_from));
+    CHECK(fix->cells[column(header, "更正后/分数 after")] ==
+          describe_marks(scheme, played.corrected_to));
     CHECK(fix->cells[column(header, "理由 reason")] == kCorrectionReason);
     CHECK(fix->cells[column(header, "时间 time")].starts_with("2025-11-2"));
   }
@@ -190,7 +195,7 @@ TEST_CASE("The ledger CSV lists the correction with before, after, who, when and
 TEST_CASE("The publication sheet is print-ready HTML with amended results marked", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = load_show(store);
+  core::Show show = engine::restore(store);
   const LedgerSeal seal = ledger_seal(store);
   const std::string html = export_publication_html(show, std::nullopt, seal, 1764162000000);
   CHECK(html.find("@page { size: A4 landscape") != std::string::npos);
@@ -211,5 +216,6 @@ TEST_CASE("The publication sheet is print-ready HTML with amended results marked
     const std::string pdf = played.dir.file("sheet.pdf");
     CHECK(print_pdf(html, pdf) == "");
     CHECK(read_file(pdf).starts_with("%PDF-"));
+    CHECK(render_pdf(html).starts_with("%PDF-"));
   }
 }

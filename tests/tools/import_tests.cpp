@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "core/codec.hpp"
+#include "engine/restore.hpp"
 #include "fixtures.hpp"
 #include "store/store.hpp"
 #include "tools/import.hpp"
-#include "tools/meta_keys.hpp"
 
 using namespace stagevote;
 using namespace stagevote::tools;
@@ -88,35 +88,46 @@ TEST_CASE("A JSON scheme with English CSV entries and Chinese CSV judges imports
   CHECK(plan.contest->find_round("final")->entries == std::vector<std::string>{"e02"});
 }
 
-TEST_CASE("One workbook with an entries sheet and a judges sheet imports", "[import]") {
+TEST_CASE("One workbook with an entries sheet and a judges sheet is read sheet by sheet",
+          "[import]") {
   TempDir dir;
-  XlsxRows entries = {
-      {std::string("作品编号"), std::string("作品名称"), std::string("参赛单位"),
-       std::string("出场顺序")},
-      {std::string("e01"), std::string("甲"), std::string("省高级人民法院"), 2.0},
-      {std::string("e02"), std::string("乙"), std::string("省纪委监委"), 1.0}};
+  XlsxRows entries = {{std::string("作品编号"), std::string("作品名称"), std::string("参赛单位"),
+                       std::string("出场顺序")},
+                      {std::string("e01"), std::string("甲"), std::string("省高级人民法院"), 2.0},
+                      {std::string("e02"), std::string("乙"), std::string("省纪委监委"), 1.0}};
   write_xlsx(dir.file("book.xlsx"), {{"作品", entries}, {"评委", judges_rows_en()}});
-  const std::string scheme_units = kSchemeToml + "\nunits = []\n";
-  std::vector<SourceFile> uploads = {source("scheme.toml", kSchemeToml),
-                                     source("book.xlsx", read_file(dir.file("book.xlsx")))};
-  Problems problems;
-  ImportSources sources = classify_uploads(uploads, problems);
-  REQUIRE(problems.empty());
-  REQUIRE(sources.entries);
-  REQUIRE(sources.judges);
-  ImportPlan plan = plan_import(sources, counting_tokens());
-  INFO(problems_text(plan.problems));
-  // Judge j3's unit 省税务局 has no entry in this book: the scheme does not list units.
-  CHECK(has_problem(plan.problems, "book.xlsx [评委]", 4, "unknown unit \"省税务局\""));
-  CHECK_FALSE(plan.contest);
+  const SourceFile book = source("book.xlsx", read_file(dir.file("book.xlsx")));
+
+  SECTION("a judge's unit with no entry is unknown unless the scheme lists it") {
+    Problems problems;
+    ImportSources sources = classify_uploads({source("scheme.toml", kSchemeToml), book}, problems);
+    REQUIRE(problems.empty());
+    REQUIRE(sources.entries);
+    REQUIRE(sources.judges);
+    ImportPlan plan = plan_import(sources, counting_tokens());
+    INFO(problems_text(plan.problems));
+    CHECK(plan.problems.size() == 1);
+    CHECK(has_problem(plan.problems, "book.xlsx [评委]", 4, "judge j3: unknown unit \"省税务局\""));
+    CHECK_FALSE(plan.contest);
+  }
+  SECTION("with the units listed, it imports in the running order of 出场顺序") {
+    const std::string scheme =
+        "units = [\"省高级人民法院\", \"省纪委监委\", \"省税务局\"]\n" + kSchemeToml;
+    ImportPlan plan = plan_import({source("scheme.toml", scheme), book, book}, counting_tokens());
+    INFO(problems_text(plan.problems));
+    REQUIRE(plan.problems.empty());
+    CHECK(plan.contest->find_round("prelim")->entries == std::vector<std::string>{"e02", "e01"});
+    CHECK(plan.contest->judges.size() == 6);
+    CHECK(plan.contest->units.size() == 3);
+  }
 }
 
 TEST_CASE("Uploads are sorted into scheme, entries and judges by name and header", "[import]") {
   Problems problems;
-  ImportSources sources = classify_uploads({source("judges-list.csv", kJudgesCsvZh),
-                                            source("a.toml", kSchemeToml),
-                                            source("list.csv", kEntriesCsvZh)},
-                                           problems);
+  ImportSources sources =
+      classify_uploads({source("judges-list.csv", kJudgesCsvZh), source("a.toml", kSchemeToml),
+                        source("list.csv", kEntriesCsvZh)},
+                       problems);
   CHECK(problems.empty());
   CHECK(sources.scheme->name == "a.toml");
   CHECK(sources.entries->name == "list.csv");
@@ -141,47 +152,47 @@ TEST_CASE("Malformed files are reported with file, line and reason", "[import]")
     return text.replace(at, from.size(), to);
   };
   auto c = GENERATE_REF(values<Case>({
-      {"a wrong entries header", "scheme.toml", toml,
-       replace(kEntriesCsvZh, "单位,", "单未,"), kJudgesCsvZh, "entries.csv", 1,
-       "unknown column \"单未\""},
-      {"a missing required column", "scheme.toml", toml,
-       replace(kEntriesCsvZh, "单位,", "单未,"), kJudgesCsvZh, "entries.csv", 1,
-       "missing column 单位/unit"},
+      {"a wrong entries header", "scheme.toml", toml, replace(kEntriesCsvZh, "单位,", "单未,"),
+       kJudgesCsvZh, "entries.csv", 1, "unknown column \"单未\""},
+      {"a missing required column", "scheme.toml", toml, replace(kEntriesCsvZh, "单位,", "单未,"),
+       kJudgesCsvZh, "entries.csv", 1, "missing column 单位/unit"},
       {"a judges table without names", "scheme.toml", toml, kEntriesCsvZh,
        "编号,单位\nj1,省税务局\n", "judges.csv", 1, "missing column 姓名/name"},
-      {"a repeated column", "scheme.toml", toml, kEntriesCsvZh,
-       "编号,姓名,name\nj1,a,b\n", "judges.csv", 1, "repeats 姓名/name"},
+      {"a repeated column", "scheme.toml", toml, kEntriesCsvZh, "编号,姓名,name\nj1,a,b\n",
+       "judges.csv", 1, "repeats 姓名/name"},
       {"a duplicate entry id", "scheme.toml", toml,
-       kEntriesCsvZh + "e02,重复,省税务局,快板,优化营商环境,初赛\r\n", kJudgesCsvZh,
-       "entries.csv", 6, "duplicate entry id e02 (first on line 3)"},
+       kEntriesCsvZh + "e02,重复,省税务局,快板,优化营商环境,初赛\r\n", kJudgesCsvZh, "entries.csv",
+       6, "duplicate entry id e02 (first on line 3)"},
       {"a duplicate judge id", "scheme.toml", toml, kEntriesCsvZh, kJudgesCsvZh + "j2,又一个,,,\n",
        "judges.csv", 8, "duplicate judge id j2 (first on line 3)"},
       {"a criterion max that is not a number", "scheme.toml",
-       replace(toml, "max = 40", "max = \"forty\""), kEntriesCsvZh, kJudgesCsvZh, "scheme.toml",
-       22, "scoring.criteria[2].max must be a number, not text \"forty\""},
+       replace(toml, "max = 40", "max = \"forty\""), kEntriesCsvZh, kJudgesCsvZh, "scheme.toml", 22,
+       "scoring.criteria[2].max must be a number, not text \"forty\""},
       {"a JSON criterion max that is not a number", "scheme.json",
        replace(kSchemeJson, "\"max\": 40", "\"max\": \"40分\""), kEntriesCsvZh, kJudgesCsvZh,
        "scheme.json", 6, "scoring.criteria[2].max must be a number"},
       {"a JSON syntax error", "scheme.json", replace(kSchemeJson, "\"trim\": 1,", "\"trim\": 1"),
        kEntriesCsvZh, kJudgesCsvZh, "scheme.json", 9, "JSON syntax"},
-      {"a TOML syntax error", "scheme.toml", replace(toml, "trim = 1", "trim = = 1"),
-       kEntriesCsvZh, kJudgesCsvZh, "scheme.toml", 9, "TOML syntax"},
+      {"a TOML syntax error", "scheme.toml", replace(toml, "trim = 1", "trim = = 1"), kEntriesCsvZh,
+       kJudgesCsvZh, "scheme.toml", 9, "TOML syntax"},
       {"a misspelt scheme key", "scheme.toml", replace(toml, "trim_min", "trim_mini"),
        kEntriesCsvZh, kJudgesCsvZh, "scheme.toml", 10, "scoring.trim_mini is not a known key"},
       {"weights that do not add up", "scheme.toml",
-       replace(toml, "audience_weight = 0.1", "audience_weight = 0.2"), kEntriesCsvZh,
-       kJudgesCsvZh, "scheme.toml", 12, "must add up to 1"},
+       replace(toml, "audience_weight = 0.1", "audience_weight = 0.2"), kEntriesCsvZh, kJudgesCsvZh,
+       "scheme.toml", 12, "must add up to 1"},
       {"a judge of an unknown unit", "scheme.toml", toml, kEntriesCsvZh,
        replace(kJudgesCsvZh, "j4,陈刚,,", "j4,陈刚,省外星办,"), "judges.csv", 5,
        "judge j4: unknown unit \"省外星办\""},
       {"an entry of an unknown round", "scheme.toml", toml,
-       replace(kEntriesCsvZh, "省委宣传部,歌舞,推进创城攻坚,prelim", "省委宣传部,歌舞,推进创城攻坚,复赛"),
+       replace(kEntriesCsvZh, "省委宣传部,歌舞,推进创城攻坚,prelim",
+               "省委宣传部,歌舞,推进创城攻坚,复赛"),
        kJudgesCsvZh, "entries.csv", 4, "entry e03: unknown round \"复赛\""},
       {"a bad running order number", "scheme.toml", toml,
        "编号,标题,单位,顺序\ne01,a,省税务局,一\n", kJudgesCsvZh, "entries.csv", 2,
        "顺序/order must be a whole number"},
-      {"an entry without a title", "scheme.toml", toml, replace(kEntriesCsvZh, "文明之光 志愿同行", ""),
-       kJudgesCsvZh, "entries.csv", 4, "entry e03: 标题/title is empty"},
+      {"an entry without a title", "scheme.toml", toml,
+       replace(kEntriesCsvZh, "文明之光 志愿同行", ""), kJudgesCsvZh, "entries.csv", 4,
+       "entry e03: 标题/title is empty"},
       {"a short judge token", "scheme.toml", toml, kEntriesCsvZh,
        replace(kJudgesCsvZh, "token-j1-secret", "abc"), "judges.csv", 2, "令牌/token must be"},
       {"a token shared by two judges", "scheme.toml", toml, kEntriesCsvZh,
@@ -190,8 +201,10 @@ TEST_CASE("Malformed files are reported with file, line and reason", "[import]")
       {"an unclosed quote", "scheme.toml", toml, kEntriesCsvZh + "e09,\"open,省税务局\n",
        kJudgesCsvZh, "entries.csv", 6, "never closed"},
       {"a unit the scheme does not list", "scheme.toml",
-       replace(toml, "[contest]", "units = [\"省高级人民法院\", \"省纪委监委\", \"省委宣传部\"]\n\n[contest]"),
-       kEntriesCsvZh, kJudgesCsvZh, "entries.csv", 5, "unit \"省税务局\" is not one of the scheme's units"},
+       replace(toml, "[contest]",
+               "units = [\"省高级人民法院\", \"省纪委监委\", \"省委宣传部\"]\n\n[contest]"),
+       kEntriesCsvZh, kJudgesCsvZh, "entries.csv", 5,
+       "unit \"省税务局\" is not one of the scheme's units"},
   }));
   CAPTURE(c.what);
   TempDir dir;
@@ -204,15 +217,15 @@ TEST_CASE("Malformed files are reported with file, line and reason", "[import]")
   INFO(problems_text(result.problems));
   CHECK(has_problem(result.problems, c.file, c.line, c.words));
   CHECK_FALSE(result.imported);
-  CHECK_FALSE(store.get_meta(kContestMetaKey).has_value());
+  CHECK_FALSE(store.get_meta(engine::kContestMetaKey).has_value());
 }
 
 TEST_CASE("Every problem is reported, not just the first", "[import]") {
   std::string entries = kEntriesCsvZh + "e02,重复,省税务局,快板,优化营商环境,初赛\r\n" +
                         "e05,无轮次,省税务局,快板,优化营商环境,半决赛\r\n";
   std::string judges = kJudgesCsvZh + "j7,路人,火星办,,\n";
-  ImportPlan plan = plan_import(
-      {source("scheme.toml", kSchemeToml), source("entries.csv", entries), source("judges.csv", judges)});
+  ImportPlan plan = plan_import({source("scheme.toml", kSchemeToml), source("entries.csv", entries),
+                                 source("judges.csv", judges)});
   INFO(problems_text(plan.problems));
   CHECK(plan.problems.size() == 3);
   CHECK_FALSE(plan.contest);
@@ -229,7 +242,8 @@ TEST_CASE("Import writes the contest only into a database whose ledger is empty"
     INFO(problems_text(first.problems));
     REQUIRE(first.imported);
     CHECK_FALSE(first.replaced);
-    auto stored = core::contest_from_json(nlohmann::json::parse(*store.get_meta(kContestMetaKey)));
+    auto stored =
+        core::contest_from_json(nlohmann::json::parse(*store.get_meta(engine::kContestMetaKey)));
     REQUIRE(stored.ok());
     CHECK(stored.value().judges.size() == 6);
     CHECK(stored.value().judges[0].token == "token-j1-secret");
@@ -250,13 +264,13 @@ TEST_CASE("Import writes the contest only into a database whose ledger is empty"
   }
   SECTION("once the ledger has a record, import is refused") {
     store::Store store(db);
-    std::string before = *store.get_meta(kContestMetaKey);
+    std::string before = *store.get_meta(engine::kContestMetaKey);
     store.append({1000, "show", "host", R"({"scene":"standby","params":{}})", std::nullopt},
                  [](bool) {});
     store.flush();
     ImportResult refused = import_contest(store, db, sources);
     CHECK_FALSE(refused.imported);
     CHECK(has_problem(refused.problems, db, 0, "the ledger already holds 1 records"));
-    CHECK(*store.get_meta(kContestMetaKey) == before);
+    CHECK(*store.get_meta(engine::kContestMetaKey) == before);
   }
 }

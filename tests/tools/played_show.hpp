@@ -12,7 +12,8 @@
 
 namespace stagevote::tools::testing {
 
-inline const std::string kCorrectionReason = "录入错误：评委 j2 的艺术表现分误录 / typo in j2's art mark";
+inline const std::string kCorrectionReason =
+    "录入错误：评委 j2 的艺术表现分误录 / typo in j2's art mark";
 
 struct PlayedShow {
   TempDir dir;
@@ -22,10 +23,10 @@ struct PlayedShow {
 
   PlayedShow() {
     store::Store store(db);
-    ImportResult imported = import_contest(
-        store, db,
-        {source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
-         source("judges.csv", kJudgesCsvZh)});
+    ImportResult imported =
+        import_contest(store, db,
+                       {source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
+                        source("judges.csv", kJudgesCsvZh)});
     REQUIRE(imported.imported);
     contest = *imported.contest;
     ShowScript script(store, contest);

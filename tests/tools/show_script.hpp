@@ -4,6 +4,7 @@
 // to the store's ledger (votes also to the votes table).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <string>
 
 #include "core/codec.hpp"
@@ -15,7 +16,8 @@ namespace stagevote::tools::testing {
 
 class ShowScript {
  public:
-  ShowScript(store::Store& store, core::Contest contest) : store_(store), show_(std::move(contest)) {}
+  ShowScript(store::Store& store, core::Contest contest)
+      : store_(store), show_(std::move(contest)) {}
 
   core::Outcome run(const core::Command& command, const std::string& actor = "host") {
     now_ += 1000;
@@ -26,7 +28,10 @@ class ShowScript {
                              core::command_to_json(command).dump(), std::nullopt};
     if (auto* vote = std::get_if<core::Vote>(&command))
       write.vote = store::VoteRow{vote->poll, vote->device, vote->choice};
-    store_.append(std::move(write), [](bool ok) { REQUIRE(ok); });
+    // The callback runs on the store's writer thread, where Catch cannot assert.
+    store_.append(std::move(write), [this](bool ok) {
+      if (!ok) failed_ = true;
+    });
     return outcome.value();
   }
 
@@ -52,12 +57,16 @@ class ShowScript {
   }
 
   const core::Show& show() const { return show_; }
-  void flush() { store_.flush(); }
+  void flush() {
+    store_.flush();
+    REQUIRE_FALSE(failed_);
+  }
 
  private:
   store::Store& store_;
   core::Show show_;
   core::Millis now_ = 1764158400000;  // 2025-11-26 20:00 +0800
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace stagevote::tools::testing

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include "played_show.hpp"
 #include "store/store.hpp"
@@ -103,8 +103,9 @@ TEST_CASE("verify catches a vote row deleted from the votes table", "[verify]") 
 TEST_CASE("verify catches a changed contest against its published hash", "[verify]") {
   PlayedShow played;
   const std::string published = verify_database(played.db).contest_hash;
-  tamper(played.db,
-         "UPDATE meta SET value = replace(value, '\"max\":40', '\"max\":45') WHERE key = 'contest';");
+  tamper(
+      played.db,
+      "UPDATE meta SET value = replace(value, '\"max\":40', '\"max\":45') WHERE key = 'contest';");
   VerifyReport report = verify_database(played.db, {std::nullopt, published});
   CHECK_FALSE(report.ok);
   CHECK(report.reason.find("does not match the published contest hash") != std::string::npos);
