@@ -430,7 +430,19 @@ std::optional<EntryResult> Show::result(std::string_view round, std::string_view
 }
 
 std::vector<Award> Show::awards(std::string_view round) const {
-  return compute_awards(contest_.awards, contest_.popularity_award, results(round));
+  // Only revealed entries can win: an entry nobody has scored yet would otherwise share the
+  // bottom rank and fall inside a tier. Ranks are renumbered among the revealed entries,
+  // keeping the official figures and ties.
+  std::vector<EntryResult> revealed;
+  int previous_official_rank = 0;
+  for (auto& result : results(round)) {
+    if (entry_state(round, result.entry).status != EntryStatus::revealed) continue;
+    const bool tied = !revealed.empty() && result.rank == previous_official_rank;
+    previous_official_rank = result.rank;
+    result.rank = tied ? revealed.back().rank : static_cast<int>(revealed.size()) + 1;
+    revealed.push_back(std::move(result));
+  }
+  return compute_awards(contest_.awards, contest_.popularity_award, revealed);
 }
 
 const std::vector<std::string>& Show::running_order(std::string_view round_id) const {

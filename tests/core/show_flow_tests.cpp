@@ -234,12 +234,18 @@ TEST_CASE("Results of a round use current marks of non-recused judges and all it
   CHECK(show.results("nope").empty());
   CHECK_FALSE(show.result("r1", "e5").has_value());
 
+  // Awards go to revealed entries only: nothing is revealed yet.
+  CHECK(show.awards("r1").empty());
+  run(show, {LockScores{"r1", "e2"}, Reveal{"r1", "e1"}, Reveal{"r1", "e2"}});
   const auto awards = show.awards("r1");
-  REQUIRE(awards.size() >= 2);
+  REQUIRE(awards.size() == 3);
   CHECK(awards[0].award == "first");
   CHECK(awards[0].entry == "e2");
+  CHECK(awards[1].award == "second");  // rank 2 among the revealed entries: one first prize
+  CHECK(awards[1].entry == "e1");
   CHECK(awards.back().award == "popularity");
   CHECK(awards.back().entry == "e1");
+  for (const auto& award : awards) CHECK((award.entry == "e1" || award.entry == "e2"));
 }
 
 TEST_CASE("A poll with a duration closes at its deadline", "[show]") {
