@@ -156,13 +156,17 @@ void Engine::submit(core::Command command, std::string actor, std::optional<std:
   }
 
   auto done = [this, message = make_message(std::move(ack)), id, reply = std::move(reply),
-               announce = outcome.state_changed](bool ok) {
+               announce = outcome.state_changed](bool ok) mutable {
     if (!ok) {
       reply(make_message(error_text(id, "internal", "the server could not save this; try again")));
-      return;
+    } else {
+      // Listener first: a client that connects once it has the ack sees the new state.
+      if (announce && listener_) listener_->state_committed();
+      reply(message);
     }
-    reply(message);
-    if (announce && listener_) listener_->state_committed();
+    // The store destroys this function later, on another thread; what the reply holds (the
+    // connection) is let go now, while the server that owns it is sure to be running.
+    reply = nullptr;
   };
   if (duplicate) {
     store_.barrier(std::move(done));

@@ -69,9 +69,9 @@ World& world() {
     net::ServerOptions options;
     options.allowed_origins = {"http://stage.local:8080"};
     options.join_url = "http://stage.local:8080/vote";
-    w->context = new net::ServerContext(*w->engine,
-                                        std::make_shared<net::hub>(w->io.get_executor(), *w->engine),
-                                        net::static_files(w->web_root), options);
+    w->context = new net::ServerContext(
+        *w->engine, std::make_shared<net::hub>(w->io.get_executor(), *w->engine),
+        net::static_files(w->web_root), options);
     return w;
   }();
   return *made;

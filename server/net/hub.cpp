@@ -53,30 +53,31 @@ void hub::remove(websocket_session& session) {
 std::shared_ptr<const engine::Snapshots> hub::latest_snapshot() {
   {
     std::lock_guard lock(mutex_);
-    if (latest_) return latest_;
+    if (latest_ && !stale_) return latest_;
   }
   std::lock_guard publishing(publish_mutex_);
-  std::lock_guard lock(mutex_);
-  if (!latest_) {
-    engine::Connections counts;
-    counts.audience = static_cast<long>(members_[index_of(engine::Role::audience)].size());
-    counts.judge = static_cast<long>(members_[index_of(engine::Role::judge)].size());
-    counts.display = static_cast<long>(members_[index_of(engine::Role::display)].size());
-    counts.host = static_cast<long>(members_[index_of(engine::Role::host)].size());
-    latest_ = std::make_shared<const engine::Snapshots>(engine_.snapshots(counts));
+  {
+    std::lock_guard lock(mutex_);
+    if (latest_ && !stale_) return latest_;  // built by someone else meanwhile
+    stale_ = false;                          // a commit from now on marks the new one stale again
   }
+  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
+  std::lock_guard lock(mutex_);
+  latest_ = snapshot;
   return latest_;
 }
 
 hub::Joined hub::join(websocket_session& session, engine::Role role) {
-  latest_snapshot();  // built once, before the first joiner needs it
+  const auto snapshot = latest_snapshot();
   Joined joined;
   {
     std::lock_guard lock(mutex_);
     pending_.erase(&session);
     members_[index_of(role)].insert(&session);
-    joined.state = state_for(*latest_, role, session);
-    joined.sequence = latest_->sequence;
+    // A newer snapshot may have been published meanwhile; it reaches this session as well.
+    const auto& newest = latest_->sequence > snapshot->sequence ? latest_ : snapshot;
+    joined.state = state_for(*newest, role, session);
+    joined.sequence = newest->sequence;
   }
   if (is_screen(role)) joined.tally = engine_.open_tally();
   return joined;
@@ -105,6 +106,10 @@ std::vector<hub::Target> hub::targets(bool screens_only) const {
 }
 
 void hub::state_committed() {
+  {
+    std::lock_guard lock(mutex_);
+    stale_ = true;
+  }
   // Coalesce: one snapshot reflects every commit made before it is built.
   if (publish_queued_.exchange(true)) return;
   boost::asio::post(executor_, [self = shared_from_this()] { self->publish_state(); });
@@ -113,6 +118,10 @@ void hub::state_committed() {
 void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    stale_ = false;
+  }
   auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
   std::vector<Target> recipients;
   {

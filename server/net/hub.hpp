@@ -35,8 +35,9 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   // Moves a session to its role. `judge_id` names the judge (judge role only).
   Joined join(websocket_session& session, engine::Role role);
 
-  // From the store's writer thread after a state-changing commit: a fresh snapshot is built
-  // and sent on the io_context (several commits in a row make one snapshot).
+  // From the store's writer thread after a state-changing commit, before its ack goes out:
+  // marks the snapshot stale at once, then a fresh one is built and sent on the io_context
+  // (several commits in a row make one snapshot).
   void state_committed() override;
   void publish_state();
   // To every display and host.
@@ -63,6 +64,9 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   std::unordered_set<websocket_session*> pending_;                 // before hello
   std::array<std::unordered_set<websocket_session*>, 4> members_;  // by engine::Role
   std::shared_ptr<const engine::Snapshots> latest_;
+  // A commit changed the show since latest_ was built: whoever joins next gets a fresh one,
+  // so that a client connecting after an ack never sees the state from before it.
+  bool stale_ = true;
 
   std::mutex publish_mutex_;  // one snapshot is built at a time
   std::atomic<bool> publish_queued_{false};

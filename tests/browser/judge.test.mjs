@@ -98,6 +98,8 @@ test('a judge opening /judge#t=TOKEN is greeted by name and sees the running ord
   await page.locator('#greeting', { hasText: judge.name }).waitFor();
   assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar');
   assert.equal(await page.evaluate(() => localStorage.getItem('stagevote.judge.token')), JSON.stringify(judge.token));
+  // The greeting comes with the welcome; the running order with the state just after it.
+  await page.locator('li.entry').nth(round.entries.length - 1).waitFor();
   assert.equal(await page.locator('li.entry').count(), round.entries.length);
   assert.equal(await card(round.entries[0]).getAttribute('data-status'), round.entries[0] === ownEntry ? 'recused' : 'upcoming');
 });

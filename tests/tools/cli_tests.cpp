@@ -103,7 +103,7 @@ TEST_CASE("stagevote export writes every format to a file", "[cli]") {
   CHECK(read_file(out).starts_with(c.starts_with));
 }
 
-TEST_CASE("stagevote export refuses unknown rounds, formats and databases", "[cli]") {
+TEST_CASE("stagevote export refuses unknown rounds and formats and missing databases", "[cli]") {
   PlayedShow played;
   const std::string out = played.dir.file("x.csv");
   Run unknown =

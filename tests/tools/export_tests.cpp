@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include "engine/restore.hpp"
 #include "played_show.hpp"
@@ -160,7 +161,7 @@ TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]
   CHECK(has_head);
 }
 
-TEST_CASE("The ledger CSV lists the correction with before, after, who, when and why", "[export]") {
+TEST_CASE("The ledger CSV lists the correction in full: before after who when why", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
   Problems problems;
@@ -213,7 +214,8 @@ TEST_CASE("The publication sheet is print-ready HTML with amended results marked
       WARN("Chromium is not installed: PDF not tested");
       return;
     }
-    const std::string pdf = played.dir.file("sheet.pdf");
+    const std::string pdf = std::string(STAGEVOTE_TEST_ARTIFACTS) + "/tools-publication-sheet.pdf";
+    std::ofstream(std::string(STAGEVOTE_TEST_ARTIFACTS) + "/tools-publication-sheet.html") << html;
     CHECK(print_pdf(html, pdf) == "");
     CHECK(read_file(pdf).starts_with("%PDF-"));
     CHECK(render_pdf(html).starts_with("%PDF-"));

@@ -122,7 +122,7 @@ TEST_CASE("One workbook with an entries sheet and a judges sheet is read sheet b
   }
 }
 
-TEST_CASE("Uploads are sorted into scheme, entries and judges by name and header", "[import]") {
+TEST_CASE("Uploads are sorted into scheme and tables by file name and header", "[import]") {
   Problems problems;
   ImportSources sources =
       classify_uploads({source("judges-list.csv", kJudgesCsvZh), source("a.toml", kSchemeToml),
@@ -137,7 +137,7 @@ TEST_CASE("Uploads are sorted into scheme, entries and judges by name and header
   CHECK(has_problem(problems, "b.json", 0, "a second scheme file"));
 }
 
-TEST_CASE("Malformed files are reported with file, line and reason", "[import]") {
+TEST_CASE("Malformed files are reported with file and line and reason", "[import]") {
   struct Case {
     const char* what;
     std::string scheme_name, scheme, entries, judges;
@@ -220,7 +220,7 @@ TEST_CASE("Malformed files are reported with file, line and reason", "[import]")
   CHECK_FALSE(store.get_meta(engine::kContestMetaKey).has_value());
 }
 
-TEST_CASE("Every problem is reported, not just the first", "[import]") {
+TEST_CASE("Every problem is reported and not just the first", "[import]") {
   std::string entries = kEntriesCsvZh + "e02,重复,省税务局,快板,优化营商环境,初赛\r\n" +
                         "e05,无轮次,省税务局,快板,优化营商环境,半决赛\r\n";
   std::string judges = kJudgesCsvZh + "j7,路人,火星办,,\n";

@@ -59,7 +59,7 @@ TEST_CASE("A workbook's sheets can be listed and chosen by name", "[xlsx]") {
   }
 }
 
-TEST_CASE("A file that is not an XLSX workbook is reported, not crashed on", "[xlsx]") {
+TEST_CASE("A file that is not an XLSX workbook is reported and not crashed on", "[xlsx]") {
   Problems problems;
   auto bytes = GENERATE(std::string(""), std::string("编号,标题\ne01,x\n"),
                         std::string("PK\x03\x04 truncated zip"));

@@ -1,0 +1,236 @@
+// The real `stagevote` binary: start, serve, stop on SIGTERM with exit 0; one-line errors
+// and non-zero exits on bad flags, a taken port and an unusable database; `results`.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "test_server.hpp"
+
+extern char** environ;
+
+using namespace stagevote;
+using namespace stagevote::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The binary running with stdout and stderr captured in files.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const fs::path& dir)
+      : out_(dir / "out.txt"), err_(dir / "err.txt") {
+    std::vector<char*> argv;
+    std::string binary = STAGEVOTE_BIN;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& arg : copy) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + binary);
+  }
+  ~Process() {
+    if (!exited_) {
+      kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+
+  // Exit code (or 128 + signal).
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  std::string out() const { return read_file(out_); }
+  std::string err() const { return read_file(err_); }
+
+  // The port from "listening on ADDR:PORT", once the server printed it.
+  unsigned short port() {
+    const std::regex listening(R"(listening on [^ ]+:(\d+))");
+    for (int i = 0; i < 600; ++i) {
+      std::smatch match;
+      const std::string text = out();
+      if (std::regex_search(text, match, listening))
+        return static_cast<unsigned short>(std::stoi(match[1]));
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        exited_ = true;
+        throw std::runtime_error("server exited: " + err());
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    throw std::runtime_error("server did not start: " + out() + err());
+  }
+
+ private:
+  fs::path out_, err_;
+  pid_t pid_ = 0;
+  bool exited_ = false;
+};
+
+// Lines other than start-up warnings (e.g. about a low open-file limit on this machine).
+int count_lines(const std::string& text) {
+  std::istringstream lines(text);
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("warning: ", 0) != 0) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("The real binary serves a show and stops cleanly on SIGTERM", "[net][binary]") {
+  TempDir dir;
+  const std::string db = (dir.path() / "show.db").string();
+  Process server(
+      {"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--demo", "--threads", "2"},
+      dir.path());
+  const unsigned short port = server.port();
+  CHECK(server.out().find("host key: ") != std::string::npos);
+  CHECK(http_get(port, "/healthz").body == "ok");
+
+  // The generated key is printed once and works.
+  const std::regex key_line(R"(host key: (\S+)   \(printed once)");
+  std::smatch match;
+  const std::string banner = server.out();
+  REQUIRE(std::regex_search(banner, match, key_line));
+  const std::string key = match[1];
+  {
+    ClientIo io;
+    WsClient host(io, port);
+    CHECK(host.hello({{"role", "host"}, {"key", key}}).at("type") == "welcome");
+    command(host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}});
+    const std::string poll =
+        command(host, {{"action", "open_poll"}, {"round", "prelim"}, {"entries", {"e13"}}})
+            .at("poll");
+    WsClient phone(io, port);
+    phone.hello({{"role", "audience"}});
+    CHECK(phone.request({{"type", "vote"}, {"poll", poll}, {"choice", "e13"}}).at("counted") ==
+          true);
+
+    server.signal(SIGTERM);
+    // Open connections get a close frame, not a reset.
+    CHECK(host.wait_closed(5s));
+    CHECK(host.close_code() == 1001);
+  }
+  CHECK(server.wait() == 0);
+
+  SECTION("the results command reads the same file") {
+    Process results({"results", "--db", db, "--round", "prelim"}, dir.path());
+    CHECK(results.wait() == 0);
+    const json printed = json::parse(results.out());
+    CHECK(printed.at("round") == "prelim");
+    bool found = false;
+    for (const auto& entry : printed.at("entries")) {
+      if (entry.at("entry") == "e13") {
+        CHECK(entry.at("votes") == 1);
+        found = true;
+      }
+    }
+    CHECK(found);
+  }
+
+  SECTION("a second start does not print the key again and resumes") {
+    Process again({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db}, dir.path());
+    const unsigned short second_port = again.port();
+    CHECK(again.out().find(key) == std::string::npos);
+    const auto results =
+        http_get(second_port, "/api/rounds/prelim/results", {{"Authorization", "Bearer " + key}});
+    CHECK(results.status == 200);
+    again.signal(SIGINT);
+    CHECK(again.wait() == 0);
+  }
+}
+
+TEST_CASE("An acknowledged vote survives kill -9", "[net][binary]") {
+  TempDir dir;
+  const std::string db = (dir.path() / "show.db").string();
+  std::string poll, device;
+  {
+    Process server(
+        {"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--demo", "--host-key", "k"},
+        dir.path());
+    const unsigned short port = server.port();
+    ClientIo io;
+    WsClient host(io, port);
+    host.hello({{"role", "host"}, {"key", "k"}});
+    command(host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}});
+    poll = command(host, {{"action", "open_poll"}, {"round", "prelim"}, {"entries", {"e13"}}})
+               .at("poll");
+    WsClient phone(io, port);
+    device = phone.hello({{"role", "audience"}}).at("device");
+    CHECK(phone.request({{"type", "vote"}, {"poll", poll}, {"choice", "e13"}}).at("counted") ==
+          true);
+    server.signal(SIGKILL);
+    CHECK(server.wait() == 128 + SIGKILL);
+  }
+  Process server({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--host-key", "k"},
+                 dir.path());
+  const unsigned short port = server.port();
+  ClientIo io;
+  WsClient phone(io, port);
+  CHECK(phone.hello({{"role", "audience"}, {"device", device}}).at("votes") == json{{poll, "e13"}});
+}
+
+TEST_CASE("Bad flags, a taken port and an unusable database exit non-zero with one line",
+          "[net][binary]") {
+  TempDir dir;
+  const std::string db = (dir.path() / "show.db").string();
+
+  SECTION("bad flags") {
+    const std::vector<std::string> args =
+        GENERATE(std::vector<std::string>{"serve", "--port", "http"},
+                 std::vector<std::string>{"serve", "--port", "70000"},
+                 std::vector<std::string>{"serve", "--colour", "red"},
+                 std::vector<std::string>{"serve", "--db"}, std::vector<std::string>{"dance"});
+    Process process(args, dir.path());
+    CHECK(process.wait() == 2);
+    CHECK(process.err().rfind("stagevote: ", 0) == 0);
+    if (args.front() == "serve") CHECK(count_lines(process.err()) == 1);
+  }
+
+  SECTION("a port another server holds") {
+    TestServer holder;
+    Process process({"serve", "--port", std::to_string(holder.port()), "--bind", "127.0.0.1",
+                     "--db", db, "--demo"},
+                    dir.path());
+    CHECK(process.wait() != 0);
+    CHECK(count_lines(process.err()) == 1);
+    CHECK(process.err().find("cannot listen") != std::string::npos);
+  }
+
+  SECTION("a file that is not a database") {
+    std::ofstream(db) << "this is not an SQLite database, just some text that is long enough "
+                         "to fill the header of one and more text to be sure about it.\n";
+    Process process({"serve", "--port", "0", "--db", db}, dir.path());
+    CHECK(process.wait() != 0);
+    CHECK(count_lines(process.err()) == 1);
+  }
+
+  SECTION("a database without a contest and no --demo") {
+    Process process({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db}, dir.path());
+    CHECK(process.wait() == 1);
+    CHECK(count_lines(process.err()) == 1);
+    CHECK(process.err().find("--demo") != std::string::npos);
+  }
+}

@@ -1,0 +1,115 @@
+#include "test_server.hpp"
+
+#include <random>
+#include <stdexcept>
+
+namespace stagevote::test {
+
+TempDir::TempDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() /
+          ("stagevote-net-" + std::to_string(random()) + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+TestServer::TestServer(net::ServeOptions options) : options_(std::move(options)) {
+  options_.bind = "127.0.0.1";
+  options_.port = 0;
+  if (options_.threads == 0) options_.threads = 2;
+  if (options_.web_root.empty()) options_.web_root = STAGEVOTE_TEST_WEB_ROOT;
+  start();
+}
+
+TestServer::~TestServer() {
+  stop();
+}
+
+void TestServer::start() {
+  store_ = std::make_unique<store::Store>(db_path());
+  engine::EngineConfig config;
+  config.demo = true;
+  config.host_key = kHostKey;
+  engine_ = std::make_unique<engine::Engine>(*store_, config);
+  server_ = std::make_unique<net::server>(*engine_, options_);
+  server_->start();
+}
+
+void TestServer::stop() {
+  if (server_) {
+    server_->stop();
+    server_->wait();
+  }
+  server_.reset();
+  engine_.reset();
+  store_.reset();
+}
+
+void TestServer::restart() {
+  stop();
+  start();
+}
+
+std::string TestServer::judge_token(const std::string& judge_id) {
+  const auto* judge = contest().find_judge(judge_id);
+  if (!judge) throw std::runtime_error("no judge " + judge_id);
+  return judge->token;
+}
+
+namespace {
+
+std::unique_ptr<WsClient> welcomed(ClientIo& io, unsigned short port, const json& hello) {
+  auto client = std::make_unique<WsClient>(io, port);
+  const json welcome = client->hello(hello);
+  if (welcome.value("type", "") != "welcome") {
+    throw std::runtime_error("hello refused: " + welcome.dump());
+  }
+  return client;
+}
+
+}  // namespace
+
+std::unique_ptr<WsClient> TestServer::host(ClientIo& io) {
+  return welcomed(io, port(), {{"role", "host"}, {"key", kHostKey}});
+}
+
+std::unique_ptr<WsClient> TestServer::display(ClientIo& io) {
+  return welcomed(io, port(), {{"role", "display"}});
+}
+
+std::unique_ptr<WsClient> TestServer::judge(ClientIo& io, const std::string& judge_id) {
+  return welcomed(io, port(), {{"role", "judge"}, {"token", judge_token(judge_id)}});
+}
+
+std::unique_ptr<WsClient> TestServer::audience(ClientIo& io, const std::string& device) {
+  json hello = {{"role", "audience"}};
+  if (!device.empty()) hello["device"] = device;
+  return welcomed(io, port(), hello);
+}
+
+json command(WsClient& host, json cmd) {
+  cmd["type"] = "cmd";
+  json reply = host.request(cmd);
+  if (reply.value("type", "") != "ack") {
+    throw std::runtime_error("cmd " + cmd.dump() + " failed: " + reply.dump());
+  }
+  return reply;
+}
+
+json await_state(WsClient& client, const std::function<bool(const json&)>& wanted,
+                 std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) throw std::runtime_error("no state as wanted arrived");
+    const json state = client.receive_type("state", left);
+    if (wanted(state)) return state;
+  }
+}
+
+}  // namespace stagevote::test

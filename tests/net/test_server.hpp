@@ -1,0 +1,67 @@
+#pragma once
+// A real server in this process: a temporary SQLite file, the demo contest, an ephemeral
+// port on 127.0.0.1, two network threads. restart() keeps the file, like a second start.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/engine.hpp"
+#include "net/server.hpp"
+#include "store/store.hpp"
+#include "test_client.hpp"
+
+namespace stagevote::test {
+
+inline constexpr const char* kHostKey = "test-host-key";
+
+// A fresh temporary directory, removed at the end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(net::ServeOptions options = {});
+  ~TestServer();
+
+  unsigned short port() const { return server_->port(); }
+  engine::Engine& engine() { return *engine_; }
+  const core::Contest& contest() { return engine_->contest(); }
+  std::string db_path() const { return (dir_.path() / "show.db").string(); }
+  std::string judge_token(const std::string& judge_id);
+
+  // Clean stop and start on the same database file (the port may change).
+  void restart();
+  void stop();
+
+  // A connected host, already welcomed.
+  std::unique_ptr<WsClient> host(ClientIo& io);
+  std::unique_ptr<WsClient> display(ClientIo& io);
+  std::unique_ptr<WsClient> judge(ClientIo& io, const std::string& judge_id);
+  std::unique_ptr<WsClient> audience(ClientIo& io, const std::string& device = {});
+
+ private:
+  void start();
+
+  TempDir dir_;
+  net::ServeOptions options_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<net::server> server_;
+};
+
+// Sends a host cmd and requires an ack; returns it.
+json command(WsClient& host, json cmd);
+
+// The first `state` that satisfies `wanted` (earlier ones are skipped); throws on timeout.
+json await_state(WsClient& client, const std::function<bool(const json&)>& wanted,
+                 std::chrono::milliseconds timeout = 5s);
+
+}  // namespace stagevote::test
