@@ -17,6 +17,7 @@
 #include "store/store.hpp"
 
 #ifdef STAGEVOTE_HAVE_TOOLS
+#include "app/console_data.hpp"
 #include "tools/tools.hpp"
 #endif
 
@@ -94,6 +95,11 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   options.public_url = args.public_url;
   options.web_root = web_root.value_or(std::filesystem::path("/nonexistent"));
   options.handle_signals = true;
+#ifdef STAGEVOTE_HAVE_TOOLS
+  auto console = std::make_shared<app::ToolsConsole>(
+      *show, *store, std::filesystem::path(args.db).filename().string());
+  options.console = console;
+#endif
   std::unique_ptr<net::server> server;
   try {
     server = std::make_unique<net::server>(*show, options);
@@ -125,6 +131,9 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
 
   server->start();
   server->wait();
+#ifdef STAGEVOTE_HAVE_TOOLS
+  console->stop();  // its replies go to the server's connections: stop it first
+#endif
   server.reset();
   show.reset();
   store.reset();  // commits anything left, then stops the writer

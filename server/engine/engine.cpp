@@ -71,12 +71,8 @@ core::Millis now_ms() {
 }
 
 Engine::Engine(store::Store& store, const EngineConfig& config)
-    : store_(store),
-      show_(prepare_show(store, config)),
-      contest_(show_.contest()),
-      devices_(load_or_create_secret(store)),
-      catalogue_(catalogue_json(show_.contest()).dump()),
-      contest_api_(core::contest_to_json(show_.contest(), true).dump()) {
+    : store_(store), show_(prepare_show(store, config)), devices_(load_or_create_secret(store)) {
+  install_catalogue(show_.contest());
   if (config.host_key && !config.host_key->empty()) {
     host_key_ = *config.host_key;
     host_key_source_ = HostKeySource::given;
@@ -95,6 +91,33 @@ Engine::Engine(store::Store& store, const EngineConfig& config)
   close_expired_polls();
 }
 
+void Engine::install_catalogue(const core::Contest& contest) {
+  auto catalogue = std::make_unique<const Catalogue>(Catalogue{
+      contest, catalogue_json(contest).dump(), core::contest_to_json(contest, true).dump()});
+  catalogue_.store(catalogue.get());
+  catalogues_.push_back(std::move(catalogue));
+}
+
+bool Engine::replace_contest(const core::Contest& contest) {
+  {
+    std::lock_guard lock(mutex_);
+    // Nothing applied since the ledger was replayed, and nothing in it: no client has been
+    // told anything that the new contest could contradict.
+    if (show_.version() != 0 || store_.record_count() != 0) return false;
+    store_.set_meta(kContestMetaKey, core::contest_to_json(contest, true).dump());
+    show_ = core::Show(contest);
+    published_.clear();
+    install_catalogue(show_.contest());
+  }
+  if (listener_) listener_->contest_replaced();
+  return true;
+}
+
+core::Show Engine::show_copy() const {
+  std::lock_guard lock(mutex_);
+  return show_;
+}
+
 bool Engine::is_host_key(std::string_view key) const noexcept {
   return constant_time_equal(key, host_key_);
 }
@@ -102,7 +125,7 @@ bool Engine::is_host_key(std::string_view key) const noexcept {
 const core::Judge* Engine::judge_for_token(std::string_view token) const noexcept {
   const core::Judge* found = nullptr;
   // Look at every judge whatever matches, so the time taken says nothing about the token.
-  for (const auto& judge : contest_.judges) {
+  for (const auto& judge : contest().judges) {
     if (!judge.token.empty() && constant_time_equal(token, judge.token)) found = &judge;
   }
   return found;
@@ -179,7 +202,7 @@ void Engine::submit(core::Command command, std::string actor, std::optional<std:
 
 Message Engine::results_reply(const std::optional<std::string>& id, std::string_view round) const {
   std::lock_guard lock(mutex_);
-  if (!contest_.find_round(round)) {
+  if (!show_.contest().find_round(round)) {
     return make_message(error_text(id, "not_found", "no round " + std::string(round)));
   }
   return make_message(ack_text(id, {{"results", round_results_json(show_, round)}}));
@@ -210,7 +233,7 @@ std::string Engine::welcome(Role role, const std::optional<std::string>& id,
   std::string text = message.dump();
   text.pop_back();
   text += ",\"contest\":";
-  text += catalogue_;
+  text += catalogue().welcome;
   text.push_back('}');
   return text;
 }
@@ -225,7 +248,7 @@ Snapshots Engine::snapshots(const Connections& connections) {
     out.sequence = ++snapshot_sequence_;
     audience = public_state_json(show_);
     host = host_extras_json(show_, connections);
-    for (const auto& judge : contest_.judges) {
+    for (const auto& judge : show_.contest().judges) {
       judges.emplace_back(judge.id, judge_extras_json(show_, judge));
     }
   }
@@ -285,13 +308,14 @@ void Engine::close_expired_polls() {
 
 std::optional<std::string> Engine::results_json(std::string_view round) const {
   std::lock_guard lock(mutex_);
-  if (!contest_.find_round(round)) return std::nullopt;
+  if (!show_.contest().find_round(round)) return std::nullopt;
   return round_results_json(show_, round).dump();
 }
 
 json Engine::info_json() const {
+  const core::Contest& contest = this->contest();
   return {
-      {"contest", {{"id", contest_.id}, {"name", contest_.name}, {"subtitle", contest_.subtitle}}}};
+      {"contest", {{"id", contest.id}, {"name", contest.name}, {"subtitle", contest.subtitle}}}};
 }
 
 }  // namespace stagevote::engine

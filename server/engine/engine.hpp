@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -45,6 +46,9 @@ class StateListener {
  public:
   virtual ~StateListener() = default;
   virtual void state_committed() = 0;
+  // Told (on the thread that called Engine::replace_contest) once the contest was replaced:
+  // every client needs a fresh welcome (the catalogue) and state.
+  virtual void contest_replaced() {}
 };
 
 // State snapshots, each serialised once: one for every phone and display, one for hosts,
@@ -74,8 +78,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // The contest never changes while serving, so reading it needs no lock.
-  const core::Contest& contest() const noexcept { return contest_; }
+  // The contest changes only through replace_contest, before the show; reading it needs no
+  // lock, and what it returns (and judge_for_token's judge) stays valid while the engine lives.
+  const core::Contest& contest() const noexcept { return catalogue().contest; }
   const std::string& host_key() const noexcept { return host_key_; }
   HostKeySource host_key_source() const noexcept { return host_key_source_; }
 
@@ -111,8 +116,17 @@ class Engine {
   // Blocks until everything submitted so far is committed and its reply handed over.
   void flush() { store_.flush(); }
 
+  // Before the show only: if nothing has happened yet (no command applied, the ledger empty),
+  // stores `contest` (valid: core::validate) in the database's meta `contest` and starts the
+  // show over from it, then tells the listener. Returns false, changing nothing, once the
+  // show has started. Writes SQLite synchronously: call it off the network threads.
+  bool replace_contest(const core::Contest& contest);
+
+  // A copy of the show as it is now, for exports (taken under the lock, used without it).
+  core::Show show_copy() const;
+
   // HTTP API bodies.
-  const std::string& contest_json_with_tokens() const noexcept { return contest_api_; }
+  const std::string& contest_json_with_tokens() const noexcept { return catalogue().api; }
   std::optional<std::string> results_json(std::string_view round) const;
   nlohmann::json info_json() const;
 
@@ -122,15 +136,25 @@ class Engine {
     bool open = true;
   };
 
+  // A contest as clients are told about it, serialised once per contest.
+  struct Catalogue {
+    core::Contest contest;
+    std::string welcome;  // the welcome's "contest"
+    std::string api;      // GET /api/contest
+  };
+  const Catalogue& catalogue() const noexcept { return *catalogue_.load(); }
+  // Makes `contest` the one served (call it under mutex_, or before serving).
+  void install_catalogue(const core::Contest& contest);
+
   store::Store& store_;
-  mutable std::mutex mutex_;  // guards show_, published_
+  mutable std::mutex mutex_;  // guards show_, published_, catalogues_
   core::Show show_;
-  const core::Contest& contest_;
+  // Every contest served, kept until the engine ends so that references stay valid.
+  std::vector<std::unique_ptr<const Catalogue>> catalogues_;
+  std::atomic<const Catalogue*> catalogue_{nullptr};  // the current one (the last above)
   std::string host_key_;
   HostKeySource host_key_source_ = HostKeySource::given;
   DeviceTokens devices_;
-  std::string catalogue_;    // the welcome's "contest", serialised once
-  std::string contest_api_;  // GET /api/contest, serialised once
   std::unordered_map<std::string, PublishedTally> published_;
   std::uint64_t snapshot_sequence_ = 0;  // guarded by mutex_
   // The last views handed out, without version and time, to tell what changed.

@@ -6,9 +6,7 @@ namespace stagevote::net {
 
 namespace http = boost::beast::http;
 
-namespace {
-
-bool authorised(const ServerContext& context, const http_request& request) {
+bool host_authorised(const ServerContext& context, const http_request& request) {
   const auto header = request[http::field::authorization];
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) return false;
@@ -16,7 +14,11 @@ bool authorised(const ServerContext& context, const http_request& request) {
   return context.engine.is_host_key(std::string_view(key.data(), key.size()));
 }
 
-}  // namespace
+http_response unauthorized_response(const http_request& request) {
+  auto response = json_response(http::status::unauthorized, R"({"error":"unauthorized"})", request);
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
 
 http_response json_response(http::status status, std::string body, const http_request& request) {
   http_response response{status, request.version()};
@@ -33,12 +35,7 @@ http_response json_response(http::status status, std::string body, const http_re
 http_response handle_api(const ServerContext& context, std::string_view path,
                          const http_request& request) {
   auto& engine = context.engine;
-  const auto unauthorized = [&] {
-    auto response =
-        json_response(http::status::unauthorized, R"({"error":"unauthorized"})", request);
-    response.set(http::field::www_authenticate, "Bearer");
-    return response;
-  };
+  const auto unauthorized = [&] { return unauthorized_response(request); };
   const auto not_found = [&] {
     return json_response(http::status::not_found, R"({"error":"not_found"})", request);
   };
@@ -49,7 +46,7 @@ http_response handle_api(const ServerContext& context, std::string_view path,
     return json_response(http::status::ok, info.dump(), request);
   }
   if (path == "/api/contest") {
-    if (!authorised(context, request)) return unauthorized();
+    if (!host_authorised(context, request)) return unauthorized();
     return json_response(http::status::ok, engine.contest_json_with_tokens(), request);
   }
   // /api/rounds/{round}/results
@@ -59,7 +56,7 @@ http_response handle_api(const ServerContext& context, std::string_view path,
       path.substr(path.size() - kResults.size()) == kResults) {
     const auto round = path.substr(kRounds.size(), path.size() - kRounds.size() - kResults.size());
     if (round.find('/') != std::string_view::npos) return not_found();
-    if (!authorised(context, request)) return unauthorized();
+    if (!host_authorised(context, request)) return unauthorized();
     auto results = engine.results_json(round);
     if (!results) return not_found();
     return json_response(http::status::ok, std::move(*results), request);

@@ -20,4 +20,9 @@ http_response handle_api(const ServerContext& context, std::string_view path,
 http_response json_response(boost::beast::http::status status, std::string body,
                             const http_request& request);
 
+// Whether the request carries `Authorization: Bearer <host key>`.
+bool host_authorised(const ServerContext& context, const http_request& request);
+// 401 {"error":"unauthorized"} with WWW-Authenticate: Bearer.
+http_response unauthorized_response(const http_request& request);
+
 }  // namespace stagevote::net

@@ -24,7 +24,8 @@ http_response text_response(http::status status, std::string body, std::string_v
   return response;
 }
 
-// The value of `name` in a query string ("a=1&text=..."), percent- and '+'-decoded.
+}  // namespace
+
 std::optional<std::string> query_value(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const auto amp = query.find('&');
@@ -42,8 +43,6 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 http::message_generator handle_request(const ServerContext& context, http_request&& request) {
   const auto target = request.target();

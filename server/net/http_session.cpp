@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
 #include <iostream>
 
+#include "net/console_api.hpp"
+#include "net/http_api.hpp"
 #include "net/http_routes.hpp"
 #include "net/server_context.hpp"
 #include "net/websocket_session.hpp"
@@ -20,6 +23,7 @@ namespace {
 constexpr std::uint64_t kBodyLimit = 16 * 1024;  // our pages only GET; nothing needs more
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kRequestTimeout{30};
+constexpr std::chrono::seconds kUploadTimeout{120};  // 10 MiB over a poor venue Wi-Fi
 
 }  // namespace
 
@@ -42,22 +46,67 @@ void http_session::run() {
 
 void http_session::do_read() {
   parser_.emplace();
-  parser_->body_limit(kBodyLimit);
+  // Lowered to kBodyLimit once the header shows that this is not an upload (on_header).
+  parser_->body_limit(kUploadLimit);
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(kRequestTimeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  const bool upload = !ec || ec == http::error::body_limit ? is_upload(parser_->get()) : false;
+  // A Content-Length over the limit: refused before the body is sent.
+  if (ec == http::error::body_limit && upload) {
+    return write(upload_refused(*context_, parser_->get()), false);
+  }
+  if (ec) return on_read(ec, bytes);
+  if (upload && host_authorised(*context_, parser_->get())) {
+    stream_.expires_after(kUploadTimeout);
+  } else {
+    parser_->body_limit(kBodyLimit);
+    if (const auto length = parser_->content_length(); length && *length > kBodyLimit) {
+      if (upload) return write(upload_refused(*context_, parser_->get()), false);
+      return on_read(http::error::body_limit, bytes);
+    }
+  }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
+  // A chunked upload that grew over its limit: say why, then close.
+  if (ec == http::error::body_limit && parser_->is_header_done() && is_upload(parser_->get())) {
+    return write(upload_refused(*context_, parser_->get()), false);
+  }
   if (ec) return fail(ec, "read");
 
   auto request = parser_->release();
   if (beast::websocket::is_upgrade(request)) return upgrade(std::move(request));
+  const auto target = request.target();
+  if (is_console_route(std::string_view(target.data(), target.size()))) {
+    return answer_later(std::move(request));
+  }
 
   auto response = handle_request(*context_, std::move(request));
   const bool keep_alive = response.keep_alive();
+  write(std::move(response), keep_alive);
+}
+
+void http_session::answer_later(http::request<http::string_body>&& request) {
+  handle_console(
+      *context_, std::move(request), [self = shared_from_this()](http_response response) {
+        asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          // The work may have taken a while: the write gets its own time.
+          self->stream_.expires_after(kRequestTimeout);
+          const bool keep_alive = response.keep_alive();
+          self->write(std::move(response), keep_alive);
+        });
+      });
+}
+
+void http_session::write(http::message_generator response, bool keep_alive) {
   beast::async_write(
       stream_, std::move(response),
       beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));

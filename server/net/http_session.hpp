@@ -18,7 +18,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Console routes: the answer comes later, from another thread.
+  void answer_later(boost::beast::http::request<boost::beast::http::string_body>&& request);
+  void write(boost::beast::http::message_generator response, bool keep_alive);
   void upgrade(boost::beast::http::request<boost::beast::http::string_body>&& request);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -27,7 +31,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
-  // A fresh parser per request: body and header limits apply to each.
+  // A fresh parser per request: body and header limits apply to each. Only an upload to
+  // POST /api/import with the host key may have a body over 16 KiB (console_api.hpp).
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
 };
 

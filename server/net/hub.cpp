@@ -169,6 +169,36 @@ void hub::publish_connections() {
   }
 }
 
+void hub::contest_replaced() {
+  {
+    std::lock_guard lock(mutex_);
+    stale_ = true;  // whoever joins from now on gets the new contest's state
+  }
+  boost::asio::post(executor_, [self = shared_from_this()] { self->welcome_again(); });
+}
+
+void hub::welcome_again() {
+  std::lock_guard publishing(publish_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    stale_ = false;
+  }
+  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
+  {
+    std::lock_guard lock(mutex_);
+    latest_ = snapshot;
+  }
+  for (const auto& target : targets(false)) {
+    auto session = target.session.lock();
+    if (!session) continue;
+    if (target.role == engine::Role::judge) {
+      session->close(boost::beast::websocket::close_code::service_restart);
+    } else {
+      session->welcome_again(state_for(*snapshot, target.role, *session), snapshot->sequence);
+    }
+  }
+}
+
 void hub::close_all() {
   std::vector<std::weak_ptr<websocket_session>> all;
   {

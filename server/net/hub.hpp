@@ -40,6 +40,10 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   // (several commits in a row make one snapshot).
   void state_committed() override;
   void publish_state();
+  // From the thread that replaced the contest (before the show): every phone, display and
+  // host gets a fresh welcome and state on the io_context; judges are closed (code 1012) and
+  // say hello again, since their token may be gone.
+  void contest_replaced() override;
   // To every display and host.
   void publish_to_screens(const std::vector<engine::Message>& messages);
   // Connection counts to the hosts, if they changed since the last call.
@@ -56,6 +60,7 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   };
   std::vector<Target> targets(bool screens_only) const;
   std::shared_ptr<const engine::Snapshots> latest_snapshot();
+  void welcome_again();
 
   boost::asio::any_io_executor executor_;
   engine::Engine& engine_;

@@ -36,6 +36,7 @@ server::server(engine::Engine& engine, const ServeOptions& options)
   hub_ = std::make_shared<hub>(ioc_.get_executor(), engine_);
   ServerOptions server_options;
   server_options.allowed_origins = options.allowed_origins;
+  server_options.console = options.console;
   context_ = std::make_shared<ServerContext>(engine_, hub_, static_files(options.web_root),
                                              std::move(server_options));
   listener_ = std::make_shared<listener>(

@@ -15,6 +15,7 @@
 
 namespace stagevote::net {
 
+class ConsoleData;
 class hub;
 class listener;
 class ticker;
@@ -28,6 +29,9 @@ struct ServeOptions {
   std::string public_url;
   std::filesystem::path web_root;  // holds display/ and voter-web/
   bool handle_signals = false;     // SIGINT/SIGTERM start a clean shutdown
+  // Import and exports from the host console (null: those routes answer 501). Stop it after
+  // wait() and before the server is destroyed: its replies are posted to the connections.
+  std::shared_ptr<ConsoleData> console;
 };
 
 class server {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "net/console_data.hpp"
 #include "net/hub.hpp"
 #include "net/static_files.hpp"
 
@@ -15,6 +16,7 @@ namespace stagevote::net {
 struct ServerOptions {
   std::vector<std::string> allowed_origins;  // empty: any Origin may open /ws
   std::string join_url;                      // what phones open: http://<lan address>:<port>/vote
+  std::shared_ptr<ConsoleData> console;      // the console's import and exports (may be null)
 };
 
 struct ServerContext {

@@ -221,9 +221,17 @@ void websocket_session::send_state(engine::Message message, std::uint64_t sequen
                                        std::move(message), sequence));
 }
 
-void websocket_session::close() {
-  asio::post(ws_.get_executor(),
-             [self = shared_from_this()] { self->start_close(websocket::close_code::going_away); });
+void websocket_session::close(websocket::close_code code) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), code] { self->start_close(code); });
+}
+
+void websocket_session::welcome_again(engine::Message state, std::uint64_t sequence) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), state = std::move(state), sequence] {
+    if (!self->role_) return;
+    self->on_send(engine::make_message(
+        self->context_->engine.welcome(*self->role_, std::nullopt, self->device_, nullptr)));
+    self->on_send_state(state, sequence);
+  });
 }
 
 void websocket_session::on_send_state(engine::Message message, std::uint64_t sequence) {

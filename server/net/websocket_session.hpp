@@ -30,8 +30,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void send(engine::Message message);
   // Thread-safe: queue a state snapshot unless a newer one was already queued.
   void send_state(engine::Message message, std::uint64_t sequence);
-  // Thread-safe: close with a close frame (server shutdown).
-  void close();
+  // Thread-safe: close with a close frame (server shutdown: going away).
+  void close(
+      boost::beast::websocket::close_code code = boost::beast::websocket::close_code::going_away);
+  // Thread-safe: the contest was replaced; a fresh welcome, then this state.
+  void welcome_again(engine::Message state, std::uint64_t sequence);
 
   // Set once at hello, before the session joins the hub; read-only afterwards.
   const std::string& judge_id() const noexcept { return judge_id_; }

@@ -1,0 +1,41 @@
+#pragma once
+// What the host console's data routes (POST /api/import, GET /api/export) ask of the
+// application: the net layer parses and authorises the request, the implementation (in
+// server/app/, on top of the organisers' tools) does the work off the network threads.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stagevote::net {
+
+// One uploaded file: its name as the browser gave it, and its bytes.
+struct UploadedFile {
+  std::string name;
+  std::string bytes;
+};
+
+// What to send back. A `filename` makes it an attachment (Content-Disposition).
+struct ConsoleReply {
+  unsigned status = 200;  // HTTP status
+  std::string content_type = "application/json";
+  std::string filename;
+  std::string body;
+};
+
+class ConsoleData {
+ public:
+  using Done = std::function<void(ConsoleReply)>;
+
+  virtual ~ConsoleData() = default;
+
+  // Imports the files (scheme, entries, judges) as the new contest if the show has not
+  // started. `done` is called exactly once, on any thread.
+  virtual void import_files(std::vector<UploadedFile> files, Done done) = 0;
+
+  // `format`: csv | xlsx | html | pdf | ledger; `round`: a round id, or nullopt for the whole
+  // contest. `done` is called exactly once, on any thread.
+  virtual void export_file(std::string format, std::optional<std::string> round, Done done) = 0;
+};
+
+}  // namespace stagevote::net
