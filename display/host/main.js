@@ -9,6 +9,7 @@ import { count } from '../lib/format.js';
 import { createI18n } from '../lib/i18n.js';
 import { askForKey, storedKey } from './auth.js';
 import { createCorrection } from './correction.js';
+import { createDataPanel } from './data.js';
 import { createDialogs } from './dialog.js';
 import { nextStep } from './flow.js';
 import { createJudgesPanel } from './judges.js';
@@ -126,7 +127,10 @@ const judges = createJudgesPanel(app);
 const correction = createCorrection(app);
 const screens = createScreens(app);
 const scenesPanel = createScenesPanel(app);
-app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, { render: renderChrome }];
+const data = createDataPanel(app);
+app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, data, { render: renderChrome }];
+
+header.querySelector('.host-status').insertBefore(data.button, langButton);
 
 const main = h('main', { class: 'host-main' },
   h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),

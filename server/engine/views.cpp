@@ -241,7 +241,9 @@ json host_extras_json(const core::Show& show, const Connections& connections) {
   return {{"panel", std::move(panel)},
           {"preview", std::move(preview)},
           {"connections", connections_json(connections)},
-          {"polls", std::move(polls)}};
+          {"polls", std::move(polls)},
+          // Something has happened (a vote, a score, a host action): no more imports.
+          {"started", show.version() > 0}};
 }
 
 json judge_extras_json(const core::Show& show, const core::Judge& judge) {

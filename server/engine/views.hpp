@@ -25,7 +25,7 @@ nlohmann::json catalogue_json(const core::Contest& contest);
 
 // The state every audience phone and display shares (no "type", "server_time" or extras).
 nlohmann::json public_state_json(const core::Show& show);
-// The host's extras: judge panel, preview, connections, polls.
+// The host's extras: judge panel, preview, connections, polls, whether the show has started.
 nlohmann::json host_extras_json(const core::Show& show, const Connections& connections);
 // One judge's extras: every entry with its status for this judge and the judge's marks.
 nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);

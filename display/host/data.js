@@ -1,0 +1,191 @@
+// The data dialog (数据): before the show, upload the contest's files (scheme, entries,
+// judges) and read back what was imported or every problem with file, line and reason;
+// at any time, download the exports. Downloads carry the host key, so they are fetched
+// (Authorization header) and saved from a Blob URL rather than opened as plain links.
+import { h, clear, setText } from '../lib/dom.js';
+import { storedKey } from './auth.js';
+
+const FORMATS = ['csv', 'xlsx', 'html', 'pdf'];
+
+// The file name of a Content-Disposition header (filename* first), or `fallback`.
+function fileNameOf(disposition, fallback) {
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition || '');
+  if (extended) {
+    try { return decodeURIComponent(extended[1].trim()); } catch { /* fall through */ }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(disposition || '');
+  return plain ? plain[1] : fallback;
+}
+
+// The JSON error body's words, or the HTTP status.
+async function errorWords(response) {
+  try {
+    const body = await response.json();
+    return body.message || body.error || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+export function createDataPanel(app) {
+  const { t, dialogs } = app;
+  let backdrop = null;
+  let started = false;
+
+  const button = h('button', { class: 'btn small ghost', id: 'data-open', type: 'button', text: t('data.open') });
+  button.addEventListener('click', () => open());
+
+  // ---- import ----
+  const files = h('input', { id: 'data-files', type: 'file', multiple: true, accept: '.toml,.json,.csv,.xlsx,.xlsm' });
+  const upload = h('button', { class: 'btn primary', id: 'data-upload', type: 'button', text: t('data.upload') });
+  const lockedNote = h('p', { class: 'data-locked', id: 'data-locked', text: t('data.locked'), hidden: true });
+  const result = h('div', { class: 'data-result', id: 'data-result', 'aria-live': 'polite' });
+  upload.addEventListener('click', () => send());
+
+  function renderProblems(problems, note) {
+    clear(result);
+    result.dataset.ok = '0';
+    result.append(h('p', { class: 'data-bad', text: note }));
+    const list = h('ul', { class: 'data-problems', id: 'data-problems' });
+    for (const problem of problems) {
+      const where = problem.line > 0 ? t('data.line', { file: problem.file, line: problem.line }) : t('data.wholeFile', { file: problem.file });
+      list.append(h('li', {}, h('span', { class: 'data-where', text: where }), ' ', h('span', { text: problem.reason })));
+    }
+    result.append(list);
+  }
+
+  function renderSummary(body) {
+    clear(result);
+    result.dataset.ok = '1';
+    const made = body.judges.filter((judge) => judge.generated).length;
+    result.append(
+      h('p', { class: 'data-good', id: 'data-summary', text: t('data.imported', { name: body.contest.name, id: body.contest.id }) }),
+      h('ul', { class: 'data-facts' },
+        body.rounds.map((round) => h('li', { text: t('data.round', { name: round.name, n: round.entries }) })),
+        h('li', { text: t('data.counts', { entries: body.entries, judges: body.judges.length }) }),
+        made ? h('li', { class: 'data-warn', text: t('data.tokens', { n: made }) }) : null));
+  }
+
+  async function send() {
+    if (!files.files.length) {
+      renderProblems([], t('data.pick'));
+      return;
+    }
+    const form = new FormData();
+    for (const file of files.files) form.append('files', file, file.name);
+    upload.disabled = true;
+    setText(upload, t('data.uploading'));
+    clear(result);
+    try {
+      const response = await fetch('/api/import', { method: 'POST', headers: { Authorization: `Bearer ${storedKey()}` }, body: form });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok && body.ok) {
+        renderSummary(body);
+        app.ui.round = null;
+        app.ui.entry = null;
+        app.ui.checked.clear();
+        dialogs.notice(t('data.importedShort', { name: body.contest.name }), 'ok');
+      } else if (Array.isArray(body.problems)) {
+        renderProblems(body.problems, t(response.status === 409 ? 'data.refused' : 'data.problems', { n: body.problems.length }));
+      } else {
+        renderProblems([], `${t('data.failed')}：${body.message || body.error || `HTTP ${response.status}`}`);
+      }
+    } catch (err) {
+      renderProblems([], `${t('data.failed')}：${err.message}`);
+    } finally {
+      setText(upload, t('data.upload'));
+      upload.disabled = started;
+    }
+  }
+
+  // ---- export ----
+  async function download(query, control) {
+    control.disabled = true;
+    control.classList.add('busy');
+    try {
+      const response = await fetch(`/api/export?${query}`, { headers: { Authorization: `Bearer ${storedKey()}` } });
+      if (!response.ok) {
+        dialogs.notice(`${t('data.exportFailed')}：${await errorWords(response)}`);
+        return;
+      }
+      const blob = await response.blob();
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: fileNameOf(response.headers.get('Content-Disposition'), 'export') });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (err) {
+      dialogs.notice(`${t('data.exportFailed')}：${err.message}`);
+    } finally {
+      control.disabled = false;
+      control.classList.remove('busy');
+    }
+  }
+
+  const exportBody = h('tbody');
+  let exportKey = '';
+
+  function exportRows() {
+    const rounds = [...app.catalogue.rounds.values()];
+    const scopes = [...rounds.map((round) => ({ id: round.id, name: round.name })), { id: 'all', name: t('data.whole') }];
+    return scopes.map((scope) => h('tr', {},
+      h('th', { scope: 'row', text: scope.name }),
+      FORMATS.map((format) => {
+        const control = h('button', { class: 'btn small', id: `export-${scope.id}-${format}`, type: 'button', text: t(`data.format.${format}`) });
+        control.addEventListener('click', () => download(`format=${format}&round=${encodeURIComponent(scope.id)}`, control));
+        return h('td', {}, control);
+      })));
+  }
+
+  function open() {
+    if (backdrop) return;
+    const close = h('button', { class: 'btn', id: 'data-close', type: 'button', text: t('data.close') });
+    const ledger = h('button', { class: 'btn small', id: 'export-ledger', type: 'button', text: t('data.ledger') });
+    ledger.addEventListener('click', () => download('format=ledger', ledger));
+    const dialog = h('div', { class: 'dialog data-dialog', role: 'dialog', 'aria-modal': 'true', id: 'data-dialog' },
+      h('div', { class: 'panel-head' }, h('h2', { text: t('data.title') }), close),
+      h('section', { class: 'data-section' },
+        h('h3', { text: t('data.importTitle') }),
+        h('p', { class: 'panel-hint', text: t('data.importHint') }),
+        lockedNote,
+        h('div', { class: 'data-upload-row' }, files, upload),
+        result),
+      h('section', { class: 'data-section' },
+        h('h3', { text: t('data.exportTitle') }),
+        h('p', { class: 'panel-hint', text: t('data.exportHint') }),
+        h('table', { class: 'data-exports' }, exportBody),
+        h('div', { class: 'data-ledger' }, ledger, h('span', { class: 'panel-hint', text: t('data.ledgerHint') }))));
+    backdrop = h('div', { class: 'backdrop' }, dialog);
+    const onKey = (event) => {
+      if (event.key === 'Escape') { event.preventDefault(); hide(); }
+      event.stopPropagation();  // no space or B for the show while this is open
+    };
+    const hide = () => {
+      backdrop.remove();
+      backdrop = null;
+      exportKey = '';
+      document.removeEventListener('keydown', onKey, true);
+    };
+    close.addEventListener('click', hide);
+    document.addEventListener('keydown', onKey, true);
+    document.body.append(backdrop);
+    render(app.state);
+    close.focus();
+  }
+
+  function render(state) {
+    // The rounds change when an import replaces the contest.
+    const key = [...app.catalogue.rounds.values()].map((round) => `${round.id}:${round.name}`).join('|');
+    if (backdrop && key !== exportKey) {
+      exportKey = key;
+      clear(exportBody).append(...exportRows());
+    }
+    started = Boolean(state?.host?.started);
+    upload.disabled = started;
+    files.disabled = started;
+    lockedNote.hidden = !started;
+  }
+
+  return { button, render };
+}
