@@ -53,18 +53,28 @@ void hub::remove(websocket_session& session) {
 std::shared_ptr<const engine::Snapshots> hub::latest_snapshot() {
   {
     std::lock_guard lock(mutex_);
-    if (latest_ && !stale_) return latest_;
+    if (latest_ && latest_covers_ == commits_) return latest_;
   }
   std::lock_guard publishing(publish_mutex_);
   {
     std::lock_guard lock(mutex_);
-    if (latest_ && !stale_) return latest_;  // built by someone else meanwhile
-    stale_ = false;                          // a commit from now on marks the new one stale again
+    if (latest_ && latest_covers_ == commits_) return latest_;  // built by someone else meanwhile
+  }
+  return rebuild_latest();
+}
+
+std::shared_ptr<const engine::Snapshots> hub::rebuild_latest() {
+  std::uint64_t covers = 0;
+  {
+    std::lock_guard lock(mutex_);
+    covers = commits_;  // every commit counted here is already applied to the show
   }
   auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
   std::lock_guard lock(mutex_);
+  // Only now may joiners take it: until here they must build their own (or wait for this).
   latest_ = snapshot;
-  return latest_;
+  latest_covers_ = covers;
+  return snapshot;
 }
 
 hub::Joined hub::join(websocket_session& session, engine::Role role) {
@@ -108,7 +118,7 @@ std::vector<hub::Target> hub::targets(bool screens_only) const {
 void hub::state_committed() {
   {
     std::lock_guard lock(mutex_);
-    stale_ = true;
+    ++commits_;
   }
   // Coalesce: one snapshot reflects every commit made before it is built.
   if (publish_queued_.exchange(true)) return;
@@ -118,17 +128,8 @@ void hub::state_committed() {
 void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
-  {
-    std::lock_guard lock(mutex_);
-    stale_ = false;
-  }
-  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
-  std::vector<Target> recipients;
-  {
-    std::lock_guard lock(mutex_);
-    latest_ = snapshot;
-  }
-  recipients = targets(false);
+  const auto snapshot = rebuild_latest();
+  const auto recipients = targets(false);
   for (const auto& target : recipients) {
     const bool phone_or_screen =
         target.role == engine::Role::audience || target.role == engine::Role::display;
@@ -172,22 +173,14 @@ void hub::publish_connections() {
 void hub::contest_replaced() {
   {
     std::lock_guard lock(mutex_);
-    stale_ = true;  // whoever joins from now on gets the new contest's state
+    ++commits_;  // whoever joins from now on gets the new contest's state
   }
   boost::asio::post(executor_, [self = shared_from_this()] { self->welcome_again(); });
 }
 
 void hub::welcome_again() {
   std::lock_guard publishing(publish_mutex_);
-  {
-    std::lock_guard lock(mutex_);
-    stale_ = false;
-  }
-  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
-  {
-    std::lock_guard lock(mutex_);
-    latest_ = snapshot;
-  }
+  const auto snapshot = rebuild_latest();
   for (const auto& target : targets(false)) {
     auto session = target.session.lock();
     if (!session) continue;

@@ -4,6 +4,7 @@
 // mutex and the sends happen outside it, so a slow send never blocks joins and leaves.
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,8 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   };
   std::vector<Target> targets(bool screens_only) const;
   std::shared_ptr<const engine::Snapshots> latest_snapshot();
+  // Under publish_mutex_: a snapshot of the show as it is now becomes latest_.
+  std::shared_ptr<const engine::Snapshots> rebuild_latest();
   void welcome_again();
 
   boost::asio::any_io_executor executor_;
@@ -69,9 +72,11 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   std::unordered_set<websocket_session*> pending_;                 // before hello
   std::array<std::unordered_set<websocket_session*>, 4> members_;  // by engine::Role
   std::shared_ptr<const engine::Snapshots> latest_;
-  // A commit changed the show since latest_ was built: whoever joins next gets a fresh one,
-  // so that a client connecting after an ack never sees the state from before it.
-  bool stale_ = true;
+  // State-changing commits announced so far, and how many of them latest_ reflects. While
+  // they differ whoever joins builds a fresh snapshot, so that a client connecting after an
+  // ack never sees the state from before it.
+  std::uint64_t commits_ = 0;
+  std::uint64_t latest_covers_ = 0;
 
   std::mutex publish_mutex_;  // one snapshot is built at a time
   std::atomic<bool> publish_queued_{false};

@@ -134,10 +134,17 @@ core::Result<Request> parse_hello(const json& message, std::optional<std::string
     hello.device = fields.lenient_text("device");
   } else if (role == "judge") {
     hello.role = engine::Role::judge;
-    hello.token = fields.text("token");
+    // An empty token or key is a wrong one (unauthorized, then closed), not a malformed hello.
+    auto token = fields.optional_text("token", kMaxNameLength, /*allow_empty=*/true);
+    if (fields.error()) return *fields.error();
+    if (!token) return bad("missing field \"token\"");
+    hello.token = std::move(*token);
   } else if (role == "host") {
     hello.role = engine::Role::host;
-    hello.key = fields.text("key");
+    auto key = fields.optional_text("key", kMaxNameLength, /*allow_empty=*/true);
+    if (fields.error()) return *fields.error();
+    if (!key) return bad("missing field \"key\"");
+    hello.key = std::move(*key);
   } else if (role == "display") {
     hello.role = engine::Role::display;
   } else {

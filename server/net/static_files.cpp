@@ -170,8 +170,10 @@ http::message_generator static_files::serve(std::string_view path,
     response.set(http::field::server, "stagevote");
     response.set(http::field::content_type, "text/plain; charset=utf-8");
     response.keep_alive(request.keep_alive());
-    response.body() = "not found\n";
-    response.prepare_payload();
+    constexpr std::string_view kBody = "not found\n";
+    // A HEAD reply says how long the body would be but never carries it (RFC 9110 9.3.2).
+    if (request.method() != http::verb::head) response.body() = kBody;
+    response.content_length(kBody.size());
     return http::message_generator(std::move(response));
   };
   const auto file = resolve(path);

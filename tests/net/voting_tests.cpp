@@ -135,7 +135,8 @@ TEST_CASE(
     const auto results = http_get(server.port(), "/api/rounds/prelim/results",
                                   {{"Authorization", std::string("Bearer ") + kHostKey}});
     long votes = 0;
-    for (const auto& entry : results.json_body().at("entries"))
+    const json body = results.json_body();  // kept alive for the loop
+    for (const auto& entry : body.at("entries"))
       votes += entry.at("votes").get<long>();
     CHECK(votes == kRaces);
   }

@@ -137,7 +137,8 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
     const auto results = http_get(server.port(), "/api/rounds/" + round.id + "/results",
                                   {{"Authorization", "Bearer " + kHostKey}});
     REQUIRE(results);
-    for (const auto& entry : json::parse(results->body)["entries"]) {
+    const json parsed = json::parse(results->body);  // kept alive for the loop
+    for (const auto& entry : parsed["entries"]) {
       if (entry["entry"] == recused_entry) CHECK(entry["judge_scores"].empty());
     }
   }
@@ -160,7 +161,8 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
     const auto results = http_get(server.port(), "/api/rounds/" + round.id + "/results",
                                   {{"Authorization", "Bearer " + kHostKey}});
     REQUIRE(results);
-    for (const auto& entry : json::parse(results->body)["entries"]) {
+    const json parsed = json::parse(results->body);  // kept alive for the loop
+    for (const auto& entry : parsed["entries"]) {
       if (entry["entry"] != recused_entry) continue;
       REQUIRE(entry["judge_scores"].size() == 1);
       CHECK(entry["judge_scores"][0]["total"].get<double>() == Approx(70));

@@ -110,7 +110,8 @@ TEST_CASE("On SIGTERM or SIGINT the server acknowledges what it took, closes eve
   const auto results = http_get(server->port(), "/api/rounds/" + round.id + "/results",
                                 {{"Authorization", "Bearer " + kHostKey}});
   REQUIRE(results);
-  for (const auto& entry : json::parse(results->body)["entries"]) {
+  const json parsed = json::parse(results->body);  // kept alive for the loop
+  for (const auto& entry : parsed["entries"]) {
     if (entry["entry"] == round.entries[0]) CHECK(entry["votes"] == acked);
   }
 }

@@ -47,7 +47,8 @@ long Hall::counted_votes() const {
   const auto reply = http_get(port(), "/api/rounds/" + round + "/results",
                               {{"Authorization", "Bearer " + host_key}});
   if (!reply || reply->status != 200) return -1;
-  for (const auto& item : json::parse(reply->body)["entries"]) {
+  const json parsed = json::parse(reply->body);  // kept alive for the loop
+  for (const auto& item : parsed["entries"]) {
     if (item["entry"] == entry) return item["votes"].get<long>();
   }
   return -1;
