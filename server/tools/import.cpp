@@ -26,7 +26,7 @@ bool is_scheme_name(const std::string& name) {
 // Whether a table's header names judges (姓名/name and no 标题/title).
 bool looks_like_judges(const Table& table) {
   if (table.rows.empty()) return false;
-  bool has_name = false, has_title = false;
+  bool has_name = false, has_title = false, has_entry_only = false;
   auto matches = [](const std::vector<FieldSpec>& fields, const char* field, const std::string& h) {
     for (const auto& spec : fields)
       if (spec.field == field)
@@ -38,8 +38,12 @@ bool looks_like_judges(const Table& table) {
     const std::string header = normalize_header(cell);
     has_name = has_name || matches(judge_fields(), "name", header);
     has_title = has_title || matches(entry_fields(), "title", header);
+    has_entry_only = has_entry_only || matches(entry_fields(), "form", header) ||
+                     matches(entry_fields(), "theme", header);
   }
-  return has_name && !has_title;
+  // "Title" is a judge's 头衔 as well as an entry's 标题: with a name column and neither a
+  // form nor a theme column, the table is the judges'.
+  return has_name && (!has_title || !has_entry_only);
 }
 
 bool has_sheet(const std::vector<std::string>& sheets, const std::vector<std::string>& wanted) {

@@ -135,6 +135,18 @@ TEST_CASE("Uploads are sorted into scheme and tables by file name and header", "
 
   classify_uploads({source("a.toml", kSchemeToml), source("b.json", kSchemeJson)}, problems);
   CHECK(has_problem(problems, "b.json", 0, "a second scheme file"));
+
+  // English headers: a judges table with a Title (头衔) column is still the judges table.
+  Problems english_problems;
+  const std::string judges_en = "ID,Name,Unit,Title,Token\nj1,王建华,省纪委监委,党建专家,\n";
+  ImportSources english = classify_uploads(
+      {source("j.csv", judges_en), source("e.csv", kEntriesCsvEn), source("s.toml", kSchemeToml)},
+      english_problems);
+  CHECK(english_problems.empty());
+  REQUIRE(english.judges);
+  CHECK(english.judges->name == "j.csv");
+  REQUIRE(english.entries);
+  CHECK(english.entries->name == "e.csv");
 }
 
 TEST_CASE("Malformed files are reported with file and line and reason", "[import]") {
