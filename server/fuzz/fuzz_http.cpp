@@ -78,7 +78,12 @@ World& world() {
 }
 
 bool inside(const fs::path& file, const fs::path& folder) {
-  const auto relative = fs::weakly_canonical(file).lexically_relative(folder);
+  // The error_code overload: a name too long for the file system is an answer, not a crash
+  // of the checker (the server itself never resolves a path that way).
+  std::error_code ec;
+  auto canonical = fs::weakly_canonical(file, ec);
+  if (ec) canonical = file.lexically_normal();
+  const auto relative = canonical.lexically_relative(folder);
   return !relative.empty() && *relative.begin() != "..";
 }
 
