@@ -33,9 +33,15 @@ RawSocket raw_phone(const Hall& h) {
   return socket;
 }
 
-// The next error message on a raw socket (skipping state and the like).
-std::optional<json> next_error(RawSocket& socket) {
-  while (auto text = socket.read_text()) {
+// The next error message on a raw socket (skipping state and the like) within `timeout`.
+std::optional<json> next_error(RawSocket& socket, std::chrono::milliseconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    const auto text = socket.read_text(left);
+    if (!text) break;
     auto message = json::parse(*text, nullptr, false);
     if (message.value("type", "") == "error") return message;
   }
@@ -283,7 +289,9 @@ TEST_CASE("Connections that stall or half-close are closed, and others are serve
   CHECK(half_closed.wait_closed(5s));
 
   const auto started = std::chrono::steady_clock::now();
-  const auto error = next_error(no_hello);  // sent at the hello deadline (10 s)
+  // Sent at the hello deadline, 10 s after the upgrade: wait past it (the upgrade was a few
+  // seconds ago), and no longer than 15 s from here.
+  const auto error = next_error(no_hello, 15s);
   REQUIRE(error);
   CHECK((*error)["code"] == "bad_request");
   CHECK(no_hello.wait_closed(5s));
