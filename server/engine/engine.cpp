@@ -144,6 +144,9 @@ void Engine::submit(core::Command command, std::string actor, std::optional<std:
   const auto* vote = std::get_if<core::Vote>(&command);
 
   std::unique_lock lock(mutex_);
+  // Checked under the lock that also covers the store append below: a request either reaches
+  // the store before stop_taking_requests() returns (and the shutdown's flush) or not at all.
+  if (!taking_requests_) return;
   const core::Millis now = now_ms();
   auto applied = show_.apply(command, now);
   if (!applied) {
@@ -198,6 +201,11 @@ void Engine::submit(core::Command command, std::string actor, std::optional<std:
   store::LedgerWrite write{now, kind, std::move(actor), std::move(payload), std::nullopt};
   if (vote) write.vote = store::VoteRow{vote->poll, vote->device, vote->choice};
   store_.append(std::move(write), std::move(done));
+}
+
+void Engine::stop_taking_requests() {
+  std::lock_guard lock(mutex_);
+  taking_requests_ = false;
 }
 
 Message Engine::results_reply(const std::optional<std::string>& id, std::string_view round) const {

@@ -94,9 +94,14 @@ class Engine {
 
   // Applies a command on behalf of `actor` ("host", "server", a judge id or a device token)
   // and calls `reply` exactly once: an error at once if the show rejects it, else the ack
-  // once the command is committed (an `internal` error if the commit failed).
+  // once the command is committed (an `internal` error if the commit failed). After
+  // stop_taking_requests() it takes nothing and replies nothing.
   void submit(core::Command command, std::string actor, std::optional<std::string> id,
               ReplyFn reply);
+  // Shutdown: from now on submit() ignores every request (the server is closing its
+  // connections; clients re-send on reconnecting). Whatever it took before this returned is
+  // committed and replied to by the next flush(), so nothing is committed without its reply.
+  void stop_taking_requests();
 
   // A host's read-only `results` command.
   Message results_reply(const std::optional<std::string>& id, std::string_view round) const;
@@ -157,6 +162,7 @@ class Engine {
   DeviceTokens devices_;
   std::unordered_map<std::string, PublishedTally> published_;
   std::uint64_t snapshot_sequence_ = 0;  // guarded by mutex_
+  bool taking_requests_ = true;          // guarded by mutex_
   // The last views handed out, without version and time, to tell what changed.
   std::mutex last_views_mutex_;
   std::string last_audience_view_;

@@ -78,7 +78,10 @@ void server::stop() {
   ticker_->stop();
   asio::post(ioc_, [this] {
     if (signals_) signals_->cancel();
-    // Every acknowledged request's ack is queued before the close frames.
+    // Nothing more is taken: a request read from now on (before its connection's close
+    // frame) would be committed after the flush, and its ack dropped by the closing session.
+    engine_.stop_taking_requests();
+    // Every request taken has its ack queued before the close frames.
     engine_.flush();
     hub_->close_all();
   });
