@@ -246,7 +246,7 @@ std::string Engine::welcome(Role role, const std::optional<std::string>& id,
   return text;
 }
 
-Snapshots Engine::snapshots(const Connections& connections) {
+Snapshots Engine::snapshots(const Connections& connections, bool broadcast) {
   json audience, host;
   std::vector<std::pair<std::string, json>> judges;
   Snapshots out;
@@ -263,7 +263,7 @@ Snapshots Engine::snapshots(const Connections& connections) {
   std::lock_guard views_lock(last_views_mutex_);
   std::string audience_view = audience.dump();
   out.audience_changed = audience_view != last_audience_view_;
-  last_audience_view_ = std::move(audience_view);
+  if (broadcast) last_audience_view_ = std::move(audience_view);
 
   audience["version"] = out.sequence;
   audience["type"] = "state";
@@ -272,7 +272,7 @@ Snapshots Engine::snapshots(const Connections& connections) {
     std::string judge_view = extras.dump();
     auto& last = last_judge_views_[judge_id];
     if (out.audience_changed || judge_view != last) out.judges_changed.insert(judge_id);
-    last = std::move(judge_view);
+    if (broadcast) last = std::move(judge_view);
     json state = audience;
     state["judge"] = std::move(extras);
     out.judges.emplace(judge_id, make_message(state.dump()));

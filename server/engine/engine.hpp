@@ -109,7 +109,10 @@ class Engine {
   // {"type":"welcome",...} for a client that has just said hello.
   std::string welcome(Role role, const std::optional<std::string>& id, const std::string& device,
                       const core::Judge* judge) const;
-  Snapshots snapshots(const Connections& connections);
+  // `broadcast`: the snapshot goes to every client, and the next one's *_changed flags are
+  // reckoned from it. A snapshot for a client that has just joined (false) changes no flags:
+  // else the broadcast after it would find nothing changed and send nothing.
+  Snapshots snapshots(const Connections& connections, bool broadcast = true);
   // Tallies to send now to displays and hosts: each poll whose count changed since the last
   // call, and each poll that closed since, once. Call it every 100 ms.
   std::vector<Message> changed_tallies();

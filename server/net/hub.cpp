@@ -60,16 +60,17 @@ std::shared_ptr<const engine::Snapshots> hub::latest_snapshot() {
     std::lock_guard lock(mutex_);
     if (latest_ && latest_covers_ == commits_) return latest_;  // built by someone else meanwhile
   }
-  return rebuild_latest();
+  return rebuild_latest(false);
 }
 
-std::shared_ptr<const engine::Snapshots> hub::rebuild_latest() {
+std::shared_ptr<const engine::Snapshots> hub::rebuild_latest(bool broadcast) {
   std::uint64_t covers = 0;
   {
     std::lock_guard lock(mutex_);
     covers = commits_;  // every commit counted here is already applied to the show
   }
-  auto snapshot = std::make_shared<const engine::Snapshots>(engine_.snapshots(connections()));
+  auto snapshot =
+      std::make_shared<const engine::Snapshots>(engine_.snapshots(connections(), broadcast));
   std::lock_guard lock(mutex_);
   // Only now may joiners take it: until here they must build their own (or wait for this).
   latest_ = snapshot;
@@ -128,7 +129,7 @@ void hub::state_committed() {
 void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
-  const auto snapshot = rebuild_latest();
+  const auto snapshot = rebuild_latest(true);
   const auto recipients = targets(false);
   for (const auto& target : recipients) {
     const bool phone_or_screen =
@@ -180,7 +181,7 @@ void hub::contest_replaced() {
 
 void hub::welcome_again() {
   std::lock_guard publishing(publish_mutex_);
-  const auto snapshot = rebuild_latest();
+  const auto snapshot = rebuild_latest(true);
   for (const auto& target : targets(false)) {
     auto session = target.session.lock();
     if (!session) continue;

@@ -61,8 +61,9 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
   };
   std::vector<Target> targets(bool screens_only) const;
   std::shared_ptr<const engine::Snapshots> latest_snapshot();
-  // Under publish_mutex_: a snapshot of the show as it is now becomes latest_.
-  std::shared_ptr<const engine::Snapshots> rebuild_latest();
+  // Under publish_mutex_: a snapshot of the show as it is now becomes latest_. `broadcast`:
+  // it is sent to everyone (else only to a joiner; see engine::Engine::snapshots).
+  std::shared_ptr<const engine::Snapshots> rebuild_latest(bool broadcast);
   void welcome_again();
 
   boost::asio::any_io_executor executor_;
