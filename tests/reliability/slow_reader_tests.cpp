@@ -63,11 +63,12 @@ TEST_CASE("Five hundred screens that never read are dropped, memory stays bounde
   // The screen that reads, on its own thread, noting when each tally arrives.
   std::mutex mutex;
   std::vector<bench::TallySeen> tallies;
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false};         // the phones
+  std::atomic<bool> stop_screen{false};  // the reading screen, once it has seen the last votes
   std::thread screen([&] {
     WsClient display(port);
     display.hello({{"type", "hello"}, {"role", "display"}});
-    while (!stop) {
+    while (!stop_screen) {
       const auto message = display.next(50ms);
       if (!message || message->value("type", "") != "tally" || (*message)["poll"] != poll) continue;
       std::lock_guard lock(mutex);
@@ -126,6 +127,17 @@ TEST_CASE("Five hundred screens that never read are dropped, memory stays bounde
   std::this_thread::sleep_for(3s);
   stop = true;
   for (auto& voter : voters) voter.join();
+  // The last votes were acked just now: give their tally (every 100 ms) time to arrive
+  // before the screen stops reading, else they would count as never seen.
+  const auto last_votes = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - last_votes < 5s) {
+    {
+      std::lock_guard lock(mutex);
+      if (!tallies.empty() && tallies.back().total >= counted) break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  stop_screen = true;
   screen.join();
   peak_kib = std::max(peak_kib, server.resident_kib().value_or(0));
 
