@@ -64,6 +64,8 @@ class WsClient {
 
  private:
   void do_read();
+  // One frame, written on the stream's executor; waits for the write to finish.
+  boost::beast::error_code write_frame(const std::string& payload, bool text);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
