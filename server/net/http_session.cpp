@@ -39,7 +39,7 @@ void http_session::fail(beast::error_code ec, const char* what) {
 }
 
 void http_session::run() {
-  // Start on the connection's strand: the acceptor handed us the socket from its own.
+  // Start on the connection's own context: the acceptor handed us the socket from the main one.
   asio::dispatch(stream_.get_executor(),
                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }

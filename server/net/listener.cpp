@@ -2,12 +2,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <iostream>
 #include <stdexcept>
 
 #include "net/http_session.hpp"
+#include "net/io_context_pool.hpp"
 
 namespace stagevote::net {
 
@@ -15,10 +15,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 
-listener::listener(asio::io_context& ioc, const tcp::endpoint& endpoint,
+listener::listener(io_context_pool& pool, const tcp::endpoint& endpoint,
                    std::shared_ptr<ServerContext> context)
-    : ioc_(ioc),
-      acceptor_(asio::make_strand(ioc)),
+    : pool_(pool),
+      acceptor_(pool.main()),
       retry_timer_(acceptor_.get_executor()),
       context_(std::move(context)) {
   const auto where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -49,8 +49,8 @@ void listener::stop() {
 
 void listener::do_accept() {
   if (stopped_) return;
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(ioc_),
+  // The connection stays on this context, run by one thread: no strand needed.
+  acceptor_.async_accept(pool_.next(),
                          beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Accepts TCP connections and starts an http_session for each, on a strand of its own.
-#include <boost/asio/io_context.hpp>
+// Accepts TCP connections and starts an http_session for each on the pool's next context
+// (each context has one thread: a connection's handlers never run concurrently).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
@@ -9,11 +9,12 @@
 namespace stagevote::net {
 
 struct ServerContext;
+class io_context_pool;
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
   // Opens, binds and listens; throws std::runtime_error with a one-line reason on failure.
-  listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+  listener(io_context_pool& pool, const boost::asio::ip::tcp::endpoint& endpoint,
            std::shared_ptr<ServerContext> context);
 
   void run();
@@ -26,7 +27,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& ioc_;
+  io_context_pool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   std::shared_ptr<ServerContext> context_;

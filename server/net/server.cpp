@@ -29,24 +29,21 @@ asio::ip::address parse_address(const std::string& text) {
 
 server::server(engine::Engine& engine, const ServeOptions& options)
     : engine_(engine),
-      ioc_(static_cast<int>(options.threads ? options.threads
-                                            : std::max(1u, std::thread::hardware_concurrency()))),
-      thread_count_(options.threads ? options.threads
-                                    : std::max(1u, std::thread::hardware_concurrency())) {
-  hub_ = std::make_shared<hub>(ioc_.get_executor(), engine_);
+      pool_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {
+  hub_ = std::make_shared<hub>(pool_.main().get_executor(), engine_);
   ServerOptions server_options;
   server_options.allowed_origins = options.allowed_origins;
   server_options.console = options.console;
   context_ = std::make_shared<ServerContext>(engine_, hub_, static_files(options.web_root),
                                              std::move(server_options));
   listener_ = std::make_shared<listener>(
-      ioc_, asio::ip::tcp::endpoint(parse_address(options.bind), options.port), context_);
+      pool_, asio::ip::tcp::endpoint(parse_address(options.bind), options.port), context_);
   port_ = listener_->port();
   base_url_ = net::base_url(options.public_url, options.bind, port_);
   context_->options.join_url = base_url_ + "/vote";
-  ticker_ = std::make_shared<ticker>(ioc_, engine_, hub_);
+  ticker_ = std::make_shared<ticker>(pool_.main(), engine_, hub_);
   if (options.handle_signals) {
-    signals_.emplace(ioc_, SIGINT, SIGTERM);
+    signals_.emplace(pool_.main(), SIGINT, SIGTERM);
     signals_->async_wait([this](boost::system::error_code ec, int) {
       if (!ec) stop();
     });
@@ -62,13 +59,9 @@ server::~server() {
 void server::start() {
   listener_->run();
   ticker_->start();
-  for (unsigned i = 0; i < thread_count_; ++i) {
-    ++running_threads_;
-    threads_.emplace_back([this] {
-      ioc_.run();
-      --running_threads_;
-    });
-  }
+  running_threads_ = static_cast<unsigned>(pool_.size());
+  started_ = true;
+  pool_.start([this] { --running_threads_; });
 }
 
 void server::stop() {
@@ -76,7 +69,7 @@ void server::stop() {
   context_->accepting = false;
   listener_->stop();
   ticker_->stop();
-  asio::post(ioc_, [this] {
+  asio::post(pool_.main(), [this] {
     if (signals_) signals_->cancel();
     // Nothing more is taken: a request read from now on (before its connection's close
     // frame) would be committed after the flush, and its ack dropped by the closing session.
@@ -84,23 +77,25 @@ void server::stop() {
     // Every request taken has its ack queued before the close frames.
     engine_.flush();
     hub_->close_all();
+    // Each context's thread ends once its connections have closed.
+    pool_.release_work();
   });
 }
 
 void server::wait() {
-  if (threads_.empty()) return;
+  if (!started_) return;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   bool forced = false;
   while (running_threads_ > 0) {
     if (stopping_ && !deadline) deadline = std::chrono::steady_clock::now() + kShutdownGrace;
     if (deadline && !forced && std::chrono::steady_clock::now() > *deadline) {
-      ioc_.stop();  // peers that never answered the close frame, idle keep-alive HTTP
+      pool_.stop();  // peers that never answered the close frame, idle keep-alive HTTP
       forced = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  for (auto& thread : threads_) thread.join();
-  threads_.clear();
+  pool_.join();
+  started_ = false;
   engine_.flush();
   engine_.set_listener(nullptr);
 }

@@ -1,8 +1,7 @@
 #pragma once
-// One running server: the io_context and its threads, the listener, the hub and the ticker,
+// One running server: its io_contexts (one per thread), the listener, the hub and the ticker,
 // around an Engine the caller owns. Used by `stagevote serve` and by the tests in-process.
 #include <atomic>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <memory>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "net/io_context_pool.hpp"
 
 namespace stagevote::net {
 
@@ -54,16 +54,15 @@ class server {
 
  private:
   engine::Engine& engine_;
-  boost::asio::io_context ioc_;  // first member: destroyed last, after everything using it
+  io_context_pool pool_;  // first member: destroyed last, after everything using it
   std::shared_ptr<hub> hub_;
   std::shared_ptr<ServerContext> context_;
   std::shared_ptr<listener> listener_;
   std::shared_ptr<ticker> ticker_;
   std::optional<boost::asio::signal_set> signals_;
-  std::vector<std::thread> threads_;
+  bool started_ = false;
   std::atomic<unsigned> running_threads_{0};
   std::atomic<bool> stopping_{false};
-  unsigned thread_count_ = 1;
   unsigned short port_ = 0;
   std::string base_url_;
 };

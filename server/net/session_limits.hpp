@@ -39,7 +39,7 @@ inline constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;
 // After a large message the read buffer is given back, so idle phones stay small.
 inline constexpr std::size_t kKeepReadBuffer = 8 * 1024;
 
-// Classic token bucket; not thread-safe (one per connection, used on its strand).
+// Classic token bucket; not thread-safe (one per connection, used on its thread).
 class TokenBucket {
  public:
   using Clock = std::chrono::steady_clock;

@@ -2,13 +2,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
 namespace stagevote::net {
 
 ticker::ticker(boost::asio::io_context& ioc, engine::Engine& engine, std::shared_ptr<hub> hub)
-    : timer_(boost::asio::make_strand(ioc)), engine_(engine), hub_(std::move(hub)) {}
+    : timer_(ioc), engine_(engine), hub_(std::move(hub)) {}
 
 void ticker::start() {
   boost::asio::dispatch(timer_.get_executor(), [self = shared_from_this()] {

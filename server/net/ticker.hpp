@@ -1,7 +1,7 @@
 #pragma once
-// The server's clock-driven work, every 100 ms on its own strand: coalesced tallies to the
-// screens (only when a count changed), closing polls at their deadline, and connection
-// counts to the hosts (every second, when they changed).
+// The server's clock-driven work, every 100 ms on the main context's thread: coalesced tallies to
+// the screens (only when a count changed), closing polls at their deadline, and connection counts
+// to the hosts (every second, when they changed).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
