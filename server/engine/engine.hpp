@@ -114,7 +114,8 @@ class Engine {
   // else the broadcast after it would find nothing changed and send nothing.
   Snapshots snapshots(const Connections& connections, bool broadcast = true);
   // Tallies to send now to displays and hosts: each poll whose count changed since the last
-  // call, and each poll that closed since, once. Call it every 100 ms.
+  // call, and each poll that closed since, once. Call it every 100 ms, and after a state change
+  // (a poll that closed shows its final tally at once).
   std::vector<Message> changed_tallies();
   // The open poll's tally for a display or host that has just joined (null if none open).
   Message open_tally() const;

@@ -1,6 +1,9 @@
 #include "net/hub.hpp"
 
+#include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/query.hpp>
+#include <unordered_map>
 
 #include "net/websocket_session.hpp"
 
@@ -30,6 +33,30 @@ engine::Message state_for(const engine::Snapshots& snapshot, engine::Role role,
       return snapshot.audience;
   }
   return snapshot.audience;
+}
+
+// Sessions on one context whose state goes out in chunks: each chunk is one handler, and the
+// next chunk queues behind whatever arrived meanwhile (a screen's next write, an ack, a tick).
+constexpr std::size_t kFanoutChunk = 64;
+
+struct Delivery {
+  boost::asio::any_io_executor executor;
+  std::uint64_t sequence = 0;
+  std::vector<std::pair<std::shared_ptr<websocket_session>, engine::Message>> items;
+  std::size_t next = 0;
+};
+
+void deliver_some(std::shared_ptr<Delivery> delivery) {
+  auto& executor = delivery->executor;
+  boost::asio::post(executor, [delivery = std::move(delivery)] {
+    const std::size_t end = std::min(delivery->items.size(), delivery->next + kFanoutChunk);
+    for (; delivery->next < end; ++delivery->next) {
+      auto& [session, message] = delivery->items[delivery->next];
+      session->send_state_here(std::move(message), delivery->sequence);
+      session.reset();
+    }
+    if (delivery->next < delivery->items.size()) deliver_some(delivery);
+  });
 }
 
 }  // namespace
@@ -104,14 +131,15 @@ engine::Connections hub::connections() const {
   return counts;
 }
 
-std::vector<hub::Target> hub::targets(bool screens_only) const {
+std::vector<hub::Target> hub::targets(Audience who) const {
+  using engine::Role;
   std::vector<Target> out;
   std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < members_.size(); ++i) {
-    const auto role = static_cast<engine::Role>(i);
-    if (screens_only && !is_screen(role)) continue;
-    out.reserve(out.size() + members_[i].size());
-    for (auto* session : members_[i]) out.push_back({session->weak_from_this(), role});
+  for (const auto role : {Role::display, Role::host, Role::judge, Role::audience}) {
+    if (who != Audience::everyone && (who == Audience::screens) != is_screen(role)) continue;
+    const auto& members = members_[index_of(role)];
+    out.reserve(out.size() + members.size());
+    for (auto* session : members) out.push_back({session->weak_from_this(), role});
   }
   return out;
 }
@@ -130,24 +158,40 @@ void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
   const auto snapshot = rebuild_latest(true);
-  const auto recipients = targets(false);
+  send_state(*snapshot, targets(Audience::screens));
+  // A poll that has just closed shows its final tally now, not after the next tick: that tick
+  // would wait behind the state going out to every phone.
+  publish_to_screens(engine_.changed_tallies());
+  send_state(*snapshot, targets(Audience::others));
+}
+
+void hub::send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients) {
+  std::unordered_map<boost::asio::execution_context*, std::shared_ptr<Delivery>> by_context;
   for (const auto& target : recipients) {
     const bool phone_or_screen =
         target.role == engine::Role::audience || target.role == engine::Role::display;
-    if (phone_or_screen && !snapshot->audience_changed) continue;
-    if (auto session = target.session.lock()) {
-      if (target.role == engine::Role::judge &&
-          !snapshot->judges_changed.count(session->judge_id())) {
-        continue;
-      }
-      session->send_state(state_for(*snapshot, target.role, *session), snapshot->sequence);
+    if (phone_or_screen && !snapshot.audience_changed) continue;
+    auto session = target.session.lock();
+    if (!session) continue;
+    if (target.role == engine::Role::judge && !snapshot.judges_changed.count(session->judge_id())) {
+      continue;
     }
+    auto executor = session->executor();
+    auto& delivery = by_context[&boost::asio::query(executor, boost::asio::execution::context)];
+    if (!delivery) {
+      delivery = std::make_shared<Delivery>();
+      delivery->executor = std::move(executor);
+      delivery->sequence = snapshot.sequence;
+    }
+    auto message = state_for(snapshot, target.role, *session);
+    delivery->items.emplace_back(std::move(session), std::move(message));
   }
+  for (auto& [context, delivery] : by_context) deliver_some(std::move(delivery));
 }
 
 void hub::publish_to_screens(const std::vector<engine::Message>& messages) {
   if (messages.empty()) return;
-  for (const auto& target : targets(true)) {
+  for (const auto& target : targets(Audience::screens)) {
     if (auto session = target.session.lock()) {
       for (const auto& message : messages) session->send(message);
     }
@@ -165,7 +209,7 @@ void hub::publish_connections() {
   nlohmann::json message = {{"type", "connections"},
                             {"connections", engine::connections_json(counts)}};
   const auto shared = engine::make_message(message.dump());
-  for (const auto& target : targets(true)) {
+  for (const auto& target : targets(Audience::screens)) {
     if (target.role != engine::Role::host) continue;
     if (auto session = target.session.lock()) session->send(shared);
   }
@@ -182,7 +226,7 @@ void hub::contest_replaced() {
 void hub::welcome_again() {
   std::lock_guard publishing(publish_mutex_);
   const auto snapshot = rebuild_latest(true);
-  for (const auto& target : targets(false)) {
+  for (const auto& target : targets(Audience::everyone)) {
     auto session = target.session.lock();
     if (!session) continue;
     if (target.role == engine::Role::judge) {

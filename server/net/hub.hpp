@@ -2,10 +2,12 @@
 // Knows every WebSocket session by role and fans messages out. A broadcast is one shared
 // buffer queued to every recipient; the session list is copied (as weak_ptrs) under the
 // mutex and the sends happen outside it, so a slow send never blocks joins and leaves.
+// A state broadcast to thousands of phones goes out in chunks on each context, so that the
+// screens' messages, acks and the ticker are never queued behind the whole fan-out.
 #include <array>
 #include <atomic>
-#include <cstdint>
 #include <boost/asio/any_io_executor.hpp>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,7 +61,11 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
     std::weak_ptr<websocket_session> session;
     engine::Role role;
   };
-  std::vector<Target> targets(bool screens_only) const;
+  enum class Audience { screens, others, everyone };
+  // Screens (displays, hosts) come first: the hall watches them, the phones can wait a moment.
+  std::vector<Target> targets(Audience who) const;
+  // Queues each recipient's state on its own context, in chunks (see deliver_some).
+  void send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients);
   std::shared_ptr<const engine::Snapshots> latest_snapshot();
   // Under publish_mutex_: a snapshot of the show as it is now becomes latest_. `broadcast`:
   // it is sent to everyone (else only to a joiner; see engine::Engine::snapshots).

@@ -215,12 +215,6 @@ void websocket_session::send(engine::Message message) {
                                                            shared_from_this(), std::move(message)));
 }
 
-void websocket_session::send_state(engine::Message message, std::uint64_t sequence) {
-  asio::post(ws_.get_executor(),
-             beast::bind_front_handler(&websocket_session::on_send_state, shared_from_this(),
-                                       std::move(message), sequence));
-}
-
 void websocket_session::close(websocket::close_code code) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), code] { self->start_close(code); });
 }

@@ -1,5 +1,5 @@
 #pragma once
-// One WebSocket connection: reads client messages on its strand, hands requests to the
+// One WebSocket connection: reads client messages on its context's thread, hands requests to the
 // engine, and writes replies and broadcasts one at a time from a queue bounded by bytes.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -26,10 +26,14 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Accepts the upgrade request (which the http_session has read) and starts reading.
   void run(boost::beast::http::request<boost::beast::http::string_body> request);
 
-  // Thread-safe: queue a message (posted onto this session's strand).
+  // Thread-safe: queue a message (posted onto this session's context).
   void send(engine::Message message);
-  // Thread-safe: queue a state snapshot unless a newer one was already queued.
-  void send_state(engine::Message message, std::uint64_t sequence);
+  // On this session's own context (the hub's chunked fan-out): queue a state snapshot unless
+  // a newer one was already queued.
+  void send_state_here(engine::Message message, std::uint64_t sequence) {
+    on_send_state(std::move(message), sequence);
+  }
+  boost::asio::any_io_executor executor() { return ws_.get_executor(); }
   // Thread-safe: close with a close frame (server shutdown: going away).
   void close(
       boost::beast::websocket::close_code code = boost::beast::websocket::close_code::going_away);
