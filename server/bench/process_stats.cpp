@@ -21,7 +21,7 @@ std::optional<std::uint64_t> resident_kib(int pid) {
   return std::nullopt;
 }
 
-std::optional<double> cpu_seconds(int pid) {
+std::optional<CpuTimes> cpu_times(int pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string text;
   if (!std::getline(stat, text)) return std::nullopt;
@@ -34,16 +34,17 @@ std::optional<double> cpu_seconds(int pid) {
   // Fields 3..13 come first; utime and stime are fields 14 and 15.
   for (int i = 3; i <= 13; ++i) fields >> field;
   if (!(fields >> utime >> stime)) return std::nullopt;
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return CpuTimes{static_cast<double>(utime) / ticks, static_cast<double>(stime) / ticks};
 }
 
-double own_cpu_seconds() {
+CpuTimes own_cpu_times() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   const auto seconds = [](const timeval& t) {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return CpuTimes{seconds(usage.ru_utime), seconds(usage.ru_stime)};
 }
 
 }  // namespace stagevote::bench

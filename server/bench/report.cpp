@@ -70,6 +70,7 @@ json to_json(const Report& r) {
     return json{{"connect_s", rounded(cpu.connect_s, 3)},
                 {"fanout_s", rounded(cpu.fanout_s, 3)},
                 {"votes_s", rounded(cpu.votes_s, 3)},
+                {"votes_kernel_s", rounded(cpu.votes_kernel_s, 3)},
                 {"other_s", rounded(cpu.other_s, 3)}};
   };
   out["server_cpu"] = phases(r.server_cpu);
@@ -77,6 +78,8 @@ json to_json(const Report& r) {
   out["server_cpu_us_per_vote"] = per(r.server_cpu.votes_s, r.acked);
   out["server_cpu_us_per_connect"] = per(r.server_cpu.connect_s, r.connected * r.conns_per_phone);
   out["bench_cpu_us_per_vote"] = per(r.bench_cpu.votes_s, r.acked);
+  out["server_kernel_us_per_vote"] = per(r.server_cpu.votes_kernel_s, r.acked);
+  out["bench_kernel_us_per_vote"] = per(r.bench_cpu.votes_kernel_s, r.acked);
   json polls = json::array();
   for (const auto& p : r.per_poll) {
     polls.push_back({{"poll", p.poll},
@@ -141,6 +144,8 @@ void print_table(std::ostream& out, const Report& r) {
   };
   row("CPU us per vote", "server " + per_unit(r.server_cpu.votes_s, r.acked) + ", bench " +
                              per_unit(r.bench_cpu.votes_s, r.acked));
+  row("  of which kernel", "server " + per_unit(r.server_cpu.votes_kernel_s, r.acked) + ", bench " +
+                               per_unit(r.bench_cpu.votes_kernel_s, r.acked));
   row("CPU us per connection",
       "server " + per_unit(r.server_cpu.connect_s, r.connected * r.conns_per_phone) + ", bench " +
           per_unit(r.bench_cpu.connect_s, r.connected * r.conns_per_phone));

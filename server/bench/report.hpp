@@ -28,10 +28,11 @@ struct PollFigures {
 
 // CPU seconds a process spent in each phase of the run.
 struct CpuByPhase {
-  double connect_s = 0;  // connecting the phones
-  double fanout_s = 0;   // from open_poll until every phone has seen the poll
-  double votes_s = 0;    // the waves: first send to last reply
-  double other_s = 0;    // the rest between (closing polls)
+  double connect_s = 0;       // connecting the phones
+  double fanout_s = 0;        // from open_poll until every phone has seen the poll
+  double votes_s = 0;         // the waves: first send to last reply
+  double other_s = 0;         // the rest between (closing polls)
+  double votes_kernel_s = 0;  // the part of votes_s spent in the kernel
 };
 
 struct Report {

@@ -182,17 +182,22 @@ Report run(const Options& options) {
   for (auto& shard : shards) shard->start();
 
   // CPU time, server and bench, per phase: what a connection and a vote cost.
-  const auto server_cpu = [&]() -> double {
-    if (options.server_pid <= 0) return 0;
-    return cpu_seconds(options.server_pid).value_or(0);
+  const auto server_cpu = [&]() -> CpuTimes {
+    if (options.server_pid <= 0) return {};
+    return cpu_times(options.server_pid).value_or(CpuTimes{});
   };
-  double server_cpu_mark = server_cpu();
-  double bench_cpu_mark = own_cpu_seconds();
-  const auto cpu_since_mark = [&](double& server_total, double& bench_total) {
-    const double server_now = server_cpu();
-    const double bench_now = own_cpu_seconds();
-    server_total += server_now - server_cpu_mark;
-    bench_total += bench_now - bench_cpu_mark;
+  CpuTimes server_cpu_mark = server_cpu();
+  CpuTimes bench_cpu_mark = own_cpu_times();
+  // Adds the CPU time since the last mark to a phase; `server_kernel`, `bench_kernel` (if
+  // given) get the kernel's part of it.
+  const auto cpu_since_mark = [&](double& server_total, double& bench_total,
+                                  double* server_kernel = nullptr, double* bench_kernel = nullptr) {
+    const CpuTimes server_now = server_cpu();
+    const CpuTimes bench_now = own_cpu_times();
+    server_total += server_now.total() - server_cpu_mark.total();
+    bench_total += bench_now.total() - bench_cpu_mark.total();
+    if (server_kernel) *server_kernel += server_now.kernel_s - server_cpu_mark.kernel_s;
+    if (bench_kernel) *bench_kernel += bench_now.kernel_s - bench_cpu_mark.kernel_s;
     server_cpu_mark = server_now;
     bench_cpu_mark = bench_now;
   };
@@ -275,7 +280,8 @@ Report run(const Options& options) {
       for (auto& shard : shards) shard->end_wave();
       waves.wait_for(60s);
     }
-    cpu_since_mark(report.server_cpu.votes_s, report.bench_cpu.votes_s);
+    cpu_since_mark(report.server_cpu.votes_s, report.bench_cpu.votes_s,
+                   &report.server_cpu.votes_kernel_s, &report.bench_cpu.votes_kernel_s);
     const json closed = command(*host, {{"action", "close_poll"}, {"poll", plan.poll}});
     if (closed.value("type", "") != "ack" && closed.value("code", "") != "invalid_state") {
       report.warnings.push_back("close_poll " + plan.poll + ": " + closed.dump());
