@@ -1,5 +1,6 @@
 #include "codec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -442,6 +443,29 @@ Result<Contest> contest_from_json(const json& json_value) {
 
 json command_to_json(const Command& command) {
   return std::visit([](const auto& c) { return to_payload(c); }, command);
+}
+
+std::string command_payload(const Command& command) {
+  const auto* vote = std::get_if<Vote>(&command);
+  // Printable ASCII but quote and backslash: dump() copies such a string as it is.
+  const auto plain = [](const std::string& text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+  };
+  if (!vote || !plain(vote->device) || !plain(vote->poll) || !plain(vote->choice)) {
+    return command_to_json(command).dump();
+  }
+  // The keys in dump()'s order (sorted).
+  std::string out;
+  out.reserve(40 + vote->choice.size() + vote->device.size() + vote->poll.size());
+  out += "{\"choice\":\"";
+  out += vote->choice;
+  out += "\",\"device\":\"";
+  out += vote->device;
+  out += "\",\"poll\":\"";
+  out += vote->poll;
+  out += "\"}";
+  return out;
 }
 
 Result<Command> command_from_json(std::string_view kind, const json& payload) {

@@ -16,6 +16,9 @@ Result<Contest> contest_from_json(const nlohmann::json& json);
 
 // Command <-> ledger payload. `kind` is command_kind(); payload holds the fields.
 nlohmann::json command_to_json(const Command& command);
+// command_to_json(command).dump(), byte for byte; a vote of plain strings (as phones send
+// them) is written directly, without a JSON tree.
+std::string command_payload(const Command& command);
 Result<Command> command_from_json(std::string_view kind, const nlohmann::json& payload);
 
 // Marks from {"criterion": number, ...}; bad_request on non-numbers.

@@ -139,7 +139,7 @@ std::string Engine::admit_device(std::string_view offered) const {
 void Engine::submit(core::Command command, std::string actor, std::optional<std::string> id,
                     ReplyFn reply) {
   // Serialise before taking the lock: the lock is what every vote waits on.
-  std::string payload = core::command_to_json(command).dump();
+  std::string payload = core::command_payload(command);
   const char* kind = core::command_kind(command);
   const auto* vote = std::get_if<core::Vote>(&command);
 

@@ -7,6 +7,7 @@
 // Invariants checked on every input (a violation aborts, and libFuzzer keeps the input):
 //   - a message that does not parse yields a bad_request error whose reply serialises;
 //   - a salvaged request id is a string of at most kMaxIdLength bytes;
+//   - a vote the plain reader takes is the vote the general parser reads;
 //   - a command the show rejects, or a repeated ballot, changes nothing (version, phase,
 //     stage, scene, polls); one it accepts makes exactly one new version;
 //   - every poll's total is the sum of its tally and never exceeds its ballots;
@@ -136,6 +137,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto id = net::salvage_request_id(text);
     if (id) require(id->size() <= net::kMaxIdLength);
+    if (const auto plain = net::parse_plain_vote(text)) {
+      const auto general = net::parse_any_message(text);
+      require(general.ok());
+      const auto* vote = std::get_if<net::VoteRequest>(&general.value());
+      require(vote && vote->id == plain->id && vote->poll == plain->poll &&
+              vote->choice == plain->choice);
+    }
     auto parsed = net::parse_client_message(text);
     if (!parsed) {
       require(parsed.error().code == core::ErrorCode::bad_request);

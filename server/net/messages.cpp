@@ -253,7 +253,95 @@ core::Result<Request> parse_cmd(const json& message, std::optional<std::string> 
 
 }  // namespace
 
+namespace {
+
+// A cursor over a plain vote; every method returns false at the first thing it does not take.
+class PlainReader {
+ public:
+  explicit PlainReader(std::string_view text) : text_(text) {}
+
+  void skip_space() {
+    while (at_ < text_.size() &&
+           (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r')) {
+      ++at_;
+    }
+  }
+  bool take(char c) {
+    skip_space();
+    if (at_ >= text_.size() || text_[at_] != c) return false;
+    ++at_;
+    return true;
+  }
+  bool peek(char c) {
+    skip_space();
+    return at_ < text_.size() && text_[at_] == c;
+  }
+  // A string of printable ASCII other than quote and backslash: its bytes are its value.
+  bool string(std::string_view& out) {
+    if (!take('"')) return false;
+    const std::size_t start = at_;
+    while (at_ < text_.size()) {
+      const char c = text_[at_];
+      if (c == '"') {
+        out = text_.substr(start, at_ - start);
+        ++at_;
+        return true;
+      }
+      if (c < 0x20 || c > 0x7e || c == '\\') return false;
+      ++at_;
+    }
+    return false;
+  }
+  bool at_end() {
+    skip_space();
+    return at_ == text_.size();
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::optional<VoteRequest> parse_plain_vote(std::string_view text) {
+  PlainReader reader(text);
+  std::optional<std::string_view> type, id, poll, choice;
+  if (!reader.take('{')) return std::nullopt;
+  if (!reader.peek('}')) {
+    do {
+      std::string_view key, value;
+      if (!reader.string(key) || !reader.take(':') || !reader.string(value)) return std::nullopt;
+      std::optional<std::string_view>* slot = key == "type"     ? &type
+                                              : key == "id"     ? &id
+                                              : key == "poll"   ? &poll
+                                              : key == "choice" ? &choice
+                                                                : nullptr;
+      // A repeated key: the general parser decides which one counts.
+      if (slot && *slot) return std::nullopt;
+      if (slot) *slot = value;
+    } while (reader.take(','));
+  }
+  if (!reader.take('}') || !reader.at_end()) return std::nullopt;
+  // Anything the general parser would refuse or read otherwise goes to it.
+  const auto name_ok = [](const std::optional<std::string_view>& v) {
+    return v && !v->empty() && v->size() <= kMaxNameLength;
+  };
+  if (type != "vote" || !name_ok(poll) || !name_ok(choice)) return std::nullopt;
+  if (id && (id->empty() || id->size() > kMaxIdLength)) return std::nullopt;
+  VoteRequest vote;
+  if (id) vote.id = std::string(*id);
+  vote.poll = std::string(*poll);
+  vote.choice = std::string(*choice);
+  return vote;
+}
+
 core::Result<Request> parse_client_message(std::string_view text) {
+  if (auto vote = parse_plain_vote(text)) return Request{std::move(*vote)};
+  return parse_any_message(text);
+}
+
+core::Result<Request> parse_any_message(std::string_view text) {
   const json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) return bad("not JSON");
   if (!message.is_object()) return bad("a message must be a JSON object");

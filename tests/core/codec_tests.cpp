@@ -63,6 +63,18 @@ TEST_CASE("Every command round-trips through its ledger payload", "[codec]") {
   REQUIRE(parsed.ok());
   CHECK(parsed.value().index() == k.command.index());
   CHECK(command_to_json(parsed.value()) == payload);
+  // The ledger's text, written directly for votes, is dump()'s to the byte.
+  CHECK(command_payload(k.command) == payload.dump());
+}
+
+TEST_CASE("A vote's ledger text is dump()'s whatever its strings hold", "[codec]") {
+  const std::string odd = GENERATE(as<std::string>{}, "e07", "", "a\"b", "back\\slash", "tab\there",
+                                   "投票", std::string("nul\0x", 5), "~\x7f");
+  CAPTURE(odd);
+  for (const Vote& vote :
+       {Vote{odd, "p1", "e07"}, Vote{"device", odd, "e07"}, Vote{"device", "p1", odd}}) {
+    CHECK(command_payload(vote) == command_to_json(vote).dump());
+  }
 }
 
 TEST_CASE("Payload fields have the contract's JSON types", "[codec]") {

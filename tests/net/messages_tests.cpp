@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+#include <string>
+#include <variant>
+
 #include "net/messages.hpp"
 
 using namespace stagevote;
@@ -104,4 +108,70 @@ TEST_CASE("Well-formed client messages parse into typed requests", "[messages]")
     CHECK(net::salvage_request_id(R"({"type":"vote","id":"v9","poll":5})") == "v9");
     CHECK_FALSE(net::salvage_request_id("garbage").has_value());
   }
+}
+
+namespace {
+
+// What the general parser makes of a message, as a vote (or nothing if not a vote).
+std::optional<net::VoteRequest> general_vote(const std::string& text) {
+  auto parsed = net::parse_any_message(text);
+  if (!parsed.ok()) return std::nullopt;
+  if (auto* vote = std::get_if<net::VoteRequest>(&parsed.value())) return *vote;
+  return std::nullopt;
+}
+
+bool same_vote(const net::VoteRequest& a, const net::VoteRequest& b) {
+  return a.id == b.id && a.poll == b.poll && a.choice == b.choice;
+}
+
+}  // namespace
+
+TEST_CASE("A plain vote is read without a JSON tree, as the general parser reads it",
+          "[messages]") {
+  const std::string long_name(net::kMaxNameLength, 'p');
+  const std::string too_long_name(net::kMaxNameLength + 1, 'p');
+  const std::string long_id(net::kMaxIdLength, 'i');
+  const std::string too_long_id(net::kMaxIdLength + 1, 'i');
+  // Each: the text, and whether the plain reader takes it (else the general parser decides).
+  const auto [text, plain] = GENERATE_COPY(table<std::string, bool>({
+      {R"({"type":"vote","id":"v1","poll":"p1","choice":"e07"})", true},
+      {R"({"choice":"e07","poll":"p1","type":"vote"})", true},
+      {" {\n\t\"type\" : \"vote\" ,\r\"poll\":\"p1\", \"choice\":\"e07\" } \n", true},
+      {R"({"type":"vote","poll":"p1","choice":"e07","extra":"ignored"})", true},
+      {R"({"type":"vote","poll":")" + long_name + R"(","choice":"e07"})", true},
+      {R"({"type":"vote","id":")" + long_id + R"(","poll":"p1","choice":"e07"})", true},
+      // Left to the general parser, which accepts these ...
+      {R"({"type":"vote","poll":"p1","choice":"e07","n":5})", false},
+      {R"({"type":"vote","id":null,"poll":"p1","choice":"e07"})", false},
+      {R"({"type":"vote","poll":"p\u0031","choice":"e07"})", false},
+      {R"({"type":"vote","poll":"p1","choice":"投票"})", false},
+      {R"({"type":"vote","poll":"p1","choice":"e07","choice":"e08"})", false},
+      // ... and refuses these.
+      {R"({"type":"vote","poll":")" + too_long_name + R"(","choice":"e07"})", false},
+      {R"({"type":"vote","id":")" + too_long_id + R"(","poll":"p1","choice":"e07"})", false},
+      {R"({"type":"vote","id":"","poll":"p1","choice":"e07"})", false},
+      {R"({"type":"vote","poll":"","choice":"e07"})", false},
+      {R"({"type":"vote","poll":"p1"})", false},
+      {R"({"type":"vote","poll":"p1","choice":"e07"} x)", false},
+      {R"({"type":"vote","poll":"p1","choice":"e07",})", false},
+      {R"({"type":"vote","poll":"p1","choice":"e07")", false},
+      {R"({"type":"vote" "poll":"p1","choice":"e07"})", false},
+      {R"({"type":"Vote","poll":"p1","choice":"e07"})", false},
+      {R"({"type":"ping","poll":"p1","choice":"e07"})", false},
+      {R"({})", false},
+      {"", false},
+  }));
+  CAPTURE(text);
+  const auto fast = net::parse_plain_vote(text);
+  CHECK(fast.has_value() == plain);
+  const auto general = general_vote(text);
+  if (fast) {
+    REQUIRE(general);
+    CHECK(same_vote(*fast, *general));
+  }
+  // Either way the session gets what the general parser says.
+  const auto parsed = parse_client_message(text);
+  const auto* vote = parsed.ok() ? std::get_if<net::VoteRequest>(&parsed.value()) : nullptr;
+  REQUIRE(static_cast<bool>(vote) == general.has_value());
+  if (vote) CHECK(same_vote(*vote, *general));
 }
