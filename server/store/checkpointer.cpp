@@ -36,11 +36,14 @@ int Checkpointer::on_commit(void* self, sqlite3* writer, const char* schema, int
 }
 
 void Checkpointer::after_commit(sqlite3* writer, const char* schema, int wal_pages) {
-  if (wal_pages < checkpoint_pages_) return;
+  if (wal_pages < last_wal_pages_) wal_pages_at_last_pass_ = 0;  // the WAL started over
+  last_wal_pages_ = wal_pages;
+  if (wal_pages - wal_pages_at_last_pass_ < checkpoint_pages_) return;
   bool catch_up = false;
   {
     std::lock_guard lock(mutex_);
     if (in_progress_) return;  // a pass is copying; the next commit looks again
+    wal_pages_at_last_pass_ = wal_pages;
     if (wal_pages >= wal_limit_pages_) {
       in_progress_ = true;
       catch_up = true;

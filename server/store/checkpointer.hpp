@@ -2,8 +2,11 @@
 // Copies the WAL into the database file on its own thread and connection, so that the writer
 // thread, which every ack waits for, never spends its time on checkpoints.
 //
-// After each commit the writer's WAL hook looks at the WAL's size. Past `checkpoint_pages` it
-// asks the checkpointer thread for a PASSIVE checkpoint, which runs alongside the writer.
+// After each commit the writer's WAL hook looks at the WAL's size. Once it has grown by
+// `checkpoint_pages` since the last pass (or since it started over) it asks the checkpointer
+// thread for a PASSIVE checkpoint, which runs alongside the writer. Counting growth rather
+// than size matters at moderate rates: small commits past the threshold would otherwise each
+// start a pass that copies the same few hot pages and syncs the database file again.
 // The WAL starts over from its beginning only when a commit finds every frame already copied;
 // under a steady flood the writer always commits new frames before a pass ends, so past
 // `wal_limit_pages` the writer itself finishes the copy between two transactions (a short
@@ -44,6 +47,11 @@ class Checkpointer {
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  // The writer thread's own (after_commit only): the WAL's size at the last commit, and when
+  // the last pass was started.
+  int last_wal_pages_ = 0;
+  int wal_pages_at_last_pass_ = 0;
+
   bool requested_ = false;    // guarded by mutex_
   bool in_progress_ = false;  // guarded by mutex_: a checkpoint runs (on either thread)
   bool stopping_ = false;     // guarded by mutex_
