@@ -27,7 +27,7 @@ constexpr std::chrono::seconds kUploadTimeout{120};  // 10 MiB over a poor venue
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+http_session::http_session(connection_socket&& socket, std::shared_ptr<ServerContext> context)
     : stream_(std::move(socket)), context_(std::move(context)) {}
 
 void http_session::fail(beast::error_code ec, const char* what) {

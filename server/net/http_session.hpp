@@ -6,13 +6,15 @@
 #include <memory>
 #include <optional>
 
+#include "net/io_context_pool.hpp"
+
 namespace stagevote::net {
 
 struct ServerContext;
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  http_session(connection_socket&& socket, std::shared_ptr<ServerContext> context);
 
   void run();
 
@@ -28,7 +30,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void do_close();
   void fail(boost::beast::error_code ec, const char* what);
 
-  boost::beast::tcp_stream stream_;
+  connection_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   // A fresh parser per request: body and header limits apply to each. Only an upload to

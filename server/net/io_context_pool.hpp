@@ -7,11 +7,21 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <memory>
 #include <thread>
 #include <vector>
 
 namespace stagevote::net {
+
+// A connection's socket and stream, bound to its context's own executor type rather than the
+// type-erased any_io_executor: every handler of every vote copies the executor several times.
+using connection_executor = boost::asio::io_context::executor_type;
+using connection_socket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp, connection_executor>;
+using connection_stream = boost::beast::basic_stream<boost::asio::ip::tcp, connection_executor,
+                                                     boost::beast::unlimited_rate_policy>;
 
 class io_context_pool {
  public:

@@ -6,10 +6,11 @@
 #include <boost/beast/core/error.hpp>
 #include <memory>
 
+#include "net/io_context_pool.hpp"
+
 namespace stagevote::net {
 
 struct ServerContext;
-class io_context_pool;
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
@@ -25,7 +26,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::beast::error_code ec, connection_socket socket);
 
   io_context_pool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -25,7 +25,7 @@ constexpr std::size_t kReadChunk = 2048;
 
 }  // namespace
 
-websocket_session::websocket_session(asio::ip::tcp::socket&& socket,
+websocket_session::websocket_session(connection_socket&& socket,
                                      std::shared_ptr<ServerContext> context)
     : ws_(std::move(socket)),
       context_(std::move(context)),

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "net/io_context_pool.hpp"
 #include "net/messages.hpp"
 #include "net/session_limits.hpp"
 
@@ -20,7 +21,7 @@ struct ServerContext;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  websocket_session(connection_socket&& socket, std::shared_ptr<ServerContext> context);
   ~websocket_session();
 
   // Accepts the upgrade request (which the http_session has read) and starts reading.
@@ -61,7 +62,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_close(boost::beast::error_code ec);
   void fail(boost::beast::error_code ec, const char* what);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<connection_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   boost::asio::steady_timer hello_timer_;
