@@ -36,6 +36,12 @@ constexpr RoleLimits limits_for(std::optional<engine::Role> role) {
 inline constexpr std::chrono::seconds kHelloDeadline{10};
 // A connection whose unsent messages exceed this is too slow to follow the show: closed.
 inline constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;
+// A connection from which nothing has arrived for half of this is pinged; one that has not
+// answered by the end of it is closed. It catches what the byte cap cannot: a screen or phone
+// that stopped reading (a frozen tab, a phone gone to sleep, a peer that vanished without a
+// FIN) while the kernel's buffers still take the few bytes a second a show sends it.
+// Browsers answer pings by themselves; a phone woken up reconnects and resyncs.
+inline constexpr std::chrono::seconds kIdleTimeout{30};
 // After a large message the read buffer is given back, so idle phones stay small.
 inline constexpr std::size_t kKeepReadBuffer = 8 * 1024;
 

@@ -51,7 +51,10 @@ void websocket_session::fail(beast::error_code ec, const char* what) {
 }
 
 void websocket_session::run(beast::http::request<beast::http::string_body> request) {
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = kIdleTimeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(beast::http::field::server, "stagevote");
   }));
