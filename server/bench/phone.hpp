@@ -53,7 +53,11 @@ class PhoneSocket {
 
  private:
   enum class State : std::uint8_t { idle, opening, open, closing, failing };
-  using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  // Bound to the shard's io_context executor type, not the type-erased any_io_executor: each
+  // handler copies the executor, and the bench shares the machine with the server it measures.
+  using WebSocket = boost::beast::websocket::stream<
+      boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,
+                                 boost::beast::unlimited_rate_policy>>;
 
   void on_connect(boost::beast::error_code ec);
   void on_handshake(boost::beast::error_code ec);
