@@ -40,7 +40,8 @@ class Fields {
     problems_.push_back({doc_.file, line(key), path(key) + " " + reason});
   }
   void problem_here(const std::string& reason) const {
-    problems_.push_back({doc_.file, own_line(), (path_.empty() ? "the scheme " : path_ + " ") + reason});
+    problems_.push_back(
+        {doc_.file, own_line(), (path_.empty() ? "the scheme " : path_ + " ") + reason});
   }
 
   std::optional<std::string> text(const std::string& key, bool required) const {
@@ -289,17 +290,18 @@ void read_awards(const Fields& top, core::Contest& contest) {
   top.objects("awards", [&](const Fields& a) {
     a.reject_unknown({"id", "name", "count"});
     auto id = a.text("id", true);
-    auto count = a.integer("count");
+    const std::optional<int> given = a.integer("count");
+    // -1 when absent or not an integer (reported either way). A plain int: GCC 12 warns that
+    // an optional<int> tested and then read "may be used uninitialized".
+    const int count = given.value_or(-1);
     if (!a.has("count")) a.problem_here("is missing count (how many ranks get this award)");
-    if (count && *count < 0) {
-      a.problem("count", "must not be negative");
-      count.reset();
-    }
+    if (given.has_value() && count < 0) a.problem("count", "must not be negative");
     if (id && !ids.insert(*id).second) {
       a.problem("id", "repeats award id \"" + *id + "\"");
       id.reset();
     }
-    if (id && count) contest.awards.push_back({*id, a.text("name", false).value_or(*id), *count});
+    if (id && count >= 0)
+      contest.awards.push_back({*id, a.text("name", false).value_or(*id), count});
   });
 }
 
