@@ -1,8 +1,6 @@
 #include "net/hub.hpp"
 
-#include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/query.hpp>
 #include <unordered_map>
 
 #include "net/websocket_session.hpp"
@@ -40,7 +38,7 @@ engine::Message state_for(const engine::Snapshots& snapshot, engine::Role role,
 constexpr std::size_t kFanoutChunk = 64;
 
 struct Delivery {
-  boost::asio::any_io_executor executor;
+  connection_executor executor;
   std::uint64_t sequence = 0;
   std::vector<std::pair<std::shared_ptr<websocket_session>, engine::Message>> items;
   std::size_t next = 0;
@@ -131,12 +129,12 @@ engine::Connections hub::connections() const {
   return counts;
 }
 
-std::vector<hub::Target> hub::targets(Audience who) const {
+std::vector<hub::Target> hub::targets(Recipients who) const {
   using engine::Role;
   std::vector<Target> out;
   std::lock_guard lock(mutex_);
   for (const auto role : {Role::display, Role::host, Role::judge, Role::audience}) {
-    if (who != Audience::everyone && (who == Audience::screens) != is_screen(role)) continue;
+    if (who != Recipients::everyone && (who == Recipients::screens) != is_screen(role)) continue;
     const auto& members = members_[index_of(role)];
     out.reserve(out.size() + members.size());
     for (auto* session : members) out.push_back({session->weak_from_this(), role});
@@ -158,15 +156,15 @@ void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
   const auto snapshot = rebuild_latest(true);
-  send_state(*snapshot, targets(Audience::screens));
+  send_state(*snapshot, targets(Recipients::screens));
   // A poll that has just closed shows its final tally now, not after the next tick: that tick
   // would wait behind the state going out to every phone.
   publish_to_screens(engine_.changed_tallies());
-  send_state(*snapshot, targets(Audience::others));
+  send_state(*snapshot, targets(Recipients::others));
 }
 
 void hub::send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients) {
-  std::unordered_map<boost::asio::execution_context*, std::shared_ptr<Delivery>> by_context;
+  std::unordered_map<boost::asio::io_context*, std::shared_ptr<Delivery>> by_context;
   for (const auto& target : recipients) {
     const bool phone_or_screen =
         target.role == engine::Role::audience || target.role == engine::Role::display;
@@ -176,13 +174,10 @@ void hub::send_state(const engine::Snapshots& snapshot, const std::vector<Target
     if (target.role == engine::Role::judge && !snapshot.judges_changed.count(session->judge_id())) {
       continue;
     }
-    auto executor = session->executor();
-    auto& delivery = by_context[&boost::asio::query(executor, boost::asio::execution::context)];
-    if (!delivery) {
-      delivery = std::make_shared<Delivery>();
-      delivery->executor = std::move(executor);
-      delivery->sequence = snapshot.sequence;
-    }
+    const auto executor = session->executor();
+    auto& delivery = by_context[&executor.context()];
+    if (!delivery)
+      delivery = std::make_shared<Delivery>(Delivery{executor, snapshot.sequence, {}, 0});
     auto message = state_for(snapshot, target.role, *session);
     delivery->items.emplace_back(std::move(session), std::move(message));
   }
@@ -191,7 +186,7 @@ void hub::send_state(const engine::Snapshots& snapshot, const std::vector<Target
 
 void hub::publish_to_screens(const std::vector<engine::Message>& messages) {
   if (messages.empty()) return;
-  for (const auto& target : targets(Audience::screens)) {
+  for (const auto& target : targets(Recipients::screens)) {
     if (auto session = target.session.lock()) {
       for (const auto& message : messages) session->send(message);
     }
@@ -209,7 +204,7 @@ void hub::publish_connections() {
   nlohmann::json message = {{"type", "connections"},
                             {"connections", engine::connections_json(counts)}};
   const auto shared = engine::make_message(message.dump());
-  for (const auto& target : targets(Audience::screens)) {
+  for (const auto& target : targets(Recipients::screens)) {
     if (target.role != engine::Role::host) continue;
     if (auto session = target.session.lock()) session->send(shared);
   }
@@ -226,7 +221,7 @@ void hub::contest_replaced() {
 void hub::welcome_again() {
   std::lock_guard publishing(publish_mutex_);
   const auto snapshot = rebuild_latest(true);
-  for (const auto& target : targets(Audience::everyone)) {
+  for (const auto& target : targets(Recipients::everyone)) {
     auto session = target.session.lock();
     if (!session) continue;
     if (target.role == engine::Role::judge) {

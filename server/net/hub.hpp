@@ -61,9 +61,9 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
     std::weak_ptr<websocket_session> session;
     engine::Role role;
   };
-  enum class Audience { screens, others, everyone };
+  enum class Recipients { screens, others, everyone };
   // Screens (displays, hosts) come first: the hall watches them, the phones can wait a moment.
-  std::vector<Target> targets(Audience who) const;
+  std::vector<Target> targets(Recipients who) const;
   // Queues each recipient's state on its own context, in chunks (see deliver_some).
   void send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients);
   std::shared_ptr<const engine::Snapshots> latest_snapshot();

@@ -251,10 +251,6 @@ core::Result<Request> parse_cmd(const json& message, std::optional<std::string> 
   return Request{std::move(request)};
 }
 
-}  // namespace
-
-namespace {
-
 // A cursor over a plain vote; every method returns false at the first thing it does not take.
 class PlainReader {
  public:

@@ -34,7 +34,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void send_state_here(engine::Message message, std::uint64_t sequence) {
     on_send_state(std::move(message), sequence);
   }
-  boost::asio::any_io_executor executor() { return ws_.get_executor(); }
+  connection_executor executor() { return ws_.get_executor(); }
   // Thread-safe: close with a close frame (server shutdown: going away).
   void close(
       boost::beast::websocket::close_code code = boost::beast::websocket::close_code::going_away);

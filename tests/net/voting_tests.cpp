@@ -100,8 +100,8 @@ TEST_CASE(
 
       const json closed = command(*host, {{"action", "close_poll"}, {"poll", poll}});
       CHECK(closed.at("type") == "ack");
-      // The display hears of the close twice, in either order: the state (sent at the commit)
-      // and the poll's final tally (sent at the next tick).
+      // The display hears of the close twice, in either order: the state and the poll's final
+      // tally (sent with it, unless a tick got there first).
       json final_tally, state;
       const auto close_deadline = std::chrono::steady_clock::now() + 5s;
       while (final_tally.is_null() || state.is_null()) {
@@ -149,8 +149,7 @@ TEST_CASE(
                                   {{"Authorization", std::string("Bearer ") + kHostKey}});
     long votes = 0;
     const json body = results.json_body();  // kept alive for the loop
-    for (const auto& entry : body.at("entries"))
-      votes += entry.at("votes").get<long>();
+    for (const auto& entry : body.at("entries")) votes += entry.at("votes").get<long>();
     CHECK(votes == kRaces);
   }
 }
