@@ -32,7 +32,7 @@ export function nextStep(state, ui) {
   if (stage && phase === 'on_stage') {
     const ticked = [...(ui.checked || [])];
     const entries = ui.scope === 'checked' && ticked.length ? ticked : [stage.entry];
-    return { action: 'open_poll', fields: { round: stage.round, entries, duration_s: ui.duration ?? 60 } };
+    return { action: 'open_poll', fields: { round: stage.round, entries, duration_ms: (ui.duration ?? 60) * 1000 } };
   }
   if (stage && phase === 'poll_open' && state.poll) {
     return { action: 'close_poll', fields: { poll: state.poll.id } };

@@ -83,7 +83,8 @@ std::string non_empty(ArgReader& reader) {
 }  // namespace
 
 ServeArgs parse_serve_args(const std::vector<std::string>& args) {
-  ServeArgs out;
+  ServeArgs parsed;
+  net::ServeOptions& out = parsed.options;
   ArgReader reader(args);
   while (reader.next()) {
     const std::string& flag = reader.flag();
@@ -107,12 +108,12 @@ ServeArgs parse_serve_args(const std::vector<std::string>& args) {
     } else if (flag == "--web-root") {
       out.web_root = non_empty(reader);
     } else if (flag == "--help" || flag == "-h") {
-      out.help = true;
+      parsed.help = true;
     } else {
       throw UsageError("unknown option '" + flag + "' (see stagevote serve --help)");
     }
   }
-  return out;
+  return parsed;
 }
 
 ResultsArgs parse_results_args(const std::vector<std::string>& args) {

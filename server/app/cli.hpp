@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "net/serve_options.hpp"
+
 namespace stagevote::app {
 
 // A bad flag or value: main prints "stagevote: <what>" and exits with 2.
@@ -13,15 +15,7 @@ struct UsageError : std::runtime_error {
 };
 
 struct ServeArgs {
-  unsigned short port = 8080;
-  std::string bind = "0.0.0.0";
-  std::string db = "stagevote.db";
-  bool demo = false;
-  std::optional<std::string> host_key;
-  std::vector<std::string> allowed_origins;
-  unsigned threads = 0;  // 0: one per core
-  std::string public_url;
-  std::string web_root;
+  net::ServeOptions options;  // web_root: --web-root as given, "" if not
   bool help = false;
 };
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "protocol/api.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 
@@ -16,7 +17,7 @@ net::ConsoleReply json_reply(unsigned status, const nlohmann::json& body) {
 }
 
 net::ConsoleReply error_reply(unsigned status, const char* code, const std::string& message) {
-  return json_reply(status, {{"error", code}, {"message", message}});
+  return {status, "application/json", "", protocol::error_body(code, message)};
 }
 
 }  // namespace
@@ -128,13 +129,13 @@ net::ConsoleReply ToolsConsole::export_now(const std::string& format,
     return error_reply(400, "bad_request",
                        "unknown format " + format + ": csv, xlsx, html, pdf or ledger");
   }
-  const std::string contest_id = engine_.contest().id;
+  const std::string contest_id = engine_.contest()->id;
   if (format == "ledger") {
     engine_.flush();  // everything acknowledged so far is in the file
     return {200, "text/csv; charset=utf-8", contest_id + "-ledger.csv",
             tools::export_ledger_csv(store_)};
   }
-  const core::Show show = engine_.show_copy();
+  const core::Show show = engine_.committed_copy();
   if (round && !show.contest().find_round(*round)) {
     return error_reply(404, "not_found", "no round " + *round);
   }
@@ -155,7 +156,7 @@ net::ConsoleReply ToolsConsole::export_now(const std::string& format,
     return {200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             stem + "-results.xlsx", tools::export_results_xlsx(show, round, seal)};
   }
-  std::string html = tools::export_publication_html(show, round, seal, engine::now_ms());
+  std::string html = tools::export_publication_html(show, round, seal, engine_.clock().now());
   if (format == "html") {
     return {200, "text/html; charset=utf-8", stem + "-publication.html", std::move(html)};
   }

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "engine/clock.hpp"
+#include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "engine/restore.hpp"
-#include "engine/views.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "protocol/views.hpp"
 #include "store/store.hpp"
 
 #ifdef STAGEVOTE_HAVE_TOOLS
@@ -52,57 +54,58 @@ std::filesystem::path executable_path(const char* argv0) {
 }
 
 int serve(const std::vector<std::string>& words, const char* argv0) {
-  const app::ServeArgs args = app::parse_serve_args(words);
+  app::ServeArgs args = app::parse_serve_args(words);
   if (args.help) {
     std::cout << app::kServeUsage;
     return 0;
   }
+  net::ServeOptions& options = args.options;
   raise_descriptor_limit();
 
-  const auto web_root = net::static_files::find_root(args.web_root, executable_path(argv0));
-  if (!web_root && !args.web_root.empty()) {
-    throw app::UsageError("--web-root " + args.web_root + " holds neither display/ nor voter-web/");
+  const std::string web_root_flag = options.web_root.string();
+  const auto web_root = net::static_files::find_root(web_root_flag, executable_path(argv0));
+  if (!web_root && !web_root_flag.empty()) {
+    throw app::UsageError("--web-root " + web_root_flag + " holds neither display/ nor voter-web/");
   }
   if (!web_root) std::cerr << "warning: no pages found (display/, voter-web/): pages will be 404\n";
-
-  engine::EngineConfig config;
-  config.demo = args.demo;
-  config.host_key = args.host_key;
-  if (!config.host_key) {
-    if (const char* env = std::getenv("STAGEVOTE_HOST_KEY"); env && *env) config.host_key = env;
-  }
-
-  std::unique_ptr<store::Store> store;
-  try {
-    store = std::make_unique<store::Store>(args.db);
-  } catch (const std::exception& e) {
-    std::cerr << "stagevote: cannot use database " << args.db << ": " << e.what() << "\n";
-    return 1;
-  }
-  std::unique_ptr<engine::Engine> show;
-  try {
-    show = std::make_unique<engine::Engine>(*store, config);
-  } catch (const std::exception& e) {
-    std::cerr << "stagevote: " << args.db << ": " << e.what() << "\n";
-    return 1;
-  }
-
-  net::ServeOptions options;
-  options.bind = args.bind;
-  options.port = args.port;
-  options.threads = args.threads;
-  options.allowed_origins = args.allowed_origins;
-  options.public_url = args.public_url;
   options.web_root = web_root.value_or(std::filesystem::path("/nonexistent"));
   options.handle_signals = true;
+  if (!options.host_key) {
+    if (const char* env = std::getenv("STAGEVOTE_HOST_KEY"); env && *env) options.host_key = env;
+  }
+
+  store::StoreOptions store_options;
+  // Test seam (docs/reliability.md): the Nth commit fails as a full disk would.
+  if (const char* fault = std::getenv("STAGEVOTE_FAIL_COMMIT"); fault && *fault) {
+    store_options.fail_commit = std::strtoull(fault, nullptr, 10);
+  }
+  std::unique_ptr<store::Store> store;
+  try {
+    store = std::make_unique<store::Store>(options.db, store_options);
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: cannot use database " << options.db << ": " << e.what() << "\n";
+    return 1;
+  }
+  engine::SystemClock clock;
+  std::unique_ptr<engine::Credentials> credentials;
+  std::unique_ptr<engine::Engine> show;
+  try {
+    engine::ensure_contest(*store, options.demo);
+    credentials = std::make_unique<engine::Credentials>(*store, options.host_key);
+    show = std::make_unique<engine::Engine>(*store, clock, engine::restore(*store));
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: " << options.db << ": " << e.what() << "\n";
+    return 1;
+  }
+
 #ifdef STAGEVOTE_HAVE_TOOLS
   auto console = std::make_shared<app::ToolsConsole>(
-      *show, *store, std::filesystem::path(args.db).filename().string());
+      *show, *store, std::filesystem::path(options.db).filename().string());
   options.console = console;
 #endif
   std::unique_ptr<net::server> server;
   try {
-    server = std::make_unique<net::server>(*show, options);
+    server = std::make_unique<net::server>(*show, *credentials, options);
   } catch (const std::exception& e) {
     std::cerr << "stagevote: " << e.what() << "\n";
     return 1;
@@ -110,9 +113,9 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
 
   const std::string& url = server->base_url();
   std::string key_note;
-  switch (show->host_key_source()) {
+  switch (credentials->host_key_source()) {
     case engine::HostKeySource::generated:
-      key_note = "host key: " + show->host_key() + "   (printed once; kept in the database)";
+      key_note = "host key: " + credentials->host_key() + "   (printed once; kept in the database)";
       break;
     case engine::HostKeySource::stored:
       key_note = "host key: the one printed at the first start (kept in the database)";
@@ -121,22 +124,28 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
       key_note = "host key: as given (--host-key or STAGEVOTE_HOST_KEY)";
       break;
   }
-  std::cout << "stagevote " << STAGEVOTE_VERSION << " — " << show->contest().name << "\n"
+  std::cout << "stagevote " << STAGEVOTE_VERSION << " — " << show->contest()->name << "\n"
             << "  display   " << url << "/display\n"
             << "  host      " << url << "/host      " << key_note << "\n"
             << "  audience  " << url << "/vote\n"
             << "  judges    " << url << "/judge     (cards with QR codes: host console → 评委卡)\n"
-            << "listening on " << args.bind << ":" << server->port() << ", database " << args.db
-            << std::endl;
+            << "listening on " << options.bind << ":" << server->port() << ", database "
+            << options.db << std::endl;
 
   server->start();
   server->wait();
 #ifdef STAGEVOTE_HAVE_TOOLS
   console->stop();  // its replies go to the server's connections: stop it first
 #endif
+  const bool failed = server->failed();
+  const std::string failure = server->failure();
   server.reset();
   show.reset();
-  store.reset();  // commits anything left, then stops the writer
+  store.reset();  // commits anything left (nothing, after a failed commit), stops the writer
+  if (failed) {
+    std::cerr << "stagevote: stopped: the database refused a commit: " << failure << "\n";
+    return 1;
+  }
   std::cout << "stopped cleanly" << std::endl;
   return 0;
 }
@@ -154,12 +163,12 @@ int results(const std::vector<std::string>& words) {
   }
   try {
     store::Store store(args.db);
-    const core::Show show = engine::restore(store);
+    const core::Show show = engine::restore(store).show;
     if (!show.contest().find_round(args.round)) {
       std::cerr << "stagevote: no round '" << args.round << "' in " << args.db << "\n";
       return 1;
     }
-    std::cout << engine::round_results_json(show, args.round).dump(2) << "\n";
+    std::cout << protocol::round_results_json(show, args.round).dump(2) << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "stagevote: " << args.db << ": " << e.what() << "\n";

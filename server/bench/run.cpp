@@ -239,7 +239,7 @@ Report run(const Options& options) {
     const json opened = command(*host, {{"action", "open_poll"},
                                         {"round", report.round},
                                         {"entries", entries},
-                                        {"duration_s", options.duration_s}});
+                                        {"duration_ms", options.duration_s * 1000}});
     if (opened.value("type", "") != "ack" || !opened.contains("poll")) {
       throw std::runtime_error("open_poll refused: " + opened.dump());
     }

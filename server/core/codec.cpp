@@ -25,6 +25,7 @@ class Reader {
     return it != object_.end() && !it->is_null();
   }
   const json& at(std::string_view key) const { return *object_.find(key); }
+  const json& object() const { return object_; }
 
   Status text(std::string_view key, std::string& out, bool required = true) const {
     if (!has(key)) return absent(key, required);
@@ -252,7 +253,9 @@ json to_payload(const ShowScene& c) {
   return {{"scene", c.scene}, {"params", std::move(params)}};
 }
 json to_payload(const DrawOrder& c) {
-  return {{"round", c.round}, {"seed", c.seed}};
+  json payload = {{"round", c.round}};
+  if (c.seed) payload["seed"] = *c.seed;
+  return payload;
 }
 json to_payload(const Vote& c) {
   return {{"device", c.device}, {"poll", c.poll}, {"choice", c.choice}};
@@ -273,109 +276,188 @@ json to_payload(const CorrectScore& c) {
 
 Status read_marks(const Reader& r, Marks& marks) {
   if (!r.has("marks")) return r.missing("marks");
-  auto parsed = marks_from_json(r.at("marks"));
+  const json& value = r.at("marks");
+  if (value.is_object() && value.size() > 100) return r.mistyped("marks", "at most 100 marks");
+  auto parsed = marks_from_json(value);
   if (!parsed) return parsed.error();
   marks = std::move(parsed).value();
   return std::nullopt;
 }
 
-// Scene params are strings; numbers and booleans from a console are kept as their text.
-Status read_params(const Reader& r, std::map<std::string, std::string>& params) {
-  if (!r.has("params")) return std::nullopt;
-  const json& value = r.at("params");
-  if (!value.is_object()) return r.mistyped("params", "an object");
-  for (const auto& [key, item] : value.items()) {
-    if (item.is_string()) {
-      params[key] = item.get<std::string>();
-    } else if (item.is_number() || item.is_boolean()) {
-      params[key] = item.dump();
-    } else {
-      return make_error(ErrorCode::bad_request, "params." + key + ": expected a string");
+// A command's fields, with the sizes of kMax*: the same rules for a host's cmd on the wire and
+// for a ledger record, so that the ledger holds only what the wire could have said.
+class CommandReader {
+ public:
+  explicit CommandReader(const Reader& r) : r_(r) {}
+  const Status& status() const { return status_; }
+
+  // A required id or token of 1..kMaxNameLength bytes.
+  std::string name(std::string_view key) {
+    std::string out;
+    if (!status_) status_ = r_.text(key, out);
+    if (!status_ && (out.empty() || out.size() > kMaxNameLength)) {
+      status_ = r_.mistyped(key, "1 to " + std::to_string(kMaxNameLength) + " bytes");
     }
+    return out;
   }
-  return std::nullopt;
-}
+  // An optional text (a reason) of at most kMaxTextLength bytes; the show says when it is
+  // needed.
+  std::string text(std::string_view key) {
+    std::string out;
+    if (!status_) status_ = r_.text(key, out, false);
+    if (!status_ && out.size() > kMaxTextLength) {
+      status_ = r_.mistyped(key, "at most " + std::to_string(kMaxTextLength) + " bytes");
+    }
+    return out;
+  }
+  std::vector<std::string> names(std::string_view key) {
+    std::vector<std::string> out;
+    if (!status_) status_ = r_.texts(key, out);
+    if (!status_ && (out.empty() || out.size() > kMaxListLength)) {
+      status_ = r_.mistyped(key, "a list of 1 to " + std::to_string(kMaxListLength) + " ids");
+    }
+    for (const auto& name : out) {
+      if (!status_ && (name.empty() || name.size() > kMaxNameLength)) {
+        status_ =
+            r_.mistyped(key, "a list of ids of 1 to " + std::to_string(kMaxNameLength) + " bytes");
+      }
+    }
+    return out;
+  }
+  template <class Int>
+  std::optional<Int> integer(std::string_view key) {
+    if (status_ || !r_.has(key)) return std::nullopt;
+    Int out{};
+    status_ = r_.integer(key, out);
+    return status_ ? std::nullopt : std::optional<Int>(out);
+  }
+  Marks marks() {
+    Marks out;
+    if (!status_) status_ = read_marks(r_, out);
+    return out;
+  }
+  void round_entry(std::string& round, std::string& entry) {
+    round = name("round");
+    entry = name("entry");
+  }
+  // Scene params: the "params" object and every other field of the command but `skip`.
+  // Strings are kept; numbers and booleans from a console are kept as their text.
+  std::map<std::string, std::string> params(std::initializer_list<std::string_view> skip) {
+    std::map<std::string, std::string> out;
+    const auto take = [&](const std::string& key, const json& value) {
+      if (status_) return;
+      std::string text;
+      if (value.is_string()) {
+        text = value.get<std::string>();
+      } else if (value.is_number() || value.is_boolean()) {
+        text = value.dump();
+      } else {
+        status_ = make_error(ErrorCode::bad_request, "params." + key + ": expected a string");
+        return;
+      }
+      if (key.size() > kMaxNameLength || text.size() > kMaxTextLength) {
+        status_ = make_error(ErrorCode::bad_request, "params." + key + ": too long");
+        return;
+      }
+      out[key] = std::move(text);
+    };
+    for (const auto& [key, value] : r_.object().items()) {
+      if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+      if (key != "params") {
+        take(key, value);
+        continue;
+      }
+      if (!value.is_object()) {
+        if (!status_) status_ = r_.mistyped("params", "an object");
+        continue;
+      }
+      for (const auto& [param, item] : value.items()) take(param, item);
+    }
+    return out;
+  }
 
-Status read_round_entry(const Reader& r, std::string& round, std::string& entry) {
-  if (auto e = r.text("round", round)) return e;
-  return r.text("entry", entry);
-}
+ private:
+  const Reader& r_;
+  Status status_;
+};
 
-// Callers read every field into `s` first: the order in which arguments are evaluated is
-// unspecified, so reading inside the call could run after `command` was moved from.
 template <class T>
-Result<Command> finish(Status status, T command) {
-  if (status) return *status;
+Result<Command> finish(const CommandReader& reader, T command) {
+  if (reader.status()) return *reader.status();
   return Command{std::move(command)};
 }
 
 Result<Command> read_command(std::string_view kind, const Reader& r) {
+  CommandReader read(r);
   if (kind == "start_entry") {
     StartEntry c;
-    Status s = read_round_entry(r, c.round, c.entry);
-    return finish(std::move(s), std::move(c));
+    read.round_entry(c.round, c.entry);
+    return finish(read, std::move(c));
   }
   if (kind == "open_poll") {
     OpenPoll c;
-    Status s = r.text("round", c.round);
-    if (!s) s = r.texts("entries", c.entries);
-    if (!s) s = r.integer("duration_ms", c.duration_ms, false);
-    return finish(std::move(s), std::move(c));
+    c.round = read.name("round");
+    c.entries = read.names("entries");
+    c.duration_ms = read.integer<Millis>("duration_ms").value_or(0);
+    if (!read.status() && (c.duration_ms < 0 || c.duration_ms > kMaxPollDuration)) {
+      return r.mistyped("duration_ms", "0 to " + std::to_string(kMaxPollDuration) + " ms");
+    }
+    return finish(read, std::move(c));
   }
   if (kind == "close_poll") {
     ClosePoll c;
-    Status s = r.text("poll", c.poll);
-    return finish(std::move(s), std::move(c));
+    c.poll = read.name("poll");
+    return finish(read, std::move(c));
   }
   if (kind == "lock_scores") {
     LockScores c;
-    Status s = read_round_entry(r, c.round, c.entry);
-    return finish(std::move(s), std::move(c));
+    read.round_entry(c.round, c.entry);
+    return finish(read, std::move(c));
   }
   if (kind == "unlock_scores") {
     UnlockScores c;
-    Status s = read_round_entry(r, c.round, c.entry);
-    if (!s) s = r.text("reason", c.reason, false);  // the show explains a missing reason
-    return finish(std::move(s), std::move(c));
+    read.round_entry(c.round, c.entry);
+    c.reason = read.text("reason");
+    return finish(read, std::move(c));
   }
   if (kind == "reveal") {
     Reveal c;
-    Status s = read_round_entry(r, c.round, c.entry);
-    return finish(std::move(s), std::move(c));
+    read.round_entry(c.round, c.entry);
+    return finish(read, std::move(c));
   }
   if (kind == "show") {
     ShowScene c;
-    Status s = r.text("scene", c.scene);
-    if (!s) s = read_params(r, c.params);
-    return finish(std::move(s), std::move(c));
+    c.scene = read.name("scene");
+    c.params = read.params({"scene", "type", "id", "action"});
+    return finish(read, std::move(c));
   }
   if (kind == "draw_order") {
     DrawOrder c;
-    Status s = r.text("round", c.round);
-    if (!s) s = r.integer("seed", c.seed);
-    return finish(std::move(s), std::move(c));
+    c.round = read.name("round");
+    c.seed = read.integer<std::uint64_t>("seed");
+    return finish(read, std::move(c));
   }
   if (kind == "vote") {
     Vote c;
-    Status s = r.text("device", c.device);
-    if (!s) s = r.text("poll", c.poll);
-    if (!s) s = r.text("choice", c.choice);
-    return finish(std::move(s), std::move(c));
+    c.device = read.name("device");
+    c.poll = read.name("poll");
+    c.choice = read.name("choice");
+    return finish(read, std::move(c));
   }
   if (kind == "score") {
     Score c;
-    Status s = r.text("judge", c.judge);
-    if (!s) s = read_round_entry(r, c.round, c.entry);
-    if (!s) s = read_marks(r, c.marks);
-    return finish(std::move(s), std::move(c));
+    c.judge = read.name("judge");
+    read.round_entry(c.round, c.entry);
+    c.marks = read.marks();
+    return finish(read, std::move(c));
   }
   if (kind == "correct_score") {
     CorrectScore c;
-    Status s = r.text("judge", c.judge);
-    if (!s) s = read_round_entry(r, c.round, c.entry);
-    if (!s) s = read_marks(r, c.marks);
-    if (!s) s = r.text("reason", c.reason, false);  // the show explains a missing reason
-    return finish(std::move(s), std::move(c));
+    c.judge = read.name("judge");
+    read.round_entry(c.round, c.entry);
+    c.marks = read.marks();
+    c.reason = read.text("reason");
+    return finish(read, std::move(c));
   }
   return make_error(ErrorCode::bad_request, "unknown action " + std::string(kind));
 }

@@ -14,7 +14,10 @@ namespace stagevote::core {
 nlohmann::json contest_to_json(const Contest& contest, bool with_tokens);
 Result<Contest> contest_from_json(const nlohmann::json& json);
 
-// Command <-> ledger payload. `kind` is command_kind(); payload holds the fields.
+// Command <-> JSON. `kind` is command_kind(); the object holds the fields. The one reader of
+// commands: a ledger record's payload, and a host's `cmd` on the wire (whose extra members,
+// type, id and action, are not the command's), with the sizes of commands.hpp's kMax*.
+// A `show` command takes its params from "params" and from any other member.
 nlohmann::json command_to_json(const Command& command);
 // command_to_json(command).dump(), byte for byte; a vote of plain strings (as phones send
 // them) is written directly, without a JSON tree.

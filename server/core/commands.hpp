@@ -3,6 +3,7 @@
 // ledger as-is; replaying the ledger through Show::apply rebuilds the show exactly.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,16 +12,33 @@
 
 namespace stagevote::core {
 
-struct StartEntry { std::string round, entry; };
+// Sizes a command's fields may have, wherever it comes from (a host's cmd, a ledger record).
+inline constexpr std::size_t kMaxNameLength = 128;   // ids of rounds, entries, polls; tokens
+inline constexpr std::size_t kMaxTextLength = 8192;  // reasons, on-screen text
+inline constexpr std::size_t kMaxListLength = 1000;  // entries of a poll
+inline constexpr Millis kMaxPollDuration = 24 * 3600 * 1000;
+
+struct StartEntry {
+  std::string round, entry;
+};
 struct OpenPoll {
   std::string round;
   std::vector<std::string> entries;
   Millis duration_ms = 0;  // 0: open until closed by the host
 };
-struct ClosePoll { std::string poll; };
-struct LockScores { std::string round, entry; };
-struct UnlockScores { std::string round, entry; std::string reason; };  // before reveal only
-struct Reveal { std::string round, entry; };
+struct ClosePoll {
+  std::string poll;
+};
+struct LockScores {
+  std::string round, entry;
+};
+struct UnlockScores {
+  std::string round, entry;
+  std::string reason;
+};  // before reveal only
+struct Reveal {
+  std::string round, entry;
+};
 // What the big screen shows. Known scenes: standby, order, stage, poll, reveal, leaderboard,
 // awards, commentary, message, blackout. Params are scene-specific strings
 // (round, entry, text, name, title ...).
@@ -28,11 +46,28 @@ struct ShowScene {
   std::string scene;
   std::map<std::string, std::string> params;
 };
-struct DrawOrder { std::string round; std::uint64_t seed = 0; };  // before the round starts
-struct Vote { std::string device, poll, choice; };
-struct Score { std::string judge, round, entry; Marks marks; };
+// Before the round starts. The seed is what makes the draw replayable: a host who gives none
+// gets one from the server (the engine fills it in before the command is applied or written).
+struct DrawOrder {
+  std::string round;
+  std::optional<std::uint64_t> seed;
+};
+// `request` is the id of the request that cast the vote, if it had one: the ballot remembers
+// it, so the same request re-sent (after a reconnect or a restart) is known as itself.
+struct Vote {
+  std::string device, poll, choice;
+  std::string request = {};
+};
+struct Score {
+  std::string judge, round, entry;
+  Marks marks;
+};
 // A host's correction of a judge's marks after lock, with a written reason.
-struct CorrectScore { std::string judge, round, entry; Marks marks; std::string reason; };
+struct CorrectScore {
+  std::string judge, round, entry;
+  Marks marks;
+  std::string reason;
+};
 
 using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
                              ShowScene, DrawOrder, Vote, Score, CorrectScore>;

@@ -233,6 +233,7 @@ Result<Outcome> Show::apply_one(const ShowScene& c, Millis) {
 Result<Outcome> Show::apply_one(const DrawOrder& c, Millis) {
   Round* round = find_round_mut(c.round);
   if (!round) return fail(ErrorCode::not_found, "unknown round " + c.round);
+  if (!c.seed) return fail(ErrorCode::bad_request, "a draw needs a seed");
   for (const auto& entry : round->entries) {
     if (entry_state(c.round, entry).status != EntryStatus::pending) {
       return fail(ErrorCode::invalid_state,
@@ -243,7 +244,7 @@ Result<Outcome> Show::apply_one(const DrawOrder& c, Millis) {
   // the seed alone, so replaying a draw over an already drawn contest gives the same order.
   std::vector<std::string> canonical = round->entries;
   std::sort(canonical.begin(), canonical.end());
-  round->entries = draw_order(std::move(canonical), c.seed);
+  round->entries = draw_order(std::move(canonical), *c.seed);
   scene_ = Scene{"order", {{"round", c.round}}};
   return changed();
 }
@@ -264,12 +265,13 @@ Result<Outcome> Show::apply_one(const Vote& c, Millis now) {
   }
   if (c.device.empty()) return fail(ErrorCode::bad_request, "a vote needs a device");
   const auto index = static_cast<std::uint32_t>(choice - poll.entries.begin());
-  if (!poll.ballots.try_emplace(c.device, index).second) return Outcome{};  // first one counts
+  if (!poll.ballots.try_emplace(c.device, Ballot{index, c.request}).second) {
+    return Outcome{};  // the first one counts
+  }
   ++poll.tally[index];
   ++poll.total;
   Outcome outcome;
   outcome.counted = true;
-  outcome.tally_changed = true;
   return outcome;
 }
 
@@ -339,10 +341,15 @@ const Poll* Show::open_poll() const noexcept {
 }
 
 const Poll* Show::find_poll(std::string_view id) const noexcept {
-  for (const auto& poll : polls_) {
-    if (poll.id == id) return &poll;
-  }
-  return nullptr;
+  const auto it = poll_index_.find(std::string(id));
+  return it == poll_index_.end() ? nullptr : &polls_[it->second];
+}
+
+const Ballot* Show::ballot(std::string_view poll_id, std::string_view device) const noexcept {
+  const Poll* poll = find_poll(poll_id);
+  if (!poll) return nullptr;
+  const auto it = poll->ballots.find(std::string(device));
+  return it == poll->ballots.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> Show::expired_polls(Millis now) const {

@@ -20,6 +20,12 @@ const char* to_string(Phase phase) noexcept;
 enum class EntryStatus { pending, on_stage, locked, revealed };
 const char* to_string(EntryStatus status) noexcept;
 
+// One device's counted vote in a poll.
+struct Ballot {
+  std::uint32_t choice = 0;  // index into the poll's entries
+  std::string request;       // the id of the request that cast it ("" if none)
+};
+
 struct Poll {
   std::string id;  // "p1", "p2", ... in opening order (deterministic on replay)
   std::string round;
@@ -30,7 +36,7 @@ struct Poll {
   bool open = true;
   std::vector<long> tally;  // votes per entry, parallel to `entries`
   long total = 0;
-  std::unordered_map<std::string, std::uint32_t> ballots;  // device -> index into entries
+  std::unordered_map<std::string, Ballot> ballots;  // by device
 };
 
 struct MarkRevision {
@@ -57,7 +63,6 @@ struct Outcome {
   bool counted = false;        // vote: a new ballot (false: the device had voted)
   std::string poll;            // open_poll: the new poll's id
   bool state_changed = false;  // the state snapshot changed: broadcast it
-  bool tally_changed = false;  // a poll's tally changed: coalesce and send
 };
 
 class Show {
@@ -81,6 +86,8 @@ class Show {
 
   const Poll* open_poll() const noexcept;  // at most one poll is open at a time
   const Poll* find_poll(std::string_view id) const noexcept;
+  // The device's counted ballot in a poll, if any.
+  const Ballot* ballot(std::string_view poll, std::string_view device) const noexcept;
   const std::vector<Poll>& polls() const noexcept { return polls_; }
   // Polls whose deadline has passed at `now` and are still open (the server closes them).
   std::vector<std::string> expired_polls(Millis now) const;
@@ -88,8 +95,7 @@ class Show {
   const EntryState& entry_state(std::string_view round, std::string_view entry) const;
 
   // Current marks of a judge for an entry (last revision), if any.
-  const Marks* marks(std::string_view judge, std::string_view round,
-                     std::string_view entry) const;
+  const Marks* marks(std::string_view judge, std::string_view round, std::string_view entry) const;
   // Every revision, oldest first (empty if none).
   const std::vector<MarkRevision>& revisions(std::string_view judge, std::string_view round,
                                              std::string_view entry) const;

@@ -1,177 +1,133 @@
 #pragma once
-// The glue between the pure show, the durable store and the network: requests go in, acks,
-// errors and state snapshots come out. No sockets here: the net layer hands requests over
-// and posts what comes back onto its connections.
+// Applying and committing. A request goes in as a typed command on behalf of an actor; its
+// reply comes out once the SQLite file holds the command, and only then does anyone see it.
 //
-// Ordering: a command is applied to the Show and appended to the store under one mutex, so
-// the ledger's order is the application order and a replay rebuilds the same show.
-// Durability: a request's reply is handed over only from the store's completion, after the
-// commit; a duplicate vote (nothing to write) waits on a store barrier so that its ack
-// cannot overtake the original ballot's commit.
+// Two shows:
+//  - the head: every command accepted, whether committed yet or still in the store's queue.
+//    Commands are validated against it and appended to the store under one mutex, so the
+//    ledger's order is the order of validation and a replay rebuilds the same show.
+//  - the committed show: what the file holds. Each command is applied to it from the store's
+//    completion, after its transaction committed, in ledger order. Every view (state, tallies,
+//    results, exports, welcomes) is read from it: nothing is shown that the file does not hold.
+//
+// Fail-stop: when a commit fails, the store commits nothing more (store.hpp), every request of
+// that batch and after it is answered `internal`, the engine takes nothing more, and the
+// listener is told to stop the server. A restart replays the file, which equals the committed
+// show.
+//
+// Exactly once: a request id is an idempotency key per actor (RequestLog): a request re-sent
+// with an id its actor used gets the first reply again, after that reply's commit.
 #include <atomic>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <stdexcept>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "core/show.hpp"
-#include "engine/device_tokens.hpp"
-#include "engine/replies.hpp"
-#include "engine/views.hpp"
+#include "engine/clock.hpp"
+#include "engine/request_log.hpp"
+#include "engine/restore.hpp"
+#include "protocol/message.hpp"
 #include "store/store.hpp"
 
 namespace stagevote::engine {
 
-// Thrown by the constructor with a one-line reason (no contest, corrupt ledger ...).
-struct StartupError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// Receives a request's reply, exactly once. May run on the store's writer thread: hand it over
+// (post), do not work in it.
+using ReplyFn = std::function<void(protocol::Message)>;
 
-struct EngineConfig {
-  std::optional<std::string> host_key;  // --host-key or STAGEVOTE_HOST_KEY, if given
-  bool demo = false;                    // load the demo contest into an empty database
-};
-
-// Receives a request's reply. May run on the store's writer thread: hand it over (post), do
-// not work in it.
-using ReplyFn = std::function<void(Message)>;
-
-// Told (on the store's writer thread) when a committed command changed the show's state.
-class StateListener {
+// Told what the file now holds. state_committed and commit_failed run on the store's writer
+// thread, before the reply of the write that caused them: keep them short.
+class CommitListener {
  public:
-  virtual ~StateListener() = default;
-  virtual void state_committed() = 0;
-  // Told (on the thread that called Engine::replace_contest) once the contest was replaced:
-  // every client needs a fresh welcome (the catalogue) and state.
+  virtual ~CommitListener() = default;
+  // A command that changed the state is committed and visible; the state is at `version`.
+  virtual void state_committed(std::uint64_t version) = 0;
+  // The contest was replaced before the show (on the thread that called replace_contest):
+  // every client needs a fresh welcome and state.
   virtual void contest_replaced() {}
+  // A commit failed (`reason`: the store's error): the server must stop. Told once.
+  virtual void commit_failed(const std::string& reason) {}
 };
-
-// State snapshots, each serialised once: one for every phone and display, one for hosts,
-// one per judge.
-struct Snapshots {
-  std::uint64_t sequence = 0;  // grows with every snapshot taken (drop older ones)
-  Message audience;
-  Message host;
-  std::map<std::string, Message, std::less<>> judges;  // by judge id
-  // Whether a group's view differs from the previous snapshot's (apart from the version and
-  // the time): a judge's score changes the host's and the judges' views, not the 19,000
-  // phones', which then need not be sent anything.
-  bool audience_changed = true;
-  std::set<std::string, std::less<>> judges_changed;
-};
-
-// Where the host key came from, to say so at start-up.
-enum class HostKeySource { given, stored, generated };
-
-core::Millis now_ms();
 
 class Engine {
  public:
-  // Loads (or, with --demo on an empty database, creates) the contest, replays the ledger
-  // and closes polls whose deadline passed while the server was down.
-  Engine(store::Store& store, const EngineConfig& config);
+  // `restored`: the show and the request replies the file holds (restore()). Closes the polls
+  // whose deadline passed while the server was down.
+  Engine(store::Store& store, const Clock& clock, Restored restored);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // The contest changes only through replace_contest, before the show; reading it needs no
-  // lock, and what it returns (and judge_for_token's judge) stays valid while the engine lives.
-  const core::Contest& contest() const noexcept { return catalogue().contest; }
-  const std::string& host_key() const noexcept { return host_key_; }
-  HostKeySource host_key_source() const noexcept { return host_key_source_; }
+  const Clock& clock() const noexcept { return clock_; }
+  void set_listener(CommitListener* listener) noexcept { listener_ = listener; }
 
-  bool is_host_key(std::string_view key) const noexcept;
-  // The judge holding this token, compared in constant time; nullptr if none.
-  const core::Judge* judge_for_token(std::string_view token) const noexcept;
-  // The offered device token if this server signed it, else a fresh one.
-  std::string admit_device(std::string_view offered) const;
+  // Applies `command` on behalf of `actor` ("host", "server", a judge id or a device token)
+  // and calls `reply` exactly once: an error at once if the show refuses it, else the ack once
+  // the command is committed (`internal` if the commit failed). A re-sent request id gets the
+  // first reply. After stop_taking_requests() it takes nothing and replies nothing.
+  void submit(std::string actor, protocol::RequestId id, core::Command command, ReplyFn reply);
 
-  void set_listener(StateListener* listener) noexcept { listener_ = listener; }
+  // Closes, through the ledger, every open poll whose deadline has passed.
+  void close_expired_polls();
 
-  // Applies a command on behalf of `actor` ("host", "server", a judge id or a device token)
-  // and calls `reply` exactly once: an error at once if the show rejects it, else the ack
-  // once the command is committed (an `internal` error if the commit failed). After
-  // stop_taking_requests() it takes nothing and replies nothing.
-  void submit(core::Command command, std::string actor, std::optional<std::string> id,
-              ReplyFn reply);
   // Shutdown: from now on submit() ignores every request (the server is closing its
   // connections; clients re-send on reconnecting). Whatever it took before this returned is
   // committed and replied to by the next flush(), so nothing is committed without its reply.
   void stop_taking_requests();
-
-  // A host's read-only `results` command.
-  Message results_reply(const std::optional<std::string>& id, std::string_view round) const;
-
-  // {"type":"welcome",...} for a client that has just said hello.
-  std::string welcome(Role role, const std::optional<std::string>& id, const std::string& device,
-                      const core::Judge* judge) const;
-  // `broadcast`: the snapshot goes to every client, and the next one's *_changed flags are
-  // reckoned from it. A snapshot for a client that has just joined (false) changes no flags:
-  // else the broadcast after it would find nothing changed and send nothing.
-  Snapshots snapshots(const Connections& connections, bool broadcast = true);
-  // Tallies to send now to displays and hosts: each poll whose count changed since the last
-  // call, and each poll that closed since, once. Call it every 100 ms, and after a state change
-  // (a poll that closed shows its final tally at once).
-  std::vector<Message> changed_tallies();
-  // The open poll's tally for a display or host that has just joined (null if none open).
-  Message open_tally() const;
-  // Closes, through the ledger, every open poll whose deadline has passed.
-  void close_expired_polls();
-
-  // Blocks until everything submitted so far is committed and its reply handed over.
+  // Blocks until everything submitted so far is committed (or failed) and replied to.
   void flush() { store_.flush(); }
 
+  // Fail-stop: whether a commit failed, and the store's error.
+  bool failed() const noexcept { return failed_.load(); }
+  std::string failure() const { return store_.failure(); }
+
+  // The committed show, read under its lock: `read(fn)` returns fn(show). Keep fn short: the
+  // store's writer thread waits for the lock to apply the next commit.
+  template <class Fn>
+  decltype(auto) read(Fn&& fn) const {
+    std::lock_guard lock(committed_mutex_);
+    return fn(committed_);
+  }
+  // A copy of the committed show, for exports (taken under the lock, used without it).
+  core::Show committed_copy() const;
+  // The state's version: grows with every committed command that changed what clients see,
+  // and with every contest replacement. Views built from the committed show carry it.
+  std::uint64_t version() const noexcept { return version_.load(); }
+
+  // The contest as defined (imported); running orders are in the show.
+  std::shared_ptr<const core::Contest> contest() const;
+
   // Before the show only: if nothing has happened yet (no command applied, the ledger empty),
-  // stores `contest` (valid: core::validate) in the database's meta `contest` and starts the
-  // show over from it, then tells the listener. Returns false, changing nothing, once the
-  // show has started. Writes SQLite synchronously: call it off the network threads.
+  // stores `contest` (valid: core::validate) in the database and starts the show over from it,
+  // then tells the listener. Returns false, changing nothing, once the show has started.
+  // Writes SQLite synchronously: call it off the network threads.
   bool replace_contest(const core::Contest& contest);
 
-  // A copy of the show as it is now, for exports (taken under the lock, used without it).
-  core::Show show_copy() const;
-
-  // HTTP API bodies.
-  const std::string& contest_json_with_tokens() const noexcept { return catalogue().api; }
-  std::optional<std::string> results_json(std::string_view round) const;
-  nlohmann::json info_json() const;
-
  private:
-  struct PublishedTally {
-    long total = -1;
-    bool open = true;
-  };
-
-  // A contest as clients are told about it, serialised once per contest.
-  struct Catalogue {
-    core::Contest contest;
-    std::string welcome;  // the welcome's "contest"
-    std::string api;      // GET /api/contest
-  };
-  const Catalogue& catalogue() const noexcept { return *catalogue_.load(); }
-  // Makes `contest` the one served (call it under mutex_, or before serving).
-  void install_catalogue(const core::Contest& contest);
+  // From the store's completion of a write: apply it to the committed show and reply.
+  void committed(const core::Command& command, core::Millis at, const protocol::Message& reply);
+  void fail_stop(const std::string& reason);
+  // Sends `reply` once everything appended before now is committed.
+  void reply_after_commit(protocol::Message message, const protocol::RequestId& id, ReplyFn reply);
+  protocol::Message internal_error(const protocol::RequestId& id) const;
 
   store::Store& store_;
-  mutable std::mutex mutex_;  // guards show_, published_, catalogues_
-  core::Show show_;
-  // Every contest served, kept until the engine ends so that references stay valid.
-  std::vector<std::unique_ptr<const Catalogue>> catalogues_;
-  std::atomic<const Catalogue*> catalogue_{nullptr};  // the current one (the last above)
-  std::string host_key_;
-  HostKeySource host_key_source_ = HostKeySource::given;
-  DeviceTokens devices_;
-  std::unordered_map<std::string, PublishedTally> published_;
-  std::uint64_t snapshot_sequence_ = 0;  // guarded by mutex_
-  bool taking_requests_ = true;          // guarded by mutex_
-  // The last views handed out, without version and time, to tell what changed.
-  std::mutex last_views_mutex_;
-  std::string last_audience_view_;
-  std::map<std::string, std::string, std::less<>> last_judge_views_;
-  StateListener* listener_ = nullptr;
+  const Clock& clock_;
+  CommitListener* listener_ = nullptr;
+
+  std::mutex head_mutex_;  // guards head_, requests_, taking_requests_; taken before committed_
+  core::Show head_;
+  RequestLog requests_;
+  bool taking_requests_ = true;
+
+  mutable std::mutex committed_mutex_;  // guards committed_ and contest_
+  core::Show committed_;
+  std::shared_ptr<const core::Contest> contest_;
+  std::atomic<std::uint64_t> version_{1};
+
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace stagevote::engine

@@ -48,7 +48,11 @@ void require(bool condition) {
 struct World {
   fs::path folder;
   store::Store* store = nullptr;
+  engine::SystemClock clock;
+  engine::Credentials* credentials = nullptr;
   engine::Engine* engine = nullptr;
+  engine::Publisher* publisher = nullptr;
+  engine::Service* service = nullptr;
   boost::asio::io_context io;
   net::ServerContext* context = nullptr;
   fs::path web_root;
@@ -61,17 +65,18 @@ World& world() {
     require(::mkdtemp(pattern.data()) != nullptr);
     w->folder = pattern;
     w->store = new store::Store((w->folder / "fuzz.db").string());
-    engine::EngineConfig config;
-    config.host_key = std::string(kHostKey);
-    config.demo = true;
-    w->engine = new engine::Engine(*w->store, config);
+    engine::ensure_contest(*w->store, /*demo=*/true);
+    w->credentials = new engine::Credentials(*w->store, std::string(kHostKey));
+    w->engine = new engine::Engine(*w->store, w->clock, engine::restore(*w->store));
+    w->publisher = new engine::Publisher(*w->engine);
+    w->service = new engine::Service(*w->engine, *w->credentials, *w->publisher);
     w->web_root = fs::weakly_canonical(STAGEVOTE_SOURCE_WEB_ROOT);
-    net::ServerOptions options;
+    net::ServeOptions options;
     options.allowed_origins = {"http://stage.local:8080"};
-    options.join_url = "http://stage.local:8080/vote";
     w->context = new net::ServerContext(
-        *w->engine, std::make_shared<net::hub>(w->io.get_executor(), *w->engine),
+        *w->service, std::make_shared<net::hub>(w->io.get_executor(), *w->engine, *w->publisher),
         net::static_files(w->web_root), options);
+    w->context->join_url = "http://stage.local:8080/vote";
     return w;
   }();
   return *made;

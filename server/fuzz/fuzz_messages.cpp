@@ -22,9 +22,9 @@
 
 #include "core/demo.hpp"
 #include "core/show.hpp"
-#include "engine/replies.hpp"
-#include "engine/views.hpp"
-#include "net/messages.hpp"
+#include "protocol/replies.hpp"
+#include "protocol/requests.hpp"
+#include "protocol/views.hpp"
 
 namespace {
 
@@ -90,16 +90,16 @@ Fingerprint fingerprint(const core::Show& show) {
 
 // Applies one parsed request the way a session of the matching role would; true if it
 // changed the show.
-bool apply(core::Show& show, net::Request& request, core::Millis now) {
+bool apply(core::Show& show, protocol::Request& request, core::Millis now) {
   std::optional<core::Command> command;
-  if (auto* vote = std::get_if<net::VoteRequest>(&request)) {
+  if (auto* vote = std::get_if<protocol::VoteRequest>(&request)) {
     command = core::Vote{"device-fuzz", vote->poll, vote->choice};
-  } else if (auto* score = std::get_if<net::ScoreRequest>(&request)) {
+  } else if (auto* score = std::get_if<protocol::ScoreRequest>(&request)) {
     command = core::Score{"j1", score->round, score->entry, score->marks};
-  } else if (auto* cmd = std::get_if<net::CommandRequest>(&request)) {
+  } else if (auto* cmd = std::get_if<protocol::CommandRequest>(&request)) {
     command = cmd->command;
-  } else if (auto* results = std::get_if<net::ResultsRequest>(&request)) {
-    (void)engine::round_results_json(show, results->round).dump();
+  } else if (auto* results = std::get_if<protocol::ResultsRequest>(&request)) {
+    (void)protocol::round_results_json(show, results->round).dump();
     return false;
   }
   if (!command) return false;
@@ -108,7 +108,7 @@ bool apply(core::Show& show, net::Request& request, core::Millis now) {
   auto outcome = show.apply(*command, now);
   if (!outcome) {
     require(fingerprint(show) == before);
-    (void)engine::error_text(std::nullopt, outcome.error());
+    (void)protocol::error(std::nullopt, outcome.error());
     return false;
   }
   check_polls(show);
@@ -135,24 +135,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text = input.substr(start, end - start);
     start = end + 1;
 
-    const auto id = net::salvage_request_id(text);
-    if (id) require(id->size() <= net::kMaxIdLength);
-    if (const auto plain = net::parse_plain_vote(text)) {
-      const auto general = net::parse_any_message(text);
+    const auto id = protocol::salvage_request_id(text);
+    if (id) require(id->size() <= protocol::kMaxIdLength);
+    if (const auto plain = protocol::parse_plain_vote(text)) {
+      const auto general = protocol::parse_any_message(text);
       require(general.ok());
-      const auto* vote = std::get_if<net::VoteRequest>(&general.value());
+      const auto* vote = std::get_if<protocol::VoteRequest>(&general.value());
       require(vote && vote->id == plain->id && vote->poll == plain->poll &&
               vote->choice == plain->choice);
     }
-    auto parsed = net::parse_client_message(text);
+    auto parsed = protocol::parse_client_message(text);
     if (!parsed) {
       require(parsed.error().code == core::ErrorCode::bad_request);
-      require(!engine::error_text(id, parsed.error()).empty());
+      require(!protocol::error(id, parsed.error())->empty());
       continue;
     }
     std::visit(
         [](const auto& request) {
-          if (request.id) require(request.id->size() <= net::kMaxIdLength);
+          if (request.id) require(request.id->size() <= protocol::kMaxIdLength);
         },
         parsed.value());
     changed = apply(show, parsed.value(), now += 250) || changed;
@@ -160,9 +160,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (changed) {
     // The views of whatever state the messages reached must serialise.
     for (const auto& round : show.contest().rounds) {
-      (void)engine::round_results_json(show, round.id).dump();
+      (void)protocol::round_results_json(show, round.id).dump();
     }
-    (void)engine::public_state_json(show).dump();
+    (void)protocol::public_state_json(show).dump();
   }
   return 0;
 }

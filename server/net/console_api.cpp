@@ -1,13 +1,13 @@
 #include "net/console_api.hpp"
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <variant>
 #include <vector>
 
 #include "net/http_routes.hpp"
 #include "net/multipart.hpp"
 #include "net/server_context.hpp"
+#include "protocol/api.hpp"
 
 namespace stagevote::net {
 
@@ -28,10 +28,9 @@ std::string_view target_of(const http_request& request) {
   return {target.data(), target.size()};
 }
 
-http_response error_response(http::status status, std::string_view code, std::string message,
+http_response error_response(http::status status, std::string_view code, std::string_view message,
                              const http_request& request) {
-  const nlohmann::json body = {{"error", code}, {"message", std::move(message)}};
-  return json_response(status, body.dump(), request);
+  return json_response(status, protocol::error_body(code, message), request);
 }
 
 // The ASCII fallback of a file name: anything else becomes '_'.
@@ -80,8 +79,8 @@ http_response to_response(ConsoleReply reply, const http_request& request) {
 }
 
 http_response method_not_allowed(std::string_view allow, const http_request& request) {
-  auto response =
-      json_response(http::status::method_not_allowed, R"({"error":"method_not_allowed"})", request);
+  auto response = json_response(http::status::method_not_allowed,
+                                protocol::error_body("method_not_allowed"), request);
   response.set(http::field::allow, allow);
   return response;
 }

@@ -1,6 +1,7 @@
 #include "net/http_api.hpp"
 
 #include "net/server_context.hpp"
+#include "protocol/api.hpp"
 
 namespace stagevote::net {
 
@@ -11,11 +12,12 @@ bool host_authorised(const ServerContext& context, const http_request& request) 
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) return false;
   const auto key = header.substr(kBearer.size());
-  return context.engine.is_host_key(std::string_view(key.data(), key.size()));
+  return context.service.credentials().is_host_key(std::string_view(key.data(), key.size()));
 }
 
 http_response unauthorized_response(const http_request& request) {
-  auto response = json_response(http::status::unauthorized, R"({"error":"unauthorized"})", request);
+  auto response =
+      json_response(http::status::unauthorized, protocol::error_body("unauthorized"), request);
   response.set(http::field::www_authenticate, "Bearer");
   return response;
 }
@@ -34,20 +36,19 @@ http_response json_response(http::status status, std::string body, const http_re
 
 http_response handle_api(const ServerContext& context, std::string_view path,
                          const http_request& request) {
-  auto& engine = context.engine;
+  auto& engine = context.service.engine();
   const auto unauthorized = [&] { return unauthorized_response(request); };
   const auto not_found = [&] {
-    return json_response(http::status::not_found, R"({"error":"not_found"})", request);
+    return json_response(http::status::not_found, protocol::error_body("not_found"), request);
   };
 
   if (path == "/api/info") {
-    auto info = engine.info_json();
-    info["join_url"] = context.options.join_url;
-    return json_response(http::status::ok, info.dump(), request);
+    return json_response(http::status::ok, protocol::info_body(*engine.contest(), context.join_url),
+                         request);
   }
   if (path == "/api/contest") {
     if (!host_authorised(context, request)) return unauthorized();
-    return json_response(http::status::ok, engine.contest_json_with_tokens(), request);
+    return json_response(http::status::ok, protocol::contest_body(*engine.contest()), request);
   }
   // /api/rounds/{round}/results
   constexpr std::string_view kRounds = "/api/rounds/";
@@ -57,7 +58,10 @@ http_response handle_api(const ServerContext& context, std::string_view path,
     const auto round = path.substr(kRounds.size(), path.size() - kRounds.size() - kResults.size());
     if (round.find('/') != std::string_view::npos) return not_found();
     if (!host_authorised(context, request)) return unauthorized();
-    auto results = engine.results_json(round);
+    auto results = engine.read([&](const core::Show& show) -> std::optional<std::string> {
+      if (!show.contest().find_round(round)) return std::nullopt;
+      return protocol::results_body(show, round);
+    });
     if (!results) return not_found();
     return json_response(http::status::ok, std::move(*results), request);
   }

@@ -3,6 +3,7 @@
 #include "net/http_api.hpp"
 #include "net/qr_code.hpp"
 #include "net/server_context.hpp"
+#include "protocol/api.hpp"
 
 namespace stagevote::net {
 
@@ -56,7 +57,7 @@ http::message_generator handle_request(const ServerContext& context, http_reques
 
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto response = is_api ? json_response(http::status::method_not_allowed,
-                                           R"({"error":"method_not_allowed"})", request)
+                                           protocol::error_body("method_not_allowed"), request)
                            : text_response(http::status::method_not_allowed, "method not allowed\n",
                                            "text/plain", request);
     response.set(http::field::allow, "GET, HEAD");

@@ -22,8 +22,6 @@ namespace {
 
 constexpr std::uint64_t kBodyLimit = 16 * 1024;  // our pages only GET; nothing needs more
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
-constexpr std::chrono::seconds kRequestTimeout{30};
-constexpr std::chrono::seconds kUploadTimeout{120};  // 10 MiB over a poor venue Wi-Fi
 
 }  // namespace
 
@@ -49,7 +47,7 @@ void http_session::do_read() {
   // Lowered to kBodyLimit once the header shows that this is not an upload (on_header).
   parser_->body_limit(kUploadLimit);
   parser_->header_limit(kHeaderLimit);
-  stream_.expires_after(kRequestTimeout);
+  stream_.expires_after(context_->options.limits.http_request_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_session::on_header, shared_from_this()));
 }
@@ -62,7 +60,7 @@ void http_session::on_header(beast::error_code ec, std::size_t bytes) {
   }
   if (ec) return on_read(ec, bytes);
   if (upload && host_authorised(*context_, parser_->get())) {
-    stream_.expires_after(kUploadTimeout);
+    stream_.expires_after(context_->options.limits.upload_timeout);
   } else {
     parser_->body_limit(kBodyLimit);
     if (const auto length = parser_->content_length(); length && *length > kBodyLimit) {
@@ -99,7 +97,7 @@ void http_session::answer_later(http::request<http::string_body>&& request) {
       *context_, std::move(request), [self = shared_from_this()](http_response response) {
         asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
           // The work may have taken a while: the write gets its own time.
-          self->stream_.expires_after(kRequestTimeout);
+          self->stream_.expires_after(self->context_->options.limits.http_request_timeout);
           const bool keep_alive = response.keep_alive();
           self->write(std::move(response), keep_alive);
         });

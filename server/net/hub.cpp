@@ -9,28 +9,10 @@ namespace stagevote::net {
 
 namespace {
 
-std::size_t index_of(engine::Role role) {
+using protocol::Role;
+
+std::size_t index_of(Role role) {
   return static_cast<std::size_t>(role);
-}
-
-bool is_screen(engine::Role role) {
-  return role == engine::Role::display || role == engine::Role::host;
-}
-
-engine::Message state_for(const engine::Snapshots& snapshot, engine::Role role,
-                          const websocket_session& session) {
-  switch (role) {
-    case engine::Role::host:
-      return snapshot.host;
-    case engine::Role::judge: {
-      const auto it = snapshot.judges.find(session.judge_id());
-      return it == snapshot.judges.end() ? snapshot.audience : it->second;
-    }
-    case engine::Role::audience:
-    case engine::Role::display:
-      return snapshot.audience;
-  }
-  return snapshot.audience;
 }
 
 // Sessions on one context whose state goes out in chunks: each chunk is one handler, and the
@@ -39,8 +21,8 @@ constexpr std::size_t kFanoutChunk = 64;
 
 struct Delivery {
   connection_executor executor;
-  std::uint64_t sequence = 0;
-  std::vector<std::pair<std::shared_ptr<websocket_session>, engine::Message>> items;
+  std::uint64_t version = 0;
+  std::vector<std::pair<std::shared_ptr<websocket_session>, protocol::Message>> items;
   std::size_t next = 0;
 };
 
@@ -50,7 +32,7 @@ void deliver_some(std::shared_ptr<Delivery> delivery) {
     const std::size_t end = std::min(delivery->items.size(), delivery->next + kFanoutChunk);
     for (; delivery->next < end; ++delivery->next) {
       auto& [session, message] = delivery->items[delivery->next];
-      session->send_state_here(std::move(message), delivery->sequence);
+      session->send_state_here(std::move(message), delivery->version);
       session.reset();
     }
     if (delivery->next < delivery->items.size()) deliver_some(delivery);
@@ -59,8 +41,9 @@ void deliver_some(std::shared_ptr<Delivery> delivery) {
 
 }  // namespace
 
-hub::hub(boost::asio::any_io_executor executor, engine::Engine& engine)
-    : executor_(std::move(executor)), engine_(engine) {}
+hub::hub(boost::asio::any_io_executor executor, const engine::Engine& engine,
+         engine::Publisher& publisher)
+    : executor_(std::move(executor)), engine_(engine), publisher_(publisher) {}
 
 void hub::add(websocket_session& session) {
   std::lock_guard lock(mutex_);
@@ -75,66 +58,57 @@ void hub::remove(websocket_session& session) {
   }
 }
 
-std::shared_ptr<const engine::Snapshots> hub::latest_snapshot() {
-  {
-    std::lock_guard lock(mutex_);
-    if (latest_ && latest_covers_ == commits_) return latest_;
-  }
-  std::lock_guard publishing(publish_mutex_);
-  {
-    std::lock_guard lock(mutex_);
-    if (latest_ && latest_covers_ == commits_) return latest_;  // built by someone else meanwhile
-  }
-  return rebuild_latest(false);
-}
-
-std::shared_ptr<const engine::Snapshots> hub::rebuild_latest(bool broadcast) {
-  std::uint64_t covers = 0;
-  {
-    std::lock_guard lock(mutex_);
-    covers = commits_;  // every commit counted here is already applied to the show
-  }
+std::shared_ptr<const engine::Snapshot> hub::rebuild_latest() {
   auto snapshot =
-      std::make_shared<const engine::Snapshots>(engine_.snapshots(connections(), broadcast));
+      std::make_shared<const engine::Snapshot>(publisher_.snapshot(connections(), true));
   std::lock_guard lock(mutex_);
-  // Only now may joiners take it: until here they must build their own (or wait for this).
-  latest_ = snapshot;
-  latest_covers_ = covers;
+  if (!latest_ || latest_->version < snapshot->version) latest_ = snapshot;
   return snapshot;
 }
 
-hub::Joined hub::join(websocket_session& session, engine::Role role) {
-  const auto snapshot = latest_snapshot();
+hub::Joined hub::join(websocket_session& session, Role role) {
+  std::shared_ptr<const engine::Snapshot> snapshot;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot = latest_;
+  }
+  // The engine is ahead of the latest broadcast (a commit whose broadcast is on its way, or
+  // none yet): build this joiner's own, so that a client connecting after an ack never sees
+  // the state from before it.
+  if (!snapshot || snapshot->version < engine_.version()) {
+    snapshot = std::make_shared<const engine::Snapshot>(publisher_.snapshot(connections(), false));
+  }
   Joined joined;
   {
     std::lock_guard lock(mutex_);
     pending_.erase(&session);
     members_[index_of(role)].insert(&session);
-    // A newer snapshot may have been published meanwhile; it reaches this session as well.
-    const auto& newest = latest_->sequence > snapshot->sequence ? latest_ : snapshot;
-    joined.state = state_for(*newest, role, session);
-    joined.sequence = newest->sequence;
+    // A newer broadcast may have been published meanwhile; it reaches this session as well.
+    if (latest_ && latest_->version > snapshot->version) snapshot = latest_;
   }
-  if (is_screen(role)) joined.tally = engine_.open_tally();
+  joined.state = snapshot->view_for(role, session.actor());
+  joined.version = snapshot->version;
+  if (protocol::is_screen(role)) joined.tally = publisher_.open_tally();
   return joined;
 }
 
-engine::Connections hub::connections() const {
+protocol::Connections hub::connections() const {
   std::lock_guard lock(mutex_);
-  engine::Connections counts;
-  counts.audience = static_cast<long>(members_[index_of(engine::Role::audience)].size());
-  counts.judge = static_cast<long>(members_[index_of(engine::Role::judge)].size());
-  counts.display = static_cast<long>(members_[index_of(engine::Role::display)].size());
-  counts.host = static_cast<long>(members_[index_of(engine::Role::host)].size());
+  protocol::Connections counts;
+  counts.audience = static_cast<long>(members_[index_of(Role::audience)].size());
+  counts.judge = static_cast<long>(members_[index_of(Role::judge)].size());
+  counts.display = static_cast<long>(members_[index_of(Role::display)].size());
+  counts.host = static_cast<long>(members_[index_of(Role::host)].size());
   return counts;
 }
 
 std::vector<hub::Target> hub::targets(Recipients who) const {
-  using engine::Role;
   std::vector<Target> out;
   std::lock_guard lock(mutex_);
   for (const auto role : {Role::display, Role::host, Role::judge, Role::audience}) {
-    if (who != Recipients::everyone && (who == Recipients::screens) != is_screen(role)) continue;
+    if (who != Recipients::everyone && (who == Recipients::screens) != protocol::is_screen(role)) {
+      continue;
+    }
     const auto& members = members_[index_of(role)];
     out.reserve(out.size() + members.size());
     for (auto* session : members) out.push_back({session->weak_from_this(), role});
@@ -142,11 +116,7 @@ std::vector<hub::Target> hub::targets(Recipients who) const {
   return out;
 }
 
-void hub::state_committed() {
-  {
-    std::lock_guard lock(mutex_);
-    ++commits_;
-  }
+void hub::state_committed(std::uint64_t) {
   // Coalesce: one snapshot reflects every commit made before it is built.
   if (publish_queued_.exchange(true)) return;
   boost::asio::post(executor_, [self = shared_from_this()] { self->publish_state(); });
@@ -155,36 +125,34 @@ void hub::state_committed() {
 void hub::publish_state() {
   publish_queued_ = false;
   std::lock_guard publishing(publish_mutex_);
-  const auto snapshot = rebuild_latest(true);
+  const auto snapshot = rebuild_latest();
   send_state(*snapshot, targets(Recipients::screens));
   // A poll that has just closed shows its final tally now, not after the next tick: that tick
   // would wait behind the state going out to every phone.
-  publish_to_screens(engine_.changed_tallies());
+  publish_to_screens(publisher_.changed_tallies());
   send_state(*snapshot, targets(Recipients::others));
 }
 
-void hub::send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients) {
+void hub::send_state(const engine::Snapshot& snapshot, const std::vector<Target>& recipients) {
   std::unordered_map<boost::asio::io_context*, std::shared_ptr<Delivery>> by_context;
   for (const auto& target : recipients) {
-    const bool phone_or_screen =
-        target.role == engine::Role::audience || target.role == engine::Role::display;
+    const bool phone_or_screen = target.role == Role::audience || target.role == Role::display;
     if (phone_or_screen && !snapshot.audience_changed) continue;
     auto session = target.session.lock();
     if (!session) continue;
-    if (target.role == engine::Role::judge && !snapshot.judges_changed.count(session->judge_id())) {
-      continue;
-    }
+    if (target.role == Role::judge && !snapshot.judges_changed.count(session->actor())) continue;
     const auto executor = session->executor();
     auto& delivery = by_context[&executor.context()];
-    if (!delivery)
-      delivery = std::make_shared<Delivery>(Delivery{executor, snapshot.sequence, {}, 0});
-    auto message = state_for(snapshot, target.role, *session);
+    if (!delivery) {
+      delivery = std::make_shared<Delivery>(Delivery{executor, snapshot.version, {}, 0});
+    }
+    auto message = snapshot.view_for(target.role, session->actor());
     delivery->items.emplace_back(std::move(session), std::move(message));
   }
   for (auto& [context, delivery] : by_context) deliver_some(std::move(delivery));
 }
 
-void hub::publish_to_screens(const std::vector<engine::Message>& messages) {
+void hub::publish_to_screens(const std::vector<protocol::Message>& messages) {
   if (messages.empty()) return;
   for (const auto& target : targets(Recipients::screens)) {
     if (auto session = target.session.lock()) {
@@ -195,44 +163,34 @@ void hub::publish_to_screens(const std::vector<engine::Message>& messages) {
 
 void hub::publish_connections() {
   const auto counts = connections();
-  if (last_counts_sent_ && last_counts_sent_->audience == counts.audience &&
-      last_counts_sent_->judge == counts.judge && last_counts_sent_->display == counts.display &&
-      last_counts_sent_->host == counts.host) {
-    return;
-  }
+  if (last_counts_sent_ == counts) return;
   last_counts_sent_ = counts;
-  nlohmann::json message = {{"type", "connections"},
-                            {"connections", engine::connections_json(counts)}};
-  const auto shared = engine::make_message(message.dump());
+  const auto message = protocol::connections_message(counts);
   for (const auto& target : targets(Recipients::screens)) {
-    if (target.role != engine::Role::host) continue;
-    if (auto session = target.session.lock()) session->send(shared);
+    if (target.role != Role::host) continue;
+    if (auto session = target.session.lock()) session->send(message);
   }
 }
 
 void hub::contest_replaced() {
-  {
-    std::lock_guard lock(mutex_);
-    ++commits_;  // whoever joins from now on gets the new contest's state
-  }
   boost::asio::post(executor_, [self = shared_from_this()] { self->welcome_again(); });
 }
 
 void hub::welcome_again() {
   std::lock_guard publishing(publish_mutex_);
-  const auto snapshot = rebuild_latest(true);
+  const auto snapshot = rebuild_latest();
   for (const auto& target : targets(Recipients::everyone)) {
     auto session = target.session.lock();
     if (!session) continue;
-    if (target.role == engine::Role::judge) {
+    if (target.role == Role::judge) {
       session->close(boost::beast::websocket::close_code::service_restart);
     } else {
-      session->welcome_again(state_for(*snapshot, target.role, *session), snapshot->sequence);
+      session->welcome_again(snapshot->view_for(target.role, session->actor()), snapshot->version);
     }
   }
 }
 
-void hub::close_all() {
+void hub::close_all(const boost::beast::websocket::close_reason& reason) {
   std::vector<std::weak_ptr<websocket_session>> all;
   {
     std::lock_guard lock(mutex_);
@@ -242,7 +200,7 @@ void hub::close_all() {
     }
   }
   for (const auto& weak : all) {
-    if (auto session = weak.lock()) session->close();
+    if (auto session = weak.lock()) session->close(reason);
   }
 }
 

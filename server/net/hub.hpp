@@ -4,9 +4,13 @@
 // mutex and the sends happen outside it, so a slow send never blocks joins and leaves.
 // A state broadcast to thousands of phones goes out in chunks on each context, so that the
 // screens' messages, acks and the ticker are never queued behind the whole fan-out.
+//
+// Freshness: a snapshot is as new as the engine's state version it was built at. Whoever
+// joins while the engine is ahead of the latest snapshot gets one built for it.
 #include <array>
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -15,15 +19,17 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/engine.hpp"
+#include "engine/publisher.hpp"
+#include "protocol/role.hpp"
 
 namespace stagevote::net {
 
 class websocket_session;
 
-class hub : public engine::StateListener, public std::enable_shared_from_this<hub> {
+class hub : public std::enable_shared_from_this<hub> {
  public:
-  hub(boost::asio::any_io_executor executor, engine::Engine& engine);
+  hub(boost::asio::any_io_executor executor, const engine::Engine& engine,
+      engine::Publisher& publisher);
 
   // A new connection (before hello) and its end (from the session's destructor).
   void add(websocket_session& session);
@@ -31,63 +37,56 @@ class hub : public engine::StateListener, public std::enable_shared_from_this<hu
 
   // What a session that has just said hello needs, taken atomically with its joining.
   struct Joined {
-    engine::Message state;
-    std::uint64_t sequence = 0;
-    engine::Message tally;  // displays and hosts: the open poll's tally (may be null)
+    protocol::Message state;
+    std::uint64_t version = 0;
+    protocol::Message tally;  // displays and hosts: the open poll's tally (may be null)
   };
-  // Moves a session to its role. `judge_id` names the judge (judge role only).
-  Joined join(websocket_session& session, engine::Role role);
+  Joined join(websocket_session& session, protocol::Role role);
 
-  // From the store's writer thread after a state-changing commit, before its ack goes out:
-  // marks the snapshot stale at once, then a fresh one is built and sent on the io_context
-  // (several commits in a row make one snapshot).
-  void state_committed() override;
-  void publish_state();
-  // From the thread that replaced the contest (before the show): every phone, display and
-  // host gets a fresh welcome and state on the io_context; judges are closed (code 1012) and
-  // say hello again, since their token may be gone.
-  void contest_replaced() override;
+  // A state-changing commit reached `version` (from the store's writer thread, before its ack
+  // goes out): a snapshot is built and sent on the io_context; several commits in a row make
+  // one snapshot.
+  void state_committed(std::uint64_t version);
+  // The contest was replaced (before the show): every phone, display and host gets a fresh
+  // welcome and state; judges are closed (code 1012) and say hello again, since their token
+  // may be gone.
+  void contest_replaced();
   // To every display and host.
-  void publish_to_screens(const std::vector<engine::Message>& messages);
+  void publish_to_screens(const std::vector<protocol::Message>& messages);
   // Connection counts to the hosts, if they changed since the last call.
   void publish_connections();
 
-  engine::Connections connections() const;
-  // Closes every session with a close frame (shutdown).
-  void close_all();
+  protocol::Connections connections() const;
+  // Closes every session with a close frame and this reason (shutdown; a failed commit).
+  void close_all(const boost::beast::websocket::close_reason& reason);
 
  private:
   struct Target {
     std::weak_ptr<websocket_session> session;
-    engine::Role role;
+    protocol::Role role;
   };
   enum class Recipients { screens, others, everyone };
   // Screens (displays, hosts) come first: the hall watches them, the phones can wait a moment.
   std::vector<Target> targets(Recipients who) const;
+  void publish_state();
   // Queues each recipient's state on its own context, in chunks (see deliver_some).
-  void send_state(const engine::Snapshots& snapshot, const std::vector<Target>& recipients);
-  std::shared_ptr<const engine::Snapshots> latest_snapshot();
-  // Under publish_mutex_: a snapshot of the show as it is now becomes latest_. `broadcast`:
-  // it is sent to everyone (else only to a joiner; see engine::Engine::snapshots).
-  std::shared_ptr<const engine::Snapshots> rebuild_latest(bool broadcast);
+  void send_state(const engine::Snapshot& snapshot, const std::vector<Target>& recipients);
+  // Under publish_mutex_: a broadcast snapshot of the committed show as it is now.
+  std::shared_ptr<const engine::Snapshot> rebuild_latest();
   void welcome_again();
 
   boost::asio::any_io_executor executor_;
-  engine::Engine& engine_;
+  const engine::Engine& engine_;
+  engine::Publisher& publisher_;
 
   mutable std::mutex mutex_;
-  std::unordered_set<websocket_session*> pending_;                 // before hello
-  std::array<std::unordered_set<websocket_session*>, 4> members_;  // by engine::Role
-  std::shared_ptr<const engine::Snapshots> latest_;
-  // State-changing commits announced so far, and how many of them latest_ reflects. While
-  // they differ whoever joins builds a fresh snapshot, so that a client connecting after an
-  // ack never sees the state from before it.
-  std::uint64_t commits_ = 0;
-  std::uint64_t latest_covers_ = 0;
+  std::unordered_set<websocket_session*> pending_;                                // before hello
+  std::array<std::unordered_set<websocket_session*>, protocol::kRoles> members_;  // by role
+  std::shared_ptr<const engine::Snapshot> latest_;  // the newest broadcast
 
-  std::mutex publish_mutex_;  // one snapshot is built at a time
+  std::mutex publish_mutex_;  // one broadcast snapshot is built at a time
   std::atomic<bool> publish_queued_{false};
-  std::optional<engine::Connections> last_counts_sent_;
+  std::optional<protocol::Connections> last_counts_sent_;
 };
 
 }  // namespace stagevote::net

@@ -12,6 +12,7 @@
 namespace stagevote::net {
 
 namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
 
 namespace {
 
@@ -27,33 +28,57 @@ asio::ip::address parse_address(const std::string& text) {
 
 }  // namespace
 
-server::server(engine::Engine& engine, const ServeOptions& options)
+void server::Commits::state_committed(std::uint64_t version) {
+  owner_.hub_->state_committed(version);
+}
+
+void server::Commits::contest_replaced() {
+  owner_.hub_->contest_replaced();
+}
+
+void server::Commits::commit_failed(const std::string& reason) {
+  {
+    std::lock_guard lock(owner_.failure_mutex_);
+    owner_.failure_ = reason;
+  }
+  owner_.failed_ = true;
+  // A close reason is at most 123 bytes: the clients hear the gist, the log has the detail.
+  owner_.shut_down({websocket::close_code::internal_error,
+                    "the server could not save to its database and stopped"});
+}
+
+server::server(engine::Engine& engine, const engine::Credentials& credentials,
+               const ServeOptions& options)
     : engine_(engine),
-      pool_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {
-  hub_ = std::make_shared<hub>(pool_.main().get_executor(), engine_);
-  ServerOptions server_options;
-  server_options.allowed_origins = options.allowed_origins;
-  server_options.console = options.console;
-  context_ = std::make_shared<ServerContext>(engine_, hub_, static_files(options.web_root),
-                                             std::move(server_options));
+      pool_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
+      publisher_(engine),
+      service_(engine, credentials, publisher_) {
+  hub_ = std::make_shared<hub>(pool_.main().get_executor(), engine_, publisher_);
+  context_ =
+      std::make_shared<ServerContext>(service_, hub_, static_files(options.web_root), options);
   listener_ = std::make_shared<listener>(
       pool_, asio::ip::tcp::endpoint(parse_address(options.bind), options.port), context_);
   port_ = listener_->port();
   base_url_ = net::base_url(options.public_url, options.bind, port_);
-  context_->options.join_url = base_url_ + "/vote";
-  ticker_ = std::make_shared<ticker>(pool_.main(), engine_, hub_);
+  context_->join_url = base_url_ + "/vote";
+  ticker_ = std::make_shared<ticker>(pool_.main(), engine_, publisher_, hub_);
   if (options.handle_signals) {
     signals_.emplace(pool_.main(), SIGINT, SIGTERM);
     signals_->async_wait([this](boost::system::error_code ec, int) {
       if (!ec) stop();
     });
   }
-  engine_.set_listener(hub_.get());
+  engine_.set_listener(&commits_);
 }
 
 server::~server() {
   stop();
   wait();
+}
+
+std::string server::failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
 }
 
 void server::start() {
@@ -65,18 +90,23 @@ void server::start() {
 }
 
 void server::stop() {
+  shut_down(websocket::close_code::going_away);
+}
+
+void server::shut_down(websocket::close_reason reason) {
   if (stopping_.exchange(true)) return;
   context_->accepting = false;
   listener_->stop();
   ticker_->stop();
-  asio::post(pool_.main(), [this] {
+  asio::post(pool_.main(), [this, reason = std::move(reason)] {
     if (signals_) signals_->cancel();
     // Nothing more is taken: a request read from now on (before its connection's close
     // frame) would be committed after the flush, and its ack dropped by the closing session.
     engine_.stop_taking_requests();
-    // Every request taken has its ack queued before the close frames.
+    // Every request taken has its reply queued before the close frames (after a failed
+    // commit, its `internal` error).
     engine_.flush();
-    hub_->close_all();
+    hub_->close_all(reason);
     // Each context's thread ends once its connections have closed.
     pool_.release_work();
   });

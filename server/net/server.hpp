@@ -1,43 +1,35 @@
 #pragma once
 // One running server: its io_contexts (one per thread), the listener, the hub and the ticker,
-// around an Engine the caller owns. Used by `stagevote serve` and by the tests in-process.
+// the publisher and the service, around an Engine and Credentials the caller owns. Used by
+// `stagevote serve` and by the tests in-process.
 #include <atomic>
 #include <boost/asio/signal_set.hpp>
-#include <filesystem>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
 
+#include "engine/credentials.hpp"
 #include "engine/engine.hpp"
+#include "engine/publisher.hpp"
+#include "engine/service.hpp"
 #include "net/io_context_pool.hpp"
+#include "net/serve_options.hpp"
 
 namespace stagevote::net {
 
-class ConsoleData;
 class hub;
 class listener;
 class ticker;
 struct ServerContext;
 
-struct ServeOptions {
-  std::string bind = "0.0.0.0";
-  unsigned short port = 8080;  // 0: any free port (see server::port())
-  unsigned threads = 0;        // 0: one per core
-  std::vector<std::string> allowed_origins;
-  std::string public_url;
-  std::filesystem::path web_root;  // holds display/ and voter-web/
-  bool handle_signals = false;     // SIGINT/SIGTERM start a clean shutdown
-  // Import and exports from the host console (null: those routes answer 501). Stop it after
-  // wait() and before the server is destroyed: its replies are posted to the connections.
-  std::shared_ptr<ConsoleData> console;
-};
-
 class server {
  public:
   // Binds the port; throws std::runtime_error with a one-line reason if it cannot.
-  server(engine::Engine& engine, const ServeOptions& options);
+  server(engine::Engine& engine, const engine::Credentials& credentials,
+         const ServeOptions& options);
   ~server();  // stops and waits if still running
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -52,9 +44,31 @@ class server {
   void stop();
   void wait();
 
+  // Fail-stop: a commit failed, and the server stopped itself (every connection closed with
+  // 1011 and the reason). `failure()` is the store's error.
+  bool failed() const noexcept { return failed_.load(); }
+  std::string failure() const;
+
  private:
+  // Forwards what the engine commits to the hub, and a failed commit to fail().
+  class Commits final : public engine::CommitListener {
+   public:
+    explicit Commits(server& owner) : owner_(owner) {}
+    void state_committed(std::uint64_t version) override;
+    void contest_replaced() override;
+    void commit_failed(const std::string& reason) override;
+
+   private:
+    server& owner_;
+  };
+
+  void shut_down(boost::beast::websocket::close_reason reason);
+
   engine::Engine& engine_;
   io_context_pool pool_;  // first member: destroyed last, after everything using it
+  engine::Publisher publisher_;
+  engine::Service service_;
+  Commits commits_{*this};
   std::shared_ptr<hub> hub_;
   std::shared_ptr<ServerContext> context_;
   std::shared_ptr<listener> listener_;
@@ -63,6 +77,9 @@ class server {
   bool started_ = false;
   std::atomic<unsigned> running_threads_{0};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> failed_{false};
+  mutable std::mutex failure_mutex_;
+  std::string failure_;  // guarded by failure_mutex_
   unsigned short port_ = 0;
   std::string base_url_;
 };

@@ -1,12 +1,14 @@
 #pragma once
-// Per-role limits of a WebSocket connection (docs/protocol.md): the largest message, and
-// the token bucket that bounds how many messages a connection may send.
+// The limits of a connection (docs/protocol.md): the largest message and the message rate per
+// role, the deadlines, the outgoing queue. One value, injected into the server (ServeOptions),
+// so that tests run a 30-second rule in milliseconds instead of waiting for it.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <optional>
 
-#include "engine/views.hpp"
+#include "core/model.hpp"
+#include "protocol/role.hpp"
 
 namespace stagevote::net {
 
@@ -16,53 +18,60 @@ struct RoleLimits {
   double burst;             // messages at once
 };
 
-// `role` is empty before hello.
-constexpr RoleLimits limits_for(std::optional<engine::Role> role) {
-  if (!role) return {4 * 1024, 10, 20};
-  switch (*role) {
-    case engine::Role::audience:
-      return {4 * 1024, 10, 20};
-    case engine::Role::display:
-      return {4 * 1024, 10, 20};
-    case engine::Role::judge:
-      return {16 * 1024, 20, 40};
-    case engine::Role::host:
-      return {256 * 1024, 50, 100};
+struct SessionLimits {
+  RoleLimits before_hello{4 * 1024, 10, 20};
+  RoleLimits audience{4 * 1024, 10, 20};
+  RoleLimits display{4 * 1024, 10, 20};
+  RoleLimits judge{16 * 1024, 20, 40};
+  RoleLimits host{256 * 1024, 50, 100};
+  // A WebSocket that sends no hello within this time is closed.
+  std::chrono::milliseconds hello_deadline{std::chrono::seconds(10)};
+  // A connection from which nothing has arrived for half of this is pinged; one that has not
+  // answered by the end of it is closed. It catches what the byte cap cannot: a screen or phone
+  // that stopped reading (a frozen tab, a phone gone to sleep, a peer that vanished without a
+  // FIN) while the kernel's buffers still take the few bytes a second a show sends it.
+  // Browsers answer pings by themselves; a phone woken up reconnects and resyncs.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  // A connection whose unsent messages exceed this is too slow to follow the show: closed.
+  std::size_t max_queued_bytes = 1024 * 1024;
+  // An HTTP request must arrive whole within this (an upload: within upload_timeout).
+  std::chrono::milliseconds http_request_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds upload_timeout{std::chrono::seconds(120)};  // 10 MiB on poor Wi-Fi
+
+  // `role` is empty before hello.
+  const RoleLimits& for_role(std::optional<protocol::Role> role) const noexcept {
+    if (!role) return before_hello;
+    switch (*role) {
+      case protocol::Role::audience:
+        return audience;
+      case protocol::Role::display:
+        return display;
+      case protocol::Role::judge:
+        return judge;
+      case protocol::Role::host:
+        return host;
+    }
+    return before_hello;
   }
-  return {4 * 1024, 10, 20};
-}
+};
 
-// A connection that sends no hello within this time is closed.
-inline constexpr std::chrono::seconds kHelloDeadline{10};
-// A connection whose unsent messages exceed this is too slow to follow the show: closed.
-inline constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;
-// A connection from which nothing has arrived for half of this is pinged; one that has not
-// answered by the end of it is closed. It catches what the byte cap cannot: a screen or phone
-// that stopped reading (a frozen tab, a phone gone to sleep, a peer that vanished without a
-// FIN) while the kernel's buffers still take the few bytes a second a show sends it.
-// Browsers answer pings by themselves; a phone woken up reconnects and resyncs.
-inline constexpr std::chrono::seconds kIdleTimeout{30};
-// After a large message the read buffer is given back, so idle phones stay small.
-inline constexpr std::size_t kKeepReadBuffer = 8 * 1024;
-
-// Classic token bucket; not thread-safe (one per connection, used on its thread).
+// Classic token bucket on the show's clock (engine::Clock); not thread-safe (one per
+// connection, used on its thread).
 class TokenBucket {
  public:
-  using Clock = std::chrono::steady_clock;
+  TokenBucket(const RoleLimits& limits, core::Millis now)
+      : rate_(limits.rate), burst_(limits.burst), tokens_(limits.burst), last_(now) {}
 
-  explicit TokenBucket(double rate = 10, double burst = 20)
-      : rate_(rate), burst_(burst), tokens_(burst), last_(Clock::now()) {}
-
-  void reset(double rate, double burst) {
-    rate_ = rate;
-    burst_ = burst;
+  void reset(const RoleLimits& limits) {
+    rate_ = limits.rate;
+    burst_ = limits.burst;
     tokens_ = std::min(tokens_, burst_);
   }
 
-  // Takes one token if there is one.
-  bool try_take(Clock::time_point now = Clock::now()) {
-    const double elapsed = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
+  // Takes one token if there is one. A clock that went back refills nothing.
+  bool try_take(core::Millis now) {
+    const double elapsed = static_cast<double>(std::max<core::Millis>(0, now - last_)) / 1000.0;
+    last_ = std::max(last_, now);
     tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
     if (tokens_ < 1) return false;
     tokens_ -= 1;
@@ -73,7 +82,7 @@ class TokenBucket {
   double rate_;
   double burst_;
   double tokens_;
-  Clock::time_point last_;
+  core::Millis last_;
 };
 
 }  // namespace stagevote::net

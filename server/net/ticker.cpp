@@ -6,8 +6,9 @@
 
 namespace stagevote::net {
 
-ticker::ticker(boost::asio::io_context& ioc, engine::Engine& engine, std::shared_ptr<hub> hub)
-    : timer_(ioc), engine_(engine), hub_(std::move(hub)) {}
+ticker::ticker(boost::asio::io_context& ioc, engine::Engine& engine, engine::Publisher& publisher,
+               std::shared_ptr<hub> hub)
+    : timer_(ioc), engine_(engine), publisher_(publisher), hub_(std::move(hub)) {}
 
 void ticker::start() {
   boost::asio::dispatch(timer_.get_executor(), [self = shared_from_this()] {
@@ -35,7 +36,7 @@ void ticker::arm() {
 void ticker::on_tick(boost::beast::error_code ec) {
   if (ec || stopped_) return;
   engine_.close_expired_polls();
-  hub_->publish_to_screens(engine_.changed_tallies());
+  hub_->publish_to_screens(publisher_.changed_tallies());
   if (++ticks_ % 10 == 0) hub_->publish_connections();
   arm();
 }

@@ -7,7 +7,7 @@
 #include <boost/beast/core/error.hpp>
 #include <memory>
 
-#include "engine/engine.hpp"
+#include "engine/publisher.hpp"
 #include "net/hub.hpp"
 
 namespace stagevote::net {
@@ -16,7 +16,8 @@ class ticker : public std::enable_shared_from_this<ticker> {
  public:
   static constexpr std::chrono::milliseconds kPeriod{100};
 
-  ticker(boost::asio::io_context& ioc, engine::Engine& engine, std::shared_ptr<hub> hub);
+  ticker(boost::asio::io_context& ioc, engine::Engine& engine, engine::Publisher& publisher,
+         std::shared_ptr<hub> hub);
   void start();
   void stop();  // thread-safe
 
@@ -26,6 +27,7 @@ class ticker : public std::enable_shared_from_this<ticker> {
 
   boost::asio::steady_timer timer_;
   engine::Engine& engine_;
+  engine::Publisher& publisher_;
   std::shared_ptr<hub> hub_;
   std::chrono::steady_clock::time_point next_;
   unsigned ticks_ = 0;

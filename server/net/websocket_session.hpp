@@ -1,6 +1,8 @@
 #pragma once
-// One WebSocket connection: reads client messages on its context's thread, hands requests to the
-// engine, and writes replies and broadcasts one at a time from a queue bounded by bytes.
+// One WebSocket connection: reads client messages on its context's thread, parses them
+// (protocol), hands requests to the service, and writes replies and broadcasts one at a time
+// from a queue bounded by bytes. It enforces the connection's limits; it never decides what a
+// role may do.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -10,10 +12,10 @@
 #include <optional>
 #include <string>
 
-#include "engine/engine.hpp"
+#include "engine/service.hpp"
 #include "net/io_context_pool.hpp"
-#include "net/messages.hpp"
 #include "net/session_limits.hpp"
+#include "protocol/requests.hpp"
 
 namespace stagevote::net {
 
@@ -28,37 +30,41 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void run(boost::beast::http::request<boost::beast::http::string_body> request);
 
   // Thread-safe: queue a message (posted onto this session's context).
-  void send(engine::Message message);
+  void send(protocol::Message message);
   // On this session's own context (the hub's chunked fan-out): queue a state snapshot unless
-  // a newer one was already queued.
-  void send_state_here(engine::Message message, std::uint64_t sequence) {
-    on_send_state(std::move(message), sequence);
+  // one of the same or a newer version was already queued.
+  void send_state_here(protocol::Message message, std::uint64_t version) {
+    on_send_state(std::move(message), version);
   }
   connection_executor executor() { return ws_.get_executor(); }
-  // Thread-safe: close with a close frame (server shutdown: going away).
-  void close(
-      boost::beast::websocket::close_code code = boost::beast::websocket::close_code::going_away);
+  // Thread-safe: close with a close frame (server shutdown: going away; a failed commit:
+  // internal error, with the reason).
+  void close(boost::beast::websocket::close_reason reason =
+                 boost::beast::websocket::close_code::going_away);
   // Thread-safe: the contest was replaced; a fresh welcome, then this state.
-  void welcome_again(engine::Message state, std::uint64_t sequence);
+  void welcome_again(protocol::Message state, std::uint64_t version);
 
-  // Set once at hello, before the session joins the hub; read-only afterwards.
-  const std::string& judge_id() const noexcept { return judge_id_; }
+  // Set once at hello, before the session joins the hub; read-only afterwards. A judge's
+  // actor is the judge's id.
+  const std::string& actor() const noexcept { return identity_ ? identity_->actor : no_actor_; }
 
  private:
   void on_accept(boost::beast::error_code ec);
   void on_hello_deadline(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  const RoleLimits& role_limits() const noexcept {
+    return limits_.for_role(identity_ ? std::optional(identity_->role) : std::nullopt);
+  }
   void handle_message(std::string_view text);
-  void handle_hello(HelloRequest& hello);
-  void reply_later(engine::Message message);
+  void handle_hello(const protocol::HelloRequest& hello);
   engine::ReplyFn replier();
 
-  void on_send(engine::Message message);
-  void on_send_state(engine::Message message, std::uint64_t sequence);
+  void on_send(protocol::Message message);
+  void on_send_state(protocol::Message message, std::uint64_t version);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void start_close(boost::beast::websocket::close_code code);
+  void start_close(boost::beast::websocket::close_reason reason);
   void on_close(boost::beast::error_code ec);
   void fail(boost::beast::error_code ec, const char* what);
 
@@ -67,16 +73,16 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::shared_ptr<ServerContext> context_;
   boost::asio::steady_timer hello_timer_;
 
-  std::optional<engine::Role> role_;  // empty until hello
-  std::string judge_id_;
-  std::string device_;
+  const SessionLimits& limits_;
+  std::optional<engine::Identity> identity_;  // empty until hello
+  static inline const std::string no_actor_;
   TokenBucket bucket_;
 
-  std::deque<engine::Message> queue_;  // front() is being written
+  std::deque<protocol::Message> queue_;  // front() is being written
   std::size_t queued_bytes_ = 0;
-  std::uint64_t state_sequence_ = 0;
-  bool open_ = false;     // accepted and not failed
-  bool closing_ = false;  // a close frame is queued or sent: nothing more is written
+  std::uint64_t state_version_ = 0;  // of the newest state queued
+  bool open_ = false;                // accepted and not failed
+  bool closing_ = false;             // a close frame is queued or sent: nothing more is written
   boost::beast::websocket::close_reason close_reason_;
 };
 

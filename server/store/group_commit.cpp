@@ -66,11 +66,18 @@ void GroupCommitter::run() {
   }
 }
 
+std::string GroupCommitter::failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
+}
+
 void GroupCommitter::commit_and_complete(std::span<PendingWrite> batch) {
   auto writes = static_cast<std::uint64_t>(
       std::count_if(batch.begin(), batch.end(), [](const auto& p) { return !p.is_barrier; }));
-  bool ok = true;
-  if (writes > 0) {
+  // After a failed commit nothing more is written (fail-stop): later writes may depend on the
+  // lost ones, and barriers promise that everything before them is on disk.
+  bool ok = !failed_;
+  if (ok && writes > 0) {
     ok = writer_.commit(batch);
     if (ok) {
       writes_ += writes;
@@ -79,6 +86,11 @@ void GroupCommitter::commit_and_complete(std::span<PendingWrite> batch) {
     } else {
       std::fprintf(stderr, "stagevote store: a transaction of %llu writes failed: %s\n",
                    static_cast<unsigned long long>(writes), writer_.last_error().c_str());
+      {
+        std::lock_guard lock(failure_mutex_);
+        failure_ = writer_.last_error();
+      }
+      failed_ = true;
     }
   }
   for (PendingWrite& pending : batch) {

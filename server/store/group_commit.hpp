@@ -30,6 +30,9 @@ class GroupCommitter {
   void push(PendingWrite pending);
 
   StoreStats stats() const;
+  // Fail-stop (see Store): whether a commit has failed, and the error.
+  bool failed() const noexcept { return failed_.load(); }
+  std::string failure() const;
 
  private:
   void run();
@@ -48,6 +51,10 @@ class GroupCommitter {
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> largest_batch_{0};
   std::atomic<std::uint64_t> writer_cpu_ns_{0};
+
+  std::atomic<bool> failed_{false};  // set once by the writer thread, never cleared
+  mutable std::mutex failure_mutex_;
+  std::string failure_;  // guarded by failure_mutex_
 
   std::thread thread_;  // last: starts after everything above exists
 };

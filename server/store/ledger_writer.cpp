@@ -2,19 +2,20 @@
 
 namespace stagevote::store {
 
-LedgerWriter::LedgerWriter(sqlite::Connection& db)
+LedgerWriter::LedgerWriter(sqlite::Connection& db, std::uint64_t fail_commit)
     : db_(db),
       // IMMEDIATE takes the write lock up front, so nothing inside the batch can hit SQLITE_BUSY.
       begin_(db, "BEGIN IMMEDIATE"),
       commit_(db, "COMMIT"),
       vote_exists_(db, "SELECT 1 FROM votes WHERE poll = ?1 AND device = ?2"),
       insert_ledger_(db,
-                     "INSERT INTO ledger (seq, ts, kind, actor, payload, prev_hash, hash) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                     "INSERT INTO ledger (seq, ts, kind, actor, payload, prev_hash, hash, "
+                     "request_id, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       // OR IGNORE: the UNIQUE (poll, device) constraint tells a new vote from a repeat.
       insert_vote_(db,
                    "INSERT OR IGNORE INTO votes (poll, device, choice, seq, ts) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)") {
+                   "VALUES (?1, ?2, ?3, ?4, ?5)"),
+      fail_commit_(fail_commit) {
   sqlite::Statement last(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
   if (last.step()) {
     last_seq_ = last.column_int(0);
@@ -23,6 +24,10 @@ LedgerWriter::LedgerWriter(sqlite::Connection& db)
 }
 
 bool LedgerWriter::commit(std::span<PendingWrite> batch) {
+  if (++commits_ == fail_commit_) {
+    last_error_ = "database or disk is full (injected by the test seam StoreOptions::fail_commit)";
+    return false;
+  }
   const std::int64_t seq_before = last_seq_;
   const std::string hash_before = last_hash_;
   auto roll_back = [&] {
@@ -83,6 +88,8 @@ bool LedgerWriter::write(const LedgerWrite& write, Check check) {
     insert_ledger_.bind_text_static(5, write.payload);
     insert_ledger_.bind_text_static(6, last_hash_);
     insert_ledger_.bind_text_static(7, next_hash_);
+    insert_ledger_.bind_text_or_null(8, write.request_id);
+    insert_ledger_.bind_text_or_null(9, write.reply);
     insert_ledger_.step();
   }
   if (write.vote) {

@@ -20,7 +20,8 @@ struct PendingWrite {
 class LedgerWriter {
  public:
   // Reads the last seq and hash of the file so that the chain continues where it ended.
-  explicit LedgerWriter(sqlite::Connection& db);
+  // `fail_commit`: see StoreOptions (test seam; 0: never).
+  LedgerWriter(sqlite::Connection& db, std::uint64_t fail_commit = 0);
 
   // Commits every write of the batch in one transaction (barriers are skipped). Returns false,
   // with the transaction rolled back and the chain state as before, if anything failed.
@@ -52,6 +53,8 @@ class LedgerWriter {
   std::string last_hash_;
   std::string next_hash_;
   std::string last_error_;
+  const std::uint64_t fail_commit_;
+  std::uint64_t commits_ = 0;  // transactions with writes attempted so far
 };
 
 }  // namespace stagevote::store

@@ -44,7 +44,14 @@ CREATE TRIGGER votes_no_delete BEFORE DELETE ON votes
   BEGIN SELECT RAISE(ABORT, 'votes are append-only'); END;
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kSteps = {kStep1};
+// The request that made a record and its reply (exactly-once requests, docs/protocol.md).
+// Beside the record, not in its hash: they are the transport's bookkeeping, not the show.
+constexpr const char* kStep2 = R"sql(
+ALTER TABLE ledger ADD COLUMN request_id TEXT;
+ALTER TABLE ledger ADD COLUMN reply TEXT;
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kStep1, kStep2};
 
 }  // namespace
 

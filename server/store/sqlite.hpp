@@ -57,6 +57,8 @@ class Statement {
   void bind(int index, std::int64_t value);
   void bind(int index, std::string_view text);
   void bind_text_static(int index, std::string_view text);
+  // An empty text binds NULL (an absent optional column).
+  void bind_text_or_null(int index, std::string_view text);
 
   // true when a row is available, false when the statement is done; throws on error.
   bool step();

@@ -32,14 +32,16 @@ sqlite::Connection& open_reader(sqlite::Connection& db) {
 struct Store::Impl {
   Impl(const std::string& path, const StoreOptions& options)
       : writer_db(path, sqlite::Connection::Mode::read_write_create),
-        ledger_writer(open_writer(writer_db)),
+        ledger_writer(open_writer(writer_db), options.fail_commit),
         reader_db(path, sqlite::Connection::Mode::read_write),
         get_meta(open_reader(reader_db), "SELECT value FROM meta WHERE key = ?1"),
         set_meta(reader_db,
                  "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-        records(reader_db,
-                "SELECT seq, ts, kind, actor, payload, prev_hash, hash FROM ledger ORDER BY seq"),
+        records(
+            reader_db,
+            "SELECT seq, ts, kind, actor, payload, prev_hash, hash, request_id, reply FROM ledger "
+            "ORDER BY seq"),
         record_count(reader_db, "SELECT count(*) FROM ledger"),
         votes_of_poll(reader_db,
                       "SELECT poll, device, choice FROM votes WHERE poll = ?1 ORDER BY seq"),
@@ -119,6 +121,8 @@ void Store::for_each_record(const std::function<void(const LedgerRecord&)>& visi
     record.payload = query.column_view(4);
     record.prev_hash = query.column_view(5);
     record.hash = query.column_view(6);
+    record.request_id = query.column_view(7);
+    record.reply = query.column_view(8);
     visit(record);
   }
 }
@@ -157,6 +161,14 @@ void Store::flush() {
   auto future = committed.get_future();
   barrier([&committed](bool) { committed.set_value(); });
   future.wait();
+}
+
+bool Store::failed() const {
+  return impl_->committer.failed();
+}
+
+std::string Store::failure() const {
+  return impl_->committer.failure();
 }
 
 StoreStats Store::stats() const {

@@ -22,7 +22,7 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // A vote's key: the `votes` table holds one row per (poll, device), enforced by a UNIQUE
 // constraint in the database itself.
@@ -40,6 +40,10 @@ struct LedgerWrite {
   std::string actor;            // "host", a judge id, or an audience device token
   std::string payload;          // JSON text of the command (core::command_to_json)
   std::optional<VoteRow> vote;  // set for votes: also written to the votes table
+  // The id of the request that made this record and the reply it got ("" if none), kept
+  // beside the record (outside its hash) so that a retry after a restart gets the same reply.
+  std::string request_id;
+  std::string reply;
 };
 
 struct LedgerRecord {
@@ -48,8 +52,10 @@ struct LedgerRecord {
   std::string kind;
   std::string actor;
   std::string payload;
-  std::string prev_hash;  // hex SHA-256 of the record before ("" for the first)
-  std::string hash;       // hex SHA-256 over prev_hash, seq, ts, kind, actor, payload
+  std::string prev_hash;   // hex SHA-256 of the record before ("" for the first)
+  std::string hash;        // hex SHA-256 over prev_hash, seq, ts, kind, actor, payload
+  std::string request_id;  // "" if none (see LedgerWrite)
+  std::string reply;
 };
 
 // Result of checking the hash chain: ok, or the first record that does not match.
@@ -61,8 +67,12 @@ struct ChainCheck {
 };
 
 // Called on the writer thread once the write is committed (ok=true) or failed (ok=false).
-// Keep it short: post the ack to the session's strand. Never call flush() from it. The function
-// object (and what it captured) is destroyed afterwards on the store's recycler thread.
+// Keep it short: post the ack to the connection's context. Never call flush() from it. The
+// function object (and what it captured) is destroyed afterwards on the store's recycler thread.
+//
+// Fail-stop: once a commit has failed, the store commits nothing more. That transaction's
+// writes, and every write and barrier after it, complete with ok=false: nothing that depends
+// on the lost writes can reach the file, which therefore stays a prefix of what was applied.
 using Done = std::function<void(bool ok)>;
 
 struct StoreStats {
@@ -82,6 +92,9 @@ struct StoreOptions {
   // Should the WAL still reach this size (a flood keeps it from ever restarting), the writer
   // finishes the checkpoint itself between two transactions, so the WAL starts over.
   int wal_limit_pages = 8192;
+  // Test seam: the Nth transaction that writes (1, 2, ...) fails as a full disk would, before
+  // anything of it reaches the file. 0: never.
+  std::uint64_t fail_commit = 0;
 };
 
 class Store {
@@ -115,6 +128,10 @@ class Store {
   void flush();
 
   StoreStats stats() const;
+
+  // Whether a commit has failed (the store then commits nothing more), and why.
+  bool failed() const;
+  std::string failure() const;
 
   // Recomputes the hash chain of the file at `path`, naming the first broken record.
   static ChainCheck verify_chain(const std::string& path);

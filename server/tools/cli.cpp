@@ -208,7 +208,7 @@ int run_export(const std::vector<std::string>& raw) {
     if (format == "ledger") {
       write_file(out, export_ledger_csv(store));
     } else {
-      core::Show show = engine::restore(store);
+      core::Show show = engine::restore(store).show;
       if (round && !show.contest().find_round(*round)) {
         std::string known;
         for (const auto& r : show.contest().rounds) known += " " + r.id;

@@ -118,7 +118,7 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
 
   std::map<std::string, core::EntryResult> shown;
   try {
-    core::Show show = engine::restore(store);
+    core::Show show = engine::restore(store).show;
     for (auto& result : show.results(round_id)) shown[result.entry] = result;
   } catch (const engine::RestoreError& error) {
     report.replay_error = error.what();

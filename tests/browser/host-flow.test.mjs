@@ -19,7 +19,7 @@ const ui = (extra = {}) => ({ round: 'r1', entry: null, checked: new Set(), scop
 test('space walks start, open poll, close poll, lock, reveal, next entry', () => {
   const cases = [
     [show('idle', null, ['pending', 'pending']), ui(), { action: 'start_entry', fields: { round: 'r1', entry: 'e1' } }],
-    [show('on_stage', 'e1', ['on_stage', 'pending']), ui(), { action: 'open_poll', fields: { round: 'r1', entries: ['e1'], duration_s: 60 } }],
+    [show('on_stage', 'e1', ['on_stage', 'pending']), ui(), { action: 'open_poll', fields: { round: 'r1', entries: ['e1'], duration_ms: 60000 } }],
     [show('poll_open', 'e1', ['on_stage', 'pending'], { poll: { id: 'p1' } }), ui(), { action: 'close_poll', fields: { poll: 'p1' } }],
     [show('poll_closed', 'e1', ['on_stage', 'pending']), ui(), { action: 'lock_scores', fields: { round: 'r1', entry: 'e1' } }],
     [show('locked', 'e1', ['locked', 'pending']), ui(), { action: 'reveal', fields: { round: 'r1', entry: 'e1' } }],
@@ -38,7 +38,7 @@ test('a selected pending entry is started before the running order says so', () 
 test('a poll over ticked entries, with the chosen duration', () => {
   const state = show('on_stage', 'e1', ['on_stage', 'pending', 'pending']);
   const step = nextStep(state, ui({ scope: 'checked', checked: new Set(['e1', 'e3']), duration: 0 }));
-  assert.deepEqual(step.fields, { round: 'r1', entries: ['e1', 'e3'], duration_s: 0 });
+  assert.deepEqual(step.fields, { round: 'r1', entries: ['e1', 'e3'], duration_ms: 0 });
 });
 
 test('next pending wraps to an earlier skipped entry, and a draw needs an untouched round', () => {

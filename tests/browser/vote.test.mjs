@@ -117,7 +117,7 @@ test('the idle page shows the contest and a live connection, with big labelled b
 
 test('an audience member votes and sees it counted only on the ack', async () => {
   const first = round.entries[0];
-  const poll = await startAndPoll(first, { duration_s: 300 });
+  const poll = await startAndPoll(first, { duration_ms: 300000 });
   await page.locator('#stage-heading', { hasText: `《${entry(first).title}》` }).waitFor();
   await waitChoiceState(first, 'open');
   assert.match(await page.locator('#countdown').textContent(), /剩余 \d+:\d\d/);
@@ -219,7 +219,7 @@ test('the page follows a server restart without a reload, and a vote made offlin
 
 test('a vote in the next poll is counted too, and the welcome restores who this phone voted for', async () => {
   const fifth = round.entries[4];
-  const poll = await startAndPoll(fifth, { duration_s: 120 });
+  const poll = await startAndPoll(fifth, { duration_ms: 120000 });
   await (await choice(fifth)).tap();
   await waitChoiceState(fifth, 'counted');
   assert.equal(await votesFor(fifth), 1);
@@ -254,7 +254,7 @@ test('results appear once the host reveals them', async () => {
 
 test('a poll with a deadline counts down and closes by itself, leaving nothing to tap', async () => {
   const sixth = round.entries[5];
-  await startAndPoll(sixth, { duration_s: 3 });
+  await startAndPoll(sixth, { duration_ms: 3000 });
   await waitChoiceState(sixth, 'open');
   assert.match(await page.locator('#countdown').textContent(), /剩余 0:0[1-3]/);
   // At the deadline the page disables the button by itself, then the server's state closes the poll.

@@ -130,6 +130,8 @@ TEST_CASE("A step out of order is refused with its code and changes nothing", "[
       {"show: scene names are exact", none, ShowScene{"Stage", {}}, ErrorCode::bad_request},
       // draw_order
       {"draw: unknown round", none, DrawOrder{"r9", 1}, ErrorCode::not_found},
+      {"draw: no seed (the engine draws one)", none, DrawOrder{"r1", std::nullopt},
+       ErrorCode::bad_request},
       {"draw: round has started", started, DrawOrder{"r1", 1}, ErrorCode::invalid_state},
       {"draw: an entry was locked", locked, DrawOrder{"r1", 1}, ErrorCode::invalid_state},
       // correct_score

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/codec.hpp"
 
@@ -64,8 +65,10 @@ std::string fingerprint(const Show& show) {
   out["scene"] = {{"name", show.scene().name}, {"params", show.scene().params}};
   out["open_poll"] = show.open_poll() ? json(show.open_poll()->id) : json(nullptr);
   for (const auto& poll : show.polls()) {
-    std::vector<std::pair<std::string, std::uint32_t>> ballots(poll.ballots.begin(),
-                                                               poll.ballots.end());
+    std::vector<std::tuple<std::string, std::uint32_t, std::string>> ballots;
+    for (const auto& [device, ballot] : poll.ballots) {
+      ballots.emplace_back(device, ballot.choice, ballot.request);
+    }
     std::sort(ballots.begin(), ballots.end());
     out["polls"].push_back({{"id", poll.id},
                             {"round", poll.round},

@@ -37,9 +37,8 @@ class ConsoleServer {
                                fixtures::source("entries.csv", fixtures::kEntriesCsvEn),
                                fixtures::source("judges.csv", fixtures::kJudgesCsvZh)});
     if (!first.imported) throw std::runtime_error("the first contest did not import");
-    engine::EngineConfig config;
-    config.host_key = kHostKey;
-    engine_ = std::make_unique<engine::Engine>(*store_, config);
+    credentials_ = std::make_unique<engine::Credentials>(*store_, kHostKey);
+    engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::restore(*store_));
     console_ = std::make_shared<app::ToolsConsole>(*engine_, *store_, "show.db");
     net::ServeOptions options;
     options.bind = "127.0.0.1";
@@ -47,7 +46,7 @@ class ConsoleServer {
     options.threads = 2;
     options.web_root = STAGEVOTE_TEST_WEB_ROOT;
     options.console = console_;
-    server_ = std::make_unique<net::server>(*engine_, options);
+    server_ = std::make_unique<net::server>(*engine_, *credentials_, options);
     server_->start();
   }
   ~ConsoleServer() {
@@ -74,7 +73,9 @@ class ConsoleServer {
 
  private:
   TempDir dir_;
+  engine::SystemClock clock_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Credentials> credentials_;
   std::unique_ptr<engine::Engine> engine_;
   std::shared_ptr<app::ToolsConsole> console_;
   std::unique_ptr<net::server> server_;

@@ -114,25 +114,6 @@ TEST_CASE("Bad requests get typed errors and change nothing", "[net][errors]") {
                  "not_found");
   }
 
-  SECTION("rate_limited: a flood gets refusals, and the connection recovers") {
-    std::this_thread::sleep_for(200ms);
-    phone->drain();
-    for (int i = 0; i < 60; ++i) phone->send({{"type", "ping"}, {"id", "f" + std::to_string(i)}});
-    int pongs = 0, limited = 0;
-    for (int i = 0; i < 60; ++i) {
-      const auto reply = phone->receive();
-      REQUIRE(reply);
-      if (reply->at("type") == "pong") ++pongs;
-      if (reply->at("type") == "error" && reply->at("code") == "rate_limited") ++limited;
-    }
-    CHECK(pongs >= 19);  // the burst of 20, less the hello
-    CHECK(limited > 0);
-    CHECK(pongs + limited == 60);
-    std::this_thread::sleep_for(500ms);
-    CHECK(phone->request({{"type", "vote"}, {"poll", poll}, {"choice", "e13"}}).at("counted") ==
-          true);
-  }
-
   SECTION("too_large: a frame over the role's limit is refused and the connection closed") {
     const std::string big(5000, 'x');
     phone->send({{"type", "ping"}, {"id", "big"}, {"pad", big}});
@@ -173,23 +154,15 @@ TEST_CASE("Every request id gets exactly one reply", "[net][errors]") {
                  {"poll", poll},
                  {"choice", i % 2 ? "e13" : "e99"}});
   }
-  std::this_thread::sleep_for(500ms);
+  // The store completes in order: once this request's reply is here, every reply to the ten
+  // before it has been queued ahead of it.
+  const json sync =
+      phone->request({{"type", "vote"}, {"id", "sync"}, {"poll", poll}, {"choice", "e13"}});
+  CHECK(sync.at("counted") == false);
   std::map<std::string, int> replies;
   for (const auto& m : phone->drain()) {
     if (m.contains("id")) ++replies[m.at("id").get<std::string>()];
   }
   CHECK(replies.size() == 10);
   for (const auto& [id, count] : replies) CHECK(count == 1);
-}
-
-TEST_CASE("A connection that never says hello is closed after ten seconds", "[net][errors]") {
-  TestServer server;
-  ClientIo io;
-  WsClient silent(io, server.port());
-  const auto started = std::chrono::steady_clock::now();
-  CHECK(silent.wait_closed(15s));
-  const double waited =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  CHECK(waited > 9);
-  CHECK(silent.close_code() == 1008);
 }

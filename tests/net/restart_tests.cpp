@@ -81,27 +81,3 @@ TEST_CASE("A restart on the same database resumes the show where it was", "[net]
     CHECK(guessed.hello({{"role", "audience"}, {"device", "guess"}}).at("device") != "guess");
   }
 }
-
-TEST_CASE("A poll whose deadline passed while the server was down is closed at start",
-          "[net][restart]") {
-  TestServer server;
-  std::string poll;
-  {
-    ClientIo io;
-    auto host = server.host(io);
-    command(*host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}});
-    poll =
-        command(
-            *host,
-            {{"action", "open_poll"}, {"round", "prelim"}, {"entries", {"e13"}}, {"duration_s", 1}})
-            .at("poll");
-  }
-  server.stop();
-  std::this_thread::sleep_for(1200ms);
-  server.restart();
-  ClientIo io;
-  auto display = server.display(io);
-  const json state = display->receive_type("state");
-  CHECK(state.at("poll").is_null());
-  CHECK(state.at("last_poll").at("id") == poll);
-}

@@ -1,5 +1,7 @@
 #include "test_client.hpp"
 
+#include <atomic>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -117,7 +119,10 @@ json WsClient::receive_type(const std::string& type, std::chrono::milliseconds t
 }
 
 json WsClient::request(json message, std::chrono::milliseconds timeout) {
-  if (!message.contains("id")) message["id"] = "t" + std::to_string(next_id_++);
+  // Unique across connections and restarts, as a page's ids are: a request id is an
+  // idempotency key per actor, and one device may connect many times.
+  static std::atomic<long> next_id{1};
+  if (!message.contains("id")) message["id"] = "t" + std::to_string(next_id++);
   const std::string id = message["id"].get<std::string>();
   send(message);
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -74,7 +74,6 @@ class WsClient {
   std::deque<json> inbox_;
   bool closed_ = false;
   int close_code_ = 0;
-  int next_id_ = 1;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

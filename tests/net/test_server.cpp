@@ -2,6 +2,7 @@
 
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace stagevote::test {
 
@@ -17,7 +18,11 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-TestServer::TestServer(net::ServeOptions options) : options_(std::move(options)) {
+TestServer::TestServer(net::ServeOptions options, const engine::Clock* clock,
+                       store::StoreOptions store_options)
+    : options_(std::move(options)),
+      clock_(clock ? *clock : system_clock_),
+      store_options_(store_options) {
   options_.bind = "127.0.0.1";
   options_.port = 0;
   if (options_.threads == 0) options_.threads = 2;
@@ -30,12 +35,12 @@ TestServer::~TestServer() {
 }
 
 void TestServer::start() {
-  store_ = std::make_unique<store::Store>(db_path());
-  engine::EngineConfig config;
-  config.demo = true;
-  config.host_key = kHostKey;
-  engine_ = std::make_unique<engine::Engine>(*store_, config);
-  server_ = std::make_unique<net::server>(*engine_, options_);
+  store_ = std::make_unique<store::Store>(db_path(), store_options_);
+  engine::ensure_contest(*store_, /*demo=*/true);
+  credentials_ = std::make_unique<engine::Credentials>(*store_, kHostKey);
+  engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::restore(*store_));
+  contest_ = engine_->contest();
+  server_ = std::make_unique<net::server>(*engine_, *credentials_, options_);
   server_->start();
 }
 
@@ -46,11 +51,23 @@ void TestServer::stop() {
   }
   server_.reset();
   engine_.reset();
+  credentials_.reset();
   store_.reset();
 }
 
-void TestServer::restart() {
+bool TestServer::wait_stopped() {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!server_->failed() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  if (!server_->failed()) return false;
+  server_->wait();  // returns once every connection has closed
+  return true;
+}
+
+void TestServer::restart(store::StoreOptions store_options) {
   stop();
+  store_options_ = store_options;
   start();
 }
 

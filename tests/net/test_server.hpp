@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/clock.hpp"
+#include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
@@ -28,18 +30,25 @@ class TempDir {
 
 class TestServer {
  public:
-  explicit TestServer(net::ServeOptions options = {});
+  // `clock`: the show's clock (default: the system's); `store_options`: e.g. the store's
+  // fail_commit seam.
+  explicit TestServer(net::ServeOptions options = {}, const engine::Clock* clock = nullptr,
+                      store::StoreOptions store_options = {});
   ~TestServer();
 
   unsigned short port() const { return server_->port(); }
   engine::Engine& engine() { return *engine_; }
-  const core::Contest& contest() { return engine_->contest(); }
+  net::server& server() { return *server_; }
+  const core::Contest& contest() { return *contest_; }
   std::string db_path() const { return (dir_.path() / "show.db").string(); }
   std::string judge_token(const std::string& judge_id);
 
-  // Clean stop and start on the same database file (the port may change).
-  void restart();
+  // Clean stop and start on the same database file (the port may change), with these store
+  // options from now on.
+  void restart(store::StoreOptions store_options = {});
   void stop();
+  // Waits until the server has stopped by itself (after a failed commit); true if it did.
+  bool wait_stopped();
 
   // A connected host, already welcomed.
   std::unique_ptr<WsClient> host(ClientIo& io);
@@ -52,8 +61,13 @@ class TestServer {
 
   TempDir dir_;
   net::ServeOptions options_;
+  engine::SystemClock system_clock_;
+  const engine::Clock& clock_;
+  store::StoreOptions store_options_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Credentials> credentials_;
   std::unique_ptr<engine::Engine> engine_;
+  std::shared_ptr<const core::Contest> contest_;
   std::unique_ptr<net::server> server_;
 };
 

@@ -159,8 +159,8 @@ TEST_CASE("Stats count writes, transactions and the largest batch", "[store][gro
   CHECK(stats.largest_batch == 99);
 }
 
-TEST_CASE("A failed transaction fails every write of its batch and the store carries on",
-          "[store][group-commit]") {
+TEST_CASE("A failed transaction fails its batch, and the store commits nothing after it",
+          "[store][group-commit][fail-stop]") {
   TempDir dir;
   const std::string path = dir.file("show.db");
   Store store(path);
@@ -183,15 +183,36 @@ TEST_CASE("A failed transaction fails every write of its batch and the store car
   store.flush();
   CHECK(first_ok);
   CHECK(results == std::vector<int>{0, 0, 0});
-  CHECK(store.record_count() == 1);
+  CHECK(store.failed());
+  CHECK_THAT(store.failure(), Catch::Contains("poisoned write"));
 
-  bool later_ok = false;
-  store.append(command_write("show", "later"), [&](bool ok) { later_ok = ok; });
+  // Fail-stop: a later write (which may depend on the lost ones) and a barrier (which promises
+  // that everything before it is on disk) fail too, without touching the file.
+  raw.exec_or_throw("DROP TRIGGER poison");
+  int later = -1, barrier = -1;
+  store.append(command_write("show", "later"), [&](bool ok) { later = ok; });
+  store.barrier([&](bool ok) { barrier = ok; });
   store.flush();
-  CHECK(later_ok);
-  std::vector<std::int64_t> seqs;
-  store.for_each_record([&](const LedgerRecord& record) { seqs.push_back(record.seq); });
-  CHECK(seqs == std::vector<std::int64_t>{1, 2});  // the failed batch left no gap in the chain
+  CHECK(later == 0);
+  CHECK(barrier == 0);
+  CHECK(store.record_count() == 1);
   CHECK(Store::verify_chain(path).ok);
-  CHECK(store.stats().transactions == 2);
+  CHECK(store.stats().transactions == 1);
+}
+
+TEST_CASE("The fail_commit seam fails exactly the Nth transaction that writes",
+          "[store][group-commit][fail-stop]") {
+  TempDir dir;
+  const std::string path = dir.file("show.db");
+  StoreOptions options;
+  options.fail_commit = 3;
+  Store store(path, options);
+  std::vector<int> results;
+  for (int i = 0; i < 4; ++i) {
+    store.append(command_write("show", std::to_string(i)), [&](bool ok) { results.push_back(ok); });
+    store.flush();  // one transaction each
+  }
+  CHECK(results == std::vector<int>{1, 1, 0, 0});
+  CHECK(store.failed());
+  CHECK(store.record_count() == 2);
 }

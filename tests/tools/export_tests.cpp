@@ -44,7 +44,7 @@ double number(const std::string& text) {
 TEST_CASE("The round CSV carries every judge's marks and the show's results", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = engine::restore(store);
+  core::Show show = engine::restore(store).show;
   const auto results = show.results("prelim");
 
   Problems problems;
@@ -105,7 +105,7 @@ TEST_CASE("The round CSV carries every judge's marks and the show's results", "[
 TEST_CASE("The whole-contest CSV lists every round with its round id", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = engine::restore(store);
+  core::Show show = engine::restore(store).show;
   Problems problems;
   Table table = parse_csv("all.csv", export_results_csv(show, std::nullopt), problems);
   REQUIRE(problems.empty());
@@ -120,7 +120,7 @@ TEST_CASE("The whole-contest CSV lists every round with its round id", "[export]
 TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = engine::restore(store);
+  core::Show show = engine::restore(store).show;
   const std::string xlsx = export_results_xlsx(show, std::nullopt, ledger_seal(store));
   Problems problems;
   auto sheets = xlsx_sheet_names("all.xlsx", xlsx, problems);
@@ -196,7 +196,7 @@ TEST_CASE("The ledger CSV lists the correction in full: before after who when wh
 TEST_CASE("The publication sheet is print-ready HTML with amended results marked", "[export]") {
   PlayedShow played;
   store::Store store(played.db);
-  core::Show show = engine::restore(store);
+  core::Show show = engine::restore(store).show;
   const LedgerSeal seal = ledger_seal(store);
   const std::string html = export_publication_html(show, std::nullopt, seal, 1764162000000);
   CHECK(html.find("@page { size: A4 landscape") != std::string::npos);

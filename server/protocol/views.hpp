@@ -1,24 +1,28 @@
 #pragma once
-// What each audience sees of the show, as JSON (docs/protocol.md: welcome, state, tally,
-// results). Pure functions of the show: the engine calls them under its lock and serialises
-// the result once per audience.
+// What each audience sees of the show, as JSON (docs/protocol.md: state, tally, results).
+// Pure functions of the show: the engine's publisher calls them on the committed show and
+// serialises each view once for everyone who sees it.
 #include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "core/show.hpp"
+#include "protocol/message.hpp"
+#include "protocol/role.hpp"
 
-namespace stagevote::engine {
+namespace stagevote::protocol {
 
-enum class Role { audience, judge, host, display };
-const char* to_string(Role role) noexcept;
-
+// Open connections by role.
 struct Connections {
   long audience = 0;
   long judge = 0;
   long display = 0;
   long host = 0;
+
+  bool operator==(const Connections&) const = default;
 };
 nlohmann::json connections_json(const Connections& connections);
+// {"type":"connections","connections":{...}}, to the hosts.
+Message connections_message(const Connections& connections);
 
 // The welcome's "contest": the static catalogue every client needs (never judge tokens).
 nlohmann::json catalogue_json(const core::Contest& contest);
@@ -30,8 +34,12 @@ nlohmann::json host_extras_json(const core::Show& show, const Connections& conne
 // One judge's extras: every entry with its status for this judge and the judge's marks.
 nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);
 
+// {"type":"state", ...view, "version":..., "server_time":...}: one view of the show as a
+// message. `version` orders snapshots: a client keeps the highest it has seen.
+Message state_message(nlohmann::json view, std::uint64_t version, core::Millis server_time);
+
 // {"type":"tally",...} of one poll.
-nlohmann::json tally_json(const core::Poll& poll);
+Message tally_message(const core::Poll& poll);
 
 // One entry of the results JSON with our extras (plain_mean, status, amended).
 nlohmann::json entry_result_json(const core::Show& show, std::string_view round,
@@ -39,4 +47,4 @@ nlohmann::json entry_result_json(const core::Show& show, std::string_view round,
 // The contract's {"round":...,"entries":[...]} with the extras.
 nlohmann::json round_results_json(const core::Show& show, std::string_view round);
 
-}  // namespace stagevote::engine
+}  // namespace stagevote::protocol

@@ -1,10 +1,10 @@
-#include "engine/views.hpp"
+#include "protocol/views.hpp"
 
 #include <algorithm>
 
 #include "core/codec.hpp"
 
-namespace stagevote::engine {
+namespace stagevote::protocol {
 
 using nlohmann::json;
 
@@ -22,8 +22,27 @@ const char* to_string(Role role) noexcept {
   return "?";
 }
 
+std::optional<Role> role_from_string(std::string_view name) noexcept {
+  for (const Role role : {Role::audience, Role::judge, Role::host, Role::display}) {
+    if (name == to_string(role)) return role;
+  }
+  return std::nullopt;
+}
+
 json connections_json(const Connections& c) {
   return {{"audience", c.audience}, {"judge", c.judge}, {"display", c.display}, {"host", c.host}};
+}
+
+Message connections_message(const Connections& connections) {
+  const json message = {{"type", "connections"}, {"connections", connections_json(connections)}};
+  return make_message(message.dump());
+}
+
+Message state_message(json view, std::uint64_t version, core::Millis server_time) {
+  view["type"] = "state";
+  view["version"] = version;
+  view["server_time"] = server_time;
+  return make_message(view.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 json catalogue_json(const core::Contest& contest) {
@@ -272,9 +291,10 @@ json judge_extras_json(const core::Show& show, const core::Judge& judge) {
   return {{"id", judge.id}, {"entries", std::move(entries)}};
 }
 
-json tally_json(const core::Poll& poll) {
-  return {{"type", "tally"},     {"poll", poll.id},   {"counts", poll_counts(poll)},
-          {"total", poll.total}, {"open", poll.open}, {"closes_at", poll.closes_at}};
+Message tally_message(const core::Poll& poll) {
+  const json tally = {{"type", "tally"},     {"poll", poll.id},   {"counts", poll_counts(poll)},
+                      {"total", poll.total}, {"open", poll.open}, {"closes_at", poll.closes_at}};
+  return make_message(tally.dump());
 }
 
 json entry_result_json(const core::Show& show, std::string_view round,
@@ -295,4 +315,4 @@ json round_results_json(const core::Show& show, std::string_view round) {
   return {{"round", round}, {"entries", std::move(entries)}};
 }
 
-}  // namespace stagevote::engine
+}  // namespace stagevote::protocol

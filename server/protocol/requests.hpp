@@ -1,7 +1,8 @@
 #pragma once
-// Client messages parsed and validated into typed requests. A pure function of the text (a
-// libFuzzer target feeds it arbitrary bytes): every malformed input is a typed bad_request
-// Error, never an exception or a crash.
+// Client messages parsed and validated into typed requests: the one reader of what clients
+// send over the WebSocket. A pure function of the text (a libFuzzer target feeds it arbitrary
+// bytes): every malformed input is a typed bad_request Error, never an exception or a crash.
+// A host's `cmd` is read by the same reader as the ledger's records (core::command_from_json).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,34 +10,34 @@
 
 #include "core/commands.hpp"
 #include "core/error.hpp"
-#include "engine/views.hpp"
+#include "protocol/message.hpp"
+#include "protocol/role.hpp"
 
-namespace stagevote::net {
+namespace stagevote::protocol {
 
-inline constexpr std::size_t kMaxIdLength = 64;      // request ids
-inline constexpr std::size_t kMaxNameLength = 128;   // ids of polls, entries ...; tokens, keys
-inline constexpr std::size_t kMaxTextLength = 8192;  // reasons, on-screen text
+inline constexpr std::size_t kMaxIdLength = 64;  // request ids
+using core::kMaxNameLength;                      // ids of polls, entries ...; tokens, keys
 
 struct HelloRequest {
-  std::optional<std::string> id;
-  engine::Role role = engine::Role::audience;
+  RequestId id;
+  Role role = Role::audience;
   std::string device;  // audience: token from an earlier welcome ("" if none or malformed)
   std::string token;   // judge
   std::string key;     // host
 };
 
 struct PingRequest {
-  std::optional<std::string> id;
+  RequestId id;
 };
 
 struct VoteRequest {
-  std::optional<std::string> id;
+  RequestId id;
   std::string poll;
   std::string choice;
 };
 
 struct ScoreRequest {
-  std::optional<std::string> id;
+  RequestId id;
   std::string round;
   std::string entry;
   core::Marks marks;
@@ -44,14 +45,13 @@ struct ScoreRequest {
 
 // A host `cmd` that changes the show (everything but `results`).
 struct CommandRequest {
-  std::optional<std::string> id;
+  RequestId id;
   core::Command command;
-  bool random_seed = false;  // draw_order without a seed: the server picks one
 };
 
 // The host's read-only `results` cmd.
 struct ResultsRequest {
-  std::optional<std::string> id;
+  RequestId id;
   std::string round;
 };
 
@@ -59,6 +59,9 @@ using Request = std::variant<HelloRequest, PingRequest, VoteRequest, ScoreReques
                              ResultsRequest>;
 
 core::Result<Request> parse_client_message(std::string_view text);
+
+// The request's id, whatever its type.
+const RequestId& request_id(const Request& request) noexcept;
 
 // The two halves of parse_client_message, apart for the tests and the fuzzer.
 // A vote in its plain form (an object of printable-ASCII strings without escapes, as phones
@@ -71,6 +74,6 @@ core::Result<Request> parse_any_message(std::string_view text);
 
 // The "id" of a message that failed to parse, if one can be read, so that the error reply
 // still answers the request.
-std::optional<std::string> salvage_request_id(std::string_view text);
+RequestId salvage_request_id(std::string_view text);
 
-}  // namespace stagevote::net
+}  // namespace stagevote::protocol

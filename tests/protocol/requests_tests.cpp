@@ -4,12 +4,12 @@
 #include <string>
 #include <variant>
 
-#include "net/messages.hpp"
+#include "protocol/requests.hpp"
 
 using namespace stagevote;
-using net::parse_client_message;
+using protocol::parse_client_message;
 
-TEST_CASE("Malformed client messages are typed bad_request errors", "[messages]") {
+TEST_CASE("Malformed client messages are typed bad_request errors", "[protocol]") {
   const std::string text = GENERATE(
       as<std::string>{}, "", "not json", "{", "[]", "42", "\"hello\"", R"({})", R"({"type":5})",
       R"({"type":"shout"})", R"({"type":"hello"})", R"({"type":"hello","role":"king"})",
@@ -25,13 +25,13 @@ TEST_CASE("Malformed client messages are typed bad_request errors", "[messages]"
       R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim"})",
       R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":[]})",
       R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":[1]})",
-      R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01"],"duration_s":-1})",
-      R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01"],"duration_s":"9"})",
+      R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01"],"duration_ms":-1})",
+      R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01"],"duration_ms":"9"})",
       R"({"type":"cmd","id":"c1","action":"start_entry","round":"prelim"})",
       R"({"type":"cmd","id":"c1","action":"show"})",
-      R"({"type":"cmd","id":"c1","action":"show","scene":"message","text":5})",
+      R"({"type":"cmd","id":"c1","action":"show","scene":"message","text":{}})",
       R"({"type":"cmd","id":"c1","action":"draw_order","round":"prelim","seed":-3})",
-      R"({"type":"cmd","id":"c1","action":"unlock_scores","round":"prelim","entry":"e01"})");
+      R"({"type":"cmd","id":"c1","action":"vote","poll":"p1","choice":"e01","device":"d"})");
   CAPTURE(text);
   const auto parsed = parse_client_message(text);
   REQUIRE_FALSE(parsed.ok());
@@ -39,29 +39,29 @@ TEST_CASE("Malformed client messages are typed bad_request errors", "[messages]"
   CHECK_FALSE(parsed.error().message.empty());
 }
 
-TEST_CASE("An over-long id is refused", "[messages]") {
-  const std::string id(net::kMaxIdLength + 1, 'x');
+TEST_CASE("An over-long id is refused", "[protocol]") {
+  const std::string id(protocol::kMaxIdLength + 1, 'x');
   const auto parsed = parse_client_message(R"({"type":"ping","id":")" + id + R"("})");
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.error().code == core::ErrorCode::bad_request);
-  CHECK_FALSE(net::salvage_request_id(R"({"type":"ping","id":")" + id + R"("})").has_value());
+  CHECK_FALSE(protocol::salvage_request_id(R"({"type":"ping","id":")" + id + R"("})").has_value());
 }
 
-TEST_CASE("Well-formed client messages parse into typed requests", "[messages]") {
+TEST_CASE("Well-formed client messages parse into typed requests", "[protocol]") {
   SECTION("an audience hello keeps a device hint, even a malformed one, as a hint") {
     auto parsed = parse_client_message(R"({"type":"hello","role":"audience","device":"abc"})");
     REQUIRE(parsed.ok());
-    const auto& hello = std::get<net::HelloRequest>(parsed.value());
-    CHECK(hello.role == engine::Role::audience);
+    const auto& hello = std::get<protocol::HelloRequest>(parsed.value());
+    CHECK(hello.role == protocol::Role::audience);
     CHECK(hello.device == "abc");
     auto odd = parse_client_message(R"({"type":"hello","role":"audience","device":17})");
     REQUIRE(odd.ok());
-    CHECK(std::get<net::HelloRequest>(odd.value()).device.empty());
+    CHECK(std::get<protocol::HelloRequest>(odd.value()).device.empty());
   }
   SECTION("a vote") {
     auto parsed = parse_client_message(R"({"type":"vote","id":"v1","poll":"p1","choice":"e07"})");
     REQUIRE(parsed.ok());
-    const auto& vote = std::get<net::VoteRequest>(parsed.value());
+    const auto& vote = std::get<protocol::VoteRequest>(parsed.value());
     CHECK(vote.id == "v1");
     CHECK(vote.poll == "p1");
     CHECK(vote.choice == "e07");
@@ -70,15 +70,15 @@ TEST_CASE("Well-formed client messages parse into typed requests", "[messages]")
     auto parsed = parse_client_message(
         R"({"type":"score","id":"s1","round":"prelim","entry":"e07","marks":{"theme":27.5,"art":20}})");
     REQUIRE(parsed.ok());
-    const auto& score = std::get<net::ScoreRequest>(parsed.value());
+    const auto& score = std::get<protocol::ScoreRequest>(parsed.value());
     CHECK(score.marks.at("theme") == 27.5);
     CHECK(score.marks.at("art") == 20);
   }
-  SECTION("open_poll with a duration in seconds") {
+  SECTION("open_poll with a duration, in ms as in the ledger") {
     auto parsed = parse_client_message(
-        R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01","e02"],"duration_s":1.5})");
+        R"({"type":"cmd","id":"c1","action":"open_poll","round":"prelim","entries":["e01","e02"],"duration_ms":1500})");
     REQUIRE(parsed.ok());
-    const auto& cmd = std::get<net::CommandRequest>(parsed.value());
+    const auto& cmd = std::get<protocol::CommandRequest>(parsed.value());
     const auto& open = std::get<core::OpenPoll>(cmd.command);
     CHECK(open.entries == std::vector<std::string>{"e01", "e02"});
     CHECK(open.duration_ms == 1500);
@@ -88,7 +88,7 @@ TEST_CASE("Well-formed client messages parse into typed requests", "[messages]")
         R"({"type":"cmd","id":"c1","action":"show","scene":"message","text":"休息十分钟"})");
     REQUIRE(parsed.ok());
     const auto& show =
-        std::get<core::ShowScene>(std::get<net::CommandRequest>(parsed.value()).command);
+        std::get<core::ShowScene>(std::get<protocol::CommandRequest>(parsed.value()).command);
     CHECK(show.scene == "message");
     CHECK(show.params.at("text") == "休息十分钟");
   }
@@ -96,42 +96,44 @@ TEST_CASE("Well-formed client messages parse into typed requests", "[messages]")
     auto parsed =
         parse_client_message(R"({"type":"cmd","id":"c1","action":"draw_order","round":"final"})");
     REQUIRE(parsed.ok());
-    CHECK(std::get<net::CommandRequest>(parsed.value()).random_seed);
+    const auto& draw =
+        std::get<core::DrawOrder>(std::get<protocol::CommandRequest>(parsed.value()).command);
+    CHECK_FALSE(draw.seed.has_value());
   }
   SECTION("results is a read-only request") {
     auto parsed =
         parse_client_message(R"({"type":"cmd","id":"c1","action":"results","round":"prelim"})");
     REQUIRE(parsed.ok());
-    CHECK(std::get<net::ResultsRequest>(parsed.value()).round == "prelim");
+    CHECK(std::get<protocol::ResultsRequest>(parsed.value()).round == "prelim");
   }
   SECTION("the id of a broken request can still be answered") {
-    CHECK(net::salvage_request_id(R"({"type":"vote","id":"v9","poll":5})") == "v9");
-    CHECK_FALSE(net::salvage_request_id("garbage").has_value());
+    CHECK(protocol::salvage_request_id(R"({"type":"vote","id":"v9","poll":5})") == "v9");
+    CHECK_FALSE(protocol::salvage_request_id("garbage").has_value());
   }
 }
 
 namespace {
 
 // What the general parser makes of a message, as a vote (or nothing if not a vote).
-std::optional<net::VoteRequest> general_vote(const std::string& text) {
-  auto parsed = net::parse_any_message(text);
+std::optional<protocol::VoteRequest> general_vote(const std::string& text) {
+  auto parsed = protocol::parse_any_message(text);
   if (!parsed.ok()) return std::nullopt;
-  if (auto* vote = std::get_if<net::VoteRequest>(&parsed.value())) return *vote;
+  if (auto* vote = std::get_if<protocol::VoteRequest>(&parsed.value())) return *vote;
   return std::nullopt;
 }
 
-bool same_vote(const net::VoteRequest& a, const net::VoteRequest& b) {
+bool same_vote(const protocol::VoteRequest& a, const protocol::VoteRequest& b) {
   return a.id == b.id && a.poll == b.poll && a.choice == b.choice;
 }
 
 }  // namespace
 
 TEST_CASE("A plain vote is read without a JSON tree, as the general parser reads it",
-          "[messages]") {
-  const std::string long_name(net::kMaxNameLength, 'p');
-  const std::string too_long_name(net::kMaxNameLength + 1, 'p');
-  const std::string long_id(net::kMaxIdLength, 'i');
-  const std::string too_long_id(net::kMaxIdLength + 1, 'i');
+          "[protocol]") {
+  const std::string long_name(protocol::kMaxNameLength, 'p');
+  const std::string too_long_name(protocol::kMaxNameLength + 1, 'p');
+  const std::string long_id(protocol::kMaxIdLength, 'i');
+  const std::string too_long_id(protocol::kMaxIdLength + 1, 'i');
   // Each: the text, and whether the plain reader takes it (else the general parser decides).
   const auto [text, plain] = GENERATE_COPY(table<std::string, bool>({
       {R"({"type":"vote","id":"v1","poll":"p1","choice":"e07"})", true},
@@ -162,7 +164,7 @@ TEST_CASE("A plain vote is read without a JSON tree, as the general parser reads
       {"", false},
   }));
   CAPTURE(text);
-  const auto fast = net::parse_plain_vote(text);
+  const auto fast = protocol::parse_plain_vote(text);
   CHECK(fast.has_value() == plain);
   const auto general = general_vote(text);
   if (fast) {
@@ -171,7 +173,7 @@ TEST_CASE("A plain vote is read without a JSON tree, as the general parser reads
   }
   // Either way the session gets what the general parser says.
   const auto parsed = parse_client_message(text);
-  const auto* vote = parsed.ok() ? std::get_if<net::VoteRequest>(&parsed.value()) : nullptr;
+  const auto* vote = parsed.ok() ? std::get_if<protocol::VoteRequest>(&parsed.value()) : nullptr;
   REQUIRE(static_cast<bool>(vote) == general.has_value());
   if (vote) CHECK(same_vote(*vote, *general));
 }

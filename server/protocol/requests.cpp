@@ -1,11 +1,11 @@
-#include "net/messages.hpp"
+#include "protocol/requests.hpp"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/codec.hpp"
 
-namespace stagevote::net {
+namespace stagevote::protocol {
 
 namespace {
 
@@ -52,48 +52,6 @@ class Fields {
     return value.size() <= kMaxNameLength ? value : std::string();
   }
 
-  std::vector<std::string> text_list(const char* name) {
-    std::vector<std::string> list;
-    const auto it = object_.find(name);
-    if (it == object_.end()) {
-      if (!error_) error_ = bad(std::string("missing field \"") + name + "\"");
-      return list;
-    }
-    if (!it->is_array() || it->empty() || it->size() > 1000) {
-      fail<int>(name, "a non-empty list of ids");
-      return list;
-    }
-    for (const auto& item : *it) {
-      if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
-          item.get_ref<const std::string&>().size() > kMaxNameLength) {
-        fail<int>(name, "a list of ids");
-        return {};
-      }
-      list.push_back(item.get<std::string>());
-    }
-    return list;
-  }
-
-  // An optional number within [min, max].
-  std::optional<double> optional_number(const char* name, double min, double max) {
-    const auto it = object_.find(name);
-    if (it == object_.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number()) return fail<double>(name, "a number");
-    const double value = it->get<double>();
-    if (!std::isfinite(value) || value < min || value > max) {
-      return fail<double>(name, "a number from " + json(min).dump() + " to " + json(max).dump());
-    }
-    return value;
-  }
-
-  // An optional unsigned 64-bit integer.
-  std::optional<std::uint64_t> optional_unsigned(const char* name) {
-    const auto it = object_.find(name);
-    if (it == object_.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number_unsigned()) return fail<std::uint64_t>(name, "a non-negative integer");
-    return it->get<std::uint64_t>();
-  }
-
   core::Marks marks(const char* name) {
     const auto it = object_.find(name);
     if (it == object_.end()) {
@@ -123,30 +81,30 @@ class Fields {
   std::optional<Error> error_;
 };
 
-core::Result<Request> parse_hello(const json& message, std::optional<std::string> id) {
+core::Result<Request> parse_hello(const json& message, RequestId id) {
   Fields fields(message);
   const std::string role = fields.text("role");
   if (fields.error()) return *fields.error();
   HelloRequest hello;
   hello.id = std::move(id);
   if (role == "audience") {
-    hello.role = engine::Role::audience;
+    hello.role = Role::audience;
     hello.device = fields.lenient_text("device");
   } else if (role == "judge") {
-    hello.role = engine::Role::judge;
+    hello.role = Role::judge;
     // An empty token or key is a wrong one (unauthorized, then closed), not a malformed hello.
     auto token = fields.optional_text("token", kMaxNameLength, /*allow_empty=*/true);
     if (fields.error()) return *fields.error();
     if (!token) return bad("missing field \"token\"");
     hello.token = std::move(*token);
   } else if (role == "host") {
-    hello.role = engine::Role::host;
+    hello.role = Role::host;
     auto key = fields.optional_text("key", kMaxNameLength, /*allow_empty=*/true);
     if (fields.error()) return *fields.error();
     if (!key) return bad("missing field \"key\"");
     hello.key = std::move(*key);
   } else if (role == "display") {
-    hello.role = engine::Role::display;
+    hello.role = Role::display;
   } else {
     return bad("unknown role \"" + role + "\" (audience, judge, host or display)");
   }
@@ -154,101 +112,23 @@ core::Result<Request> parse_hello(const json& message, std::optional<std::string
   return Request{std::move(hello)};
 }
 
-// Scene parameters: every other string field of the cmd, plus a "params" object if given.
-core::Result<std::map<std::string, std::string>> scene_params(const json& message) {
-  std::map<std::string, std::string> params;
-  auto take = [&](const std::string& key, const json& value) -> core::Status {
-    if (!value.is_string()) return bad("scene parameter \"" + key + "\" must be a string");
-    if (key.size() > kMaxNameLength ||
-        value.get_ref<const std::string&>().size() > kMaxTextLength) {
-      return bad("scene parameter \"" + key + "\" is too long");
-    }
-    params[key] = value.get<std::string>();
-    return std::nullopt;
-  };
-  for (const auto& [key, value] : message.items()) {
-    if (key == "type" || key == "id" || key == "action" || key == "scene") continue;
-    if (key == "params") {
-      if (!value.is_object()) return bad("field \"params\" must be an object");
-      for (const auto& [pkey, pvalue] : value.items()) {
-        if (auto problem = take(pkey, pvalue)) return *problem;
-      }
-      continue;
-    }
-    if (auto problem = take(key, value)) return *problem;
-  }
-  return params;
-}
-
-core::Result<Request> parse_cmd(const json& message, std::optional<std::string> id) {
+core::Result<Request> parse_cmd(const json& message, RequestId id) {
   Fields fields(message);
   const std::string action = fields.text("action");
   if (fields.error()) return *fields.error();
-
-  CommandRequest request;
-  request.id = std::move(id);
-  if (action == "start_entry") {
-    core::StartEntry c;
-    c.round = fields.text("round");
-    c.entry = fields.text("entry");
-    request.command = std::move(c);
-  } else if (action == "open_poll") {
-    core::OpenPoll c;
-    c.round = fields.text("round");
-    c.entries = fields.text_list("entries");
-    const double seconds = fields.optional_number("duration_s", 0, 24 * 3600).value_or(0);
-    c.duration_ms = static_cast<core::Millis>(std::llround(seconds * 1000));
-    request.command = std::move(c);
-  } else if (action == "close_poll") {
-    request.command = core::ClosePoll{fields.text("poll")};
-  } else if (action == "lock_scores") {
-    core::LockScores c;
-    c.round = fields.text("round");
-    c.entry = fields.text("entry");
-    request.command = std::move(c);
-  } else if (action == "unlock_scores") {
-    core::UnlockScores c;
-    c.round = fields.text("round");
-    c.entry = fields.text("entry");
-    c.reason = fields.text("reason", kMaxTextLength);
-    request.command = std::move(c);
-  } else if (action == "reveal") {
-    core::Reveal c;
-    c.round = fields.text("round");
-    c.entry = fields.text("entry");
-    request.command = std::move(c);
-  } else if (action == "show") {
-    core::ShowScene c;
-    c.scene = fields.text("scene");
-    if (fields.error()) return *fields.error();
-    auto params = scene_params(message);
-    if (!params) return params.error();
-    c.params = std::move(params).value();
-    request.command = std::move(c);
-  } else if (action == "draw_order") {
-    core::DrawOrder c;
-    c.round = fields.text("round");
-    const auto seed = fields.optional_unsigned("seed");
-    c.seed = seed.value_or(0);
-    request.random_seed = !seed.has_value();
-    request.command = std::move(c);
-  } else if (action == "correct_score") {
-    core::CorrectScore c;
-    c.judge = fields.text("judge");
-    c.round = fields.text("round");
-    c.entry = fields.text("entry");
-    c.marks = fields.marks("marks");
-    c.reason = fields.text("reason", kMaxTextLength);
-    request.command = std::move(c);
-  } else if (action == "results") {
-    ResultsRequest results{request.id, fields.text("round")};
+  if (action == "results") {
+    ResultsRequest results{std::move(id), fields.text("round")};
     if (fields.error()) return *fields.error();
     return Request{std::move(results)};
-  } else {
+  }
+  auto command = core::command_from_json(action, message);
+  if (!command) return command.error();
+  // Votes and scores name their voter or judge, which only the connection knows.
+  if (std::holds_alternative<core::Vote>(command.value()) ||
+      std::holds_alternative<core::Score>(command.value())) {
     return bad("unknown action \"" + action + "\"");
   }
-  if (fields.error()) return *fields.error();
-  return Request{std::move(request)};
+  return Request{CommandRequest{std::move(id), std::move(command).value()}};
 }
 
 // A cursor over a plain vote; every method returns false at the first thing it does not take.
@@ -343,7 +223,7 @@ core::Result<Request> parse_any_message(std::string_view text) {
   if (!message.is_object()) return bad("a message must be a JSON object");
 
   Fields fields(message);
-  std::optional<std::string> id = fields.optional_text("id", kMaxIdLength);
+  RequestId id = fields.optional_text("id", kMaxIdLength);
   const std::string type = fields.text("type", 32);
   if (fields.error()) return *fields.error();
 
@@ -364,7 +244,11 @@ core::Result<Request> parse_any_message(std::string_view text) {
   return bad("unknown message type \"" + type + "\"");
 }
 
-std::optional<std::string> salvage_request_id(std::string_view text) {
+const RequestId& request_id(const Request& request) noexcept {
+  return std::visit([](const auto& r) -> const RequestId& { return r.id; }, request);
+}
+
+RequestId salvage_request_id(std::string_view text) {
   const json message = json::parse(text, nullptr, false);
   if (message.is_discarded() || !message.is_object()) return std::nullopt;
   const auto it = message.find("id");
@@ -374,4 +258,4 @@ std::optional<std::string> salvage_request_id(std::string_view text) {
   return it->get<std::string>();
 }
 
-}  // namespace stagevote::net
+}  // namespace stagevote::protocol

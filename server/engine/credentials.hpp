@@ -1,0 +1,40 @@
+#pragma once
+// Who may say hello as what: the host key, the judges' tokens, the audience's device tokens.
+// Secrets are compared in constant time; the keys live in the database's meta table.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/model.hpp"
+#include "engine/device_tokens.hpp"
+#include "store/store.hpp"
+
+namespace stagevote::engine {
+
+// Where the host key came from, to say so at start-up.
+enum class HostKeySource { given, stored, generated };
+
+class Credentials {
+ public:
+  // `host_key`: --host-key or STAGEVOTE_HOST_KEY if given; else the stored one, else a new one
+  // (stored). The device token secret is made once and stored. Writes SQLite synchronously.
+  Credentials(store::Store& store, std::optional<std::string> host_key);
+
+  const std::string& host_key() const noexcept { return host_key_; }
+  HostKeySource host_key_source() const noexcept { return host_key_source_; }
+  bool is_host_key(std::string_view key) const noexcept;
+
+  // The judge of `contest` holding this token, compared in constant time; nullopt if none.
+  static std::optional<core::Judge> judge_for_token(const core::Contest& contest,
+                                                    std::string_view token);
+
+  // The offered device token if this server signed it, else a fresh one.
+  std::string admit_device(std::string_view offered) const;
+
+ private:
+  std::string host_key_;
+  HostKeySource host_key_source_ = HostKeySource::given;
+  DeviceTokens devices_;
+};
+
+}  // namespace stagevote::engine

@@ -1,0 +1,49 @@
+#pragma once
+// What a connection may ask, and who answers: hello admits a connection as a role; every
+// request after it goes, by what its role may do, to the engine (commands, votes, scores) or
+// is answered from the committed show (results). The network layer hands typed requests in
+// and gets rendered replies back; it never decides what a role may do.
+#include <optional>
+#include <string>
+
+#include "engine/credentials.hpp"
+#include "engine/engine.hpp"
+#include "engine/publisher.hpp"
+#include "protocol/requests.hpp"
+
+namespace stagevote::engine {
+
+// A connection that has said hello.
+struct Identity {
+  protocol::Role role = protocol::Role::audience;
+  // The ledger's actor for its requests: the device token (audience), the judge's id, "host"
+  // or "display".
+  std::string actor;
+};
+
+struct HelloResult {
+  std::optional<Identity> identity;  // set: admitted
+  protocol::Message reply;           // the welcome, or the refusal
+};
+
+class Service {
+ public:
+  Service(Engine& engine, const Credentials& credentials, Publisher& publisher);
+
+  HelloResult hello(const protocol::HelloRequest& hello);
+
+  // Answers one request (not hello, not ping) of an admitted connection: `reply` is called
+  // exactly once, now or from the store's writer thread.
+  void handle(const Identity& who, protocol::Request&& request, ReplyFn reply);
+
+  Engine& engine() noexcept { return engine_; }
+  const Credentials& credentials() const noexcept { return credentials_; }
+  Publisher& publisher() noexcept { return publisher_; }
+
+ private:
+  Engine& engine_;
+  const Credentials& credentials_;
+  Publisher& publisher_;
+};
+
+}  // namespace stagevote::engine

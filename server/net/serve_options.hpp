@@ -1,0 +1,37 @@
+#pragma once
+// Everything `stagevote serve` is told (docs/protocol.md, "Command line"): the one options
+// struct of a server, filled by the command line (app/args) or by a test.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/session_limits.hpp"
+
+namespace stagevote::net {
+
+class ConsoleData;
+
+struct ServeOptions {
+  // The show.
+  std::string db = "stagevote.db";
+  bool demo = false;                    // load the demo contest into an empty database
+  std::optional<std::string> host_key;  // else $STAGEVOTE_HOST_KEY, else stored or generated
+
+  // Where it listens and what it serves.
+  std::string bind = "0.0.0.0";
+  unsigned short port = 8080;                // 0: any free port (see server::port())
+  unsigned threads = 0;                      // network threads; 0: one per core
+  std::vector<std::string> allowed_origins;  // empty: any Origin may open /ws
+  std::string public_url;                    // what phones open; default http://<LAN>:<port>
+  std::filesystem::path web_root;            // holds display/ and voter-web/
+
+  SessionLimits limits;
+  bool handle_signals = false;  // SIGINT/SIGTERM start a clean shutdown
+  // Import and exports from the host console (null: those routes answer 501). Stop it after
+  // wait() and before the server is destroyed: its replies are posted to the connections.
+  std::shared_ptr<ConsoleData> console;
+};
+
+}  // namespace stagevote::net
