@@ -137,6 +137,7 @@ Status read_scoring(const Reader& r, ScoringScheme& scoring) {
       }))
     return e;
   if (auto e = r.integer("decimals", scoring.decimals, false)) return e;
+  if (auto e = r.integer("result_decimals", scoring.result_decimals, false)) return e;
   if (auto e = r.integer("trim", scoring.trim, false)) return e;
   if (auto e = r.integer("trim_min", scoring.trim_min, false)) return e;
   if (auto e = r.number("judge_weight", scoring.judge_weight, false)) return e;
@@ -428,6 +429,7 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
       {"judges", std::move(judges)},
       {"units", contest.units},
       {"forms", contest.forms},
+        {"result_decimals", s.result_decimals},
       {"themes", contest.themes},
       {"awards", std::move(awards)},
       {"popularity_award", contest.popularity_award},

@@ -183,10 +183,11 @@ TEST_CASE("The contest has the contract's /api/contest shape", "[codec]") {
   const json out = contest_to_json(contest, true);
   CHECK(out["contest"] ==
         json{{"id", "test-cup"}, {"name", "Test Cup"}, {"subtitle", "unit tests"}});
-  CHECK(keys(out["scoring"]) ==
-        Keys{"criteria", "decimals", "trim", "trim_min", "judge_weight", "audience_weight"});
+  CHECK(keys(out["scoring"]) == Keys{"criteria", "decimals", "result_decimals", "trim", "trim_min",
+                                     "judge_weight", "audience_weight"});
   CHECK(out["scoring"]["criteria"][0] == json{{"id", "c1"}, {"name", "Content"}, {"max", 40.0}});
   CHECK(out["scoring"]["decimals"] == 2);
+  CHECK(out["scoring"]["result_decimals"] == 3);
   CHECK(out["scoring"]["trim"] == 1);
   CHECK(out["scoring"]["trim_min"] == 5);
   CHECK(out["scoring"]["judge_weight"] == 0.9);
@@ -242,6 +243,7 @@ TEST_CASE("A minimal contest file takes defaults for what it leaves out", "[code
   REQUIRE(parsed.ok());
   const Contest& c = parsed.value();
   CHECK(c.scoring.decimals == 2);
+  CHECK(c.scoring.result_decimals == 2);
   CHECK(c.scoring.trim == 1);
   CHECK(c.scoring.trim_min == 5);
   CHECK(c.scoring.judge_weight == 0.9);
@@ -271,6 +273,8 @@ TEST_CASE("A broken contest file is a bad request naming the field", "[codec]") 
       {"criterion not an object", json::json_pointer("/scoring/criteria/2"), "c3",
        "scoring.criteria[2]"},
       {"decimals fractional", json::json_pointer("/scoring/decimals"), 1.5, "scoring.decimals"},
+      {"result_decimals a string", json::json_pointer("/scoring/result_decimals"), "2",
+       "scoring.result_decimals"},
       {"weight a string", json::json_pointer("/scoring/judge_weight"), "0.9",
        "scoring.judge_weight"},
       {"entries not an array", json::json_pointer("/entries"), json::object(), "entries"},
@@ -285,6 +289,8 @@ TEST_CASE("A broken contest file is a bad request naming the field", "[codec]") 
       {"unknown entry in a round", json::json_pointer("/rounds/0/entries/1"), "e9",
        "rounds.r1.entries"},
       {"criterion max 0", json::json_pointer("/scoring/criteria/0/max"), 0, "c1.max"},
+      {"result_decimals 7", json::json_pointer("/scoring/result_decimals"), 7,
+       "scoring.result_decimals"},
       {"judge without token", json::json_pointer("/judges/4/token"), nullptr, "judges.j5.token"},
   }));
   CAPTURE(k.name);
