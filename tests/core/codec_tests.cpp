@@ -321,6 +321,7 @@ TEST_CASE("Results have the contract's results shape", "[codec]") {
   scored.votes = 123;
   scored.audience_component = 100;
   scored.final_score = 91.225;
+  scored.published = {publish(90.25, 2), publish(100, 2), publish(91.225, 2), publish(85.75, 2)};
   scored.rank = 1;
   EntryResult unscored;
   unscored.entry = "e2";
@@ -332,17 +333,23 @@ TEST_CASE("Results have the contract's results shape", "[codec]") {
   REQUIRE(out["entries"].size() == 2);
   const json& first = out["entries"][0];
   CHECK(keys(first) == Keys{"entry", "judge_scores", "judge_component", "plain_mean", "votes",
-                            "audience_component", "final", "rank"});
+                            "audience_component", "final", "published", "rank"});
   CHECK(first["judge_scores"] == json{{{"judge", "j1"}, {"total", 91.5}, {"dropped", false}},
                                       {{"judge", "j2"}, {"total", 80.0}, {"dropped", true}}});
   CHECK(first["judge_component"] == 90.25);
   CHECK(first["votes"] == 123);
   CHECK(first["audience_component"] == 100.0);
   CHECK(first["final"] == 91.225);
+  // The published figures are strings: their digits are what everybody shows.
+  CHECK(first["published"] == json{{"judge_component", "90.25"},
+                                   {"audience_component", "100.00"},
+                                   {"final", "91.23"},
+                                   {"plain_mean", "85.75"}});
   CHECK(first["rank"] == 1);
   const json& second = out["entries"][1];
   CHECK(second["judge_component"].is_null());
   CHECK(second["judge_scores"] == json::array());
   CHECK(second["final"] == 0.0);
+  CHECK(second["published"]["judge_component"].is_null());
   CHECK(result_to_json(scored) == first);
 }
