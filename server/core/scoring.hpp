@@ -52,7 +52,8 @@ struct Decimal {
 Decimal publish(double figure, int decimals);
 
 // A result's figures as published: each rounded by publish() to the scheme's
-// result_decimals. Displays, phones and exports print these; ranks are decided on them.
+// result_decimals. Whatever shows a result prints these (the exports do; clients get them as
+// the results JSON's "published"), never a rounding of its own; ranks are decided on them.
 struct Published {
   std::optional<Decimal> judge_component;  // null while the judge component is
   Decimal audience_component;

@@ -25,7 +25,7 @@ struct Grid {
 
 // One row per entry in rank order: rank, entry fields, each judge's marks per criterion, total
 // and whether it was dropped, the published components, plain mean and final (the digits the
-// display shows, ranks decided on them), award, status, amended. With
+// ranks were decided on), award, status, amended. With
 // `round_column` every row starts with the round (for the whole-contest CSV).
 Grid round_grid(const core::Contest& contest, const RoundReport& report, bool round_column);
 
