@@ -138,6 +138,7 @@ Status read_scoring(const Reader& r, ScoringScheme& scoring) {
       }))
     return e;
   if (auto e = r.integer("decimals", scoring.decimals, false)) return e;
+  if (auto e = r.integer("result_decimals", scoring.result_decimals, false)) return e;
   if (auto e = r.integer("trim", scoring.trim, false)) return e;
   if (auto e = r.integer("trim_min", scoring.trim_min, false)) return e;
   if (auto e = r.number("judge_weight", scoring.judge_weight, false)) return e;
@@ -466,6 +467,15 @@ json judge_total_to_json(const JudgeTotal& total) {
   return {{"judge", total.judge}, {"total", total.total}, {"dropped", total.dropped}};
 }
 
+// Strings, not numbers: a JSON number is read back as a double, and the digits are the point.
+json published_to_json(const Published& published) {
+  return {{"judge_component",
+           published.judge_component ? json(published.judge_component->text()) : json(nullptr)},
+          {"audience_component", published.audience_component.text()},
+          {"final", published.final_score.text()},
+          {"plain_mean", published.plain_mean.text()}};
+}
+
 }  // namespace
 
 json contest_to_json(const Contest& contest, bool with_tokens) {
@@ -501,6 +511,7 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
       {"scoring",
        {{"criteria", std::move(criteria)},
         {"decimals", s.decimals},
+        {"result_decimals", s.result_decimals},
         {"trim", s.trim},
         {"trim_min", s.trim_min},
         {"judge_weight", s.judge_weight},
@@ -581,6 +592,7 @@ json result_to_json(const EntryResult& result) {
       {"votes", result.votes},
       {"audience_component", result.audience_component},
       {"final", result.final_score},
+      {"published", published_to_json(result.published)},
       {"rank", result.rank}};
 }
 

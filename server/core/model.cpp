@@ -63,6 +63,10 @@ Status validate_scoring(const ScoringScheme& scoring) {
   if (scoring.decimals < 0 || scoring.decimals > 6) {
     return invalid("scoring.decimals: must be 0..6");
   }
+  // As for marks, 0..6: the scoring's 1e-9 grid then keeps three decimals to round on.
+  if (scoring.result_decimals < 0 || scoring.result_decimals > 6) {
+    return invalid("scoring.result_decimals: must be 0..6");
+  }
   if (scoring.trim < 0) return invalid("scoring.trim: must not be negative");
   // Trimming must always leave at least one total to average.
   if (scoring.trim_min < 1 || scoring.trim_min < 2 * scoring.trim + 1) {

@@ -22,6 +22,7 @@ struct Criterion {
 struct ScoringScheme {
   std::vector<Criterion> criteria;
   int decimals = 2;             // marks have at most this many decimals
+  int result_decimals = 2;      // components and finals are published with this many
   int trim = 1;                 // drop this many highest and lowest judge totals ...
   int trim_min = 5;             // ... when at least this many judges scored
   double judge_weight = 0.9;    // final = judge_weight * judge_component
@@ -80,7 +81,8 @@ struct Contest {
 };
 
 // Checks ids are unique and non-empty, rounds name known entries, units of entries and
-// judges are listed, criteria have max > 0, weights are within 0..1, trim/trim_min sane.
+// judges are listed, criteria have max > 0, decimals and result_decimals are 0..6, weights
+// are within 0..1, trim/trim_min sane.
 Status validate(const Contest& contest);
 
 // A judge is recused from an entry of their own unit.

@@ -13,7 +13,8 @@ namespace {
 // Scores are decimals; binary doubles add noise (0.1 + 0.2 != 0.3). Every computed figure
 // is snapped to the nearest billionth, and comparisons use the same integer grid, so
 // equal results compare equal and print cleanly (91.5, not 91.49999999999999).
-constexpr double kGrid = 1e9;
+constexpr int kGridDecimals = 9;
+constexpr double kGrid = 1e9;  // 10^kGridDecimals
 
 double snap(double value) {
   return std::round(value * kGrid) / kGrid;
@@ -23,13 +24,30 @@ std::int64_t grid_key(double value) {
   return std::llround(value * kGrid);
 }
 
+constexpr std::int64_t power_of_ten(int exponent) {
+  std::int64_t power = 1;
+  for (int i = 0; i < exponent; ++i) power *= 10;
+  return power;
+}
+
 double mean(double sum, std::size_t count) {
   return count == 0 ? 0.0 : sum / static_cast<double>(count);
 }
 
-// The ranking keys of one result, best first under the contract's tie-breaks:
-// final, then judge component (none ranks below any score), then the plain mean of all
-// judge totals, then votes. Equal keys share a rank.
+Published publish_figures(const EntryResult& result, int decimals) {
+  Published published;
+  if (result.judge_component)
+    published.judge_component = publish(*result.judge_component, decimals);
+  published.audience_component = publish(result.audience_component, decimals);
+  published.final_score = publish(result.final_score, decimals);
+  published.plain_mean = publish(result.plain_mean, decimals);
+  return published;
+}
+
+// The ranking keys of one result, best first under the contract's tie-breaks, all on the
+// published figures: final, then judge component (none ranks below any score), then the
+// plain mean of all judge totals, then votes. Equal keys share a rank, so two entries shown
+// with the same figures are never ranked apart by digits nobody sees.
 struct RankKey {
   std::int64_t final_score;
   std::int64_t judge_component;
@@ -42,10 +60,11 @@ struct RankKey {
 };
 
 RankKey rank_key(const EntryResult& result) {
-  return RankKey{grid_key(result.final_score),
-                 result.judge_component ? grid_key(*result.judge_component)
-                                        : std::numeric_limits<std::int64_t>::min(),
-                 grid_key(result.plain_mean), result.votes};
+  const Published& published = result.published;
+  return RankKey{published.final_score.scaled,
+                 published.judge_component ? published.judge_component->scaled
+                                           : std::numeric_limits<std::int64_t>::min(),
+                 published.plain_mean.scaled, result.votes};
 }
 
 std::string format_mark(double value) {
@@ -56,6 +75,33 @@ std::string format_mark(double value) {
 }
 
 }  // namespace
+
+std::string Decimal::text() const {
+  // Digits of the magnitude, zero-padded so that there is one before the point.
+  const std::uint64_t magnitude =
+      scaled < 0 ? 0 - static_cast<std::uint64_t>(scaled) : static_cast<std::uint64_t>(scaled);
+  std::string digits = std::to_string(magnitude);
+  const auto fraction = static_cast<std::size_t>(decimals);
+  if (digits.size() <= fraction) digits.insert(0, fraction + 1 - digits.size(), '0');
+  if (fraction > 0) digits.insert(digits.size() - fraction, ".");
+  return scaled < 0 ? "-" + digits : digits;
+}
+
+double Decimal::value() const {
+  // Both operands are exact doubles and IEEE division rounds correctly: the nearest double.
+  return static_cast<double>(scaled) / static_cast<double>(power_of_ten(decimals));
+}
+
+Decimal publish(double figure, int decimals) {
+  const std::int64_t key = grid_key(figure);
+  const std::int64_t step = power_of_ten(kGridDecimals - decimals);
+  // Integer division truncates toward zero and the remainder keeps the key's sign: a
+  // remainder of at least half a step moves one step further from zero.
+  std::int64_t scaled = key / step;
+  const std::int64_t remainder = key % step;
+  if (2 * (remainder < 0 ? -remainder : remainder) >= step) scaled += key < 0 ? -1 : 1;
+  return Decimal{scaled, decimals};
+}
 
 Status validate_marks(const ScoringScheme& scheme, const Marks& marks) {
   for (const auto& criterion : scheme.criteria) {
@@ -150,6 +196,9 @@ std::vector<EntryResult> compute_results(const ScoringScheme& scheme,
             : 0.0;
     result.final_score = snap(scheme.judge_weight * result.judge_component.value_or(0.0) +
                               scheme.audience_weight * result.audience_component);
+    // Each figure is rounded on its own: the published final is the unrounded final
+    // rounded, not a sum of rounded components.
+    result.published = publish_figures(result, scheme.result_decimals);
     results.push_back(std::move(result));
   }
 

@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "tools/exporters.hpp"
-#include "tools/grid.hpp"
 #include "tools/report.hpp"
 #include "tools/text.hpp"
 
@@ -83,12 +82,11 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
           break;
       }
     }
-    html +=
-        td("num",
-           result.judge_component ? format_fixed(*result.judge_component, kResultDecimals) : "—");
+    const core::Published& published = result.published;
+    html += td("num", published.judge_component ? published.judge_component->text() : "—");
     html += td("num", std::to_string(result.votes));
-    html += td("num", format_fixed(result.audience_component, kResultDecimals));
-    html += td("num final", format_fixed(result.final_score, kResultDecimals));
+    html += td("num", published.audience_component.text());
+    html += td("num final", published.final_score.text());
     std::string awards;
     for (const auto& name : row.awards) awards += (awards.empty() ? "" : "、") + html_escape(name);
     html += td("", awards);
@@ -133,14 +131,19 @@ std::string rules_paragraph(const core::Contest& contest) {
          " 个最低分后取平均，为评委得分。观众得分 = 100 × 本作品票数 ÷ 本轮最高票数。"
          "最终得分 = " +
          format_number(s.judge_weight) + " × 评委得分 + " + format_number(s.audience_weight) +
-         " × 观众得分（显示保留 " + std::to_string(kResultDecimals) +
-         " 位小数）。同分依次比较评委得分、评委平均分、票数。<br>"
+         " × 观众得分。评委得分、观众得分和最终得分均四舍五入保留 " +
+         std::to_string(s.result_decimals) +
+         " 位小数后公布，名次按公布的得分排定；同分依次比较评委得分、评委平均分、票数。<br>"
          "Each judge's total is the sum of the criteria; with at least " +
          std::to_string(s.trim_min) + " judges the " + std::to_string(s.trim) +
          " highest and lowest totals are dropped before the mean. "
          "Audience component = 100 × votes ÷ most votes in the round. Final = " +
          format_number(s.judge_weight) + " × judges + " + format_number(s.audience_weight) +
-         " × audience. Ties: judge component, plain mean, votes.</p>\n";
+         " × audience. The judge, audience and final figures are published rounded half away "
+         "from zero to " +
+         std::to_string(s.result_decimals) +
+         " decimals, and ranks are decided on the published figures; ties: judge component, "
+         "plain mean, votes.</p>\n";
 }
 
 }  // namespace

@@ -174,8 +174,14 @@ void write_about(lxw_worksheet* sheet, const core::Contest& contest, const Ledge
                            format_number(s.audience_weight) + " × audience component");
   line("观众得分 audience",
        "100 × 本作品票数 / 本轮最高票数 / 100 × votes / most votes in the round");
+  const std::string decimals = std::to_string(s.result_decimals);
+  line("小数 decimals", "评委得分、评委平均、观众得分和最终得分均四舍五入保留 " + decimals +
+                            " 位小数后公布 / the components, plain mean and final are published "
+                            "rounded half away from zero to " +
+                            decimals + " decimals");
   line("名次 rank",
-       "同分依次比较评委得分、评委平均、票数 / ties: judge component, plain mean, votes");
+       "按公布的得分排名，同分依次比较评委得分、评委平均、票数 / ranked by the published figures; "
+       "ties: judge component, plain mean, votes");
   line("账本记录 ledger records", std::to_string(seal.records));
   line("账本末条哈希 ledger head", seal.head_hash.empty() ? "(empty)" : seal.head_hash);
   line("核验 verify", "stagevote verify --db FILE --head " +

@@ -14,6 +14,12 @@ GridCell number_cell(double value, int decimals, GridCell::Mark mark = GridCell:
                   decimals, mark};
 }
 
+// A published figure: its own digits in the CSV; in the XLSX the nearest double, formatted
+// with as many decimals, which Excel shows as the same digits.
+GridCell published_cell(const core::Decimal& figure, GridCell::Mark mark = GridCell::Mark::none) {
+  return GridCell{figure.text(), figure.value(), figure.decimals, mark};
+}
+
 std::string judge_label(const core::Judge& judge) {
   return judge.name + " " + judge.id;
 }
@@ -78,17 +84,18 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
           break;
       }
     }
-    if (result.judge_component) {
-      cells.push_back(number_cell(*result.judge_component, kResultDecimals));
-      cells.push_back(number_cell(result.plain_mean, kResultDecimals));
+    const core::Published& published = result.published;
+    if (published.judge_component) {
+      cells.push_back(published_cell(*published.judge_component));
+      cells.push_back(published_cell(published.plain_mean));
     } else {
       cells.push_back(text_cell(""));
       cells.push_back(text_cell(""));
     }
     cells.push_back(number_cell(static_cast<double>(result.votes), 0));
-    cells.push_back(number_cell(result.audience_component, kResultDecimals));
-    cells.push_back(number_cell(result.final_score, kResultDecimals,
-                                row.amended ? GridCell::Mark::amended : GridCell::Mark::none));
+    cells.push_back(published_cell(published.audience_component));
+    cells.push_back(published_cell(published.final_score,
+                                   row.amended ? GridCell::Mark::amended : GridCell::Mark::none));
     std::string awards;
     for (const auto& name : row.awards) awards += (awards.empty() ? "" : "、") + name;
     cells.push_back(text_cell(awards));

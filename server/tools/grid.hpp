@@ -23,11 +23,9 @@ struct Grid {
   std::vector<std::vector<GridCell>> rows;
 };
 
-// Decimals of components and finals in exports (ranking uses the exact values).
-inline constexpr int kResultDecimals = 3;
-
 // One row per entry in rank order: rank, entry fields, each judge's marks per criterion, total
-// and whether it was dropped, the components, final, award, status, amended. With
+// and whether it was dropped, the published components, plain mean and final (the digits the
+// ranks were decided on), award, status, amended. With
 // `round_column` every row starts with the round (for the whole-contest CSV).
 Grid round_grid(const core::Contest& contest, const RoundReport& report, bool round_column);
 

@@ -11,7 +11,6 @@
 #include "core/scoring.hpp"
 #include "engine/restore.hpp"
 #include "store/store.hpp"
-#include "tools/text.hpp"
 
 namespace stagevote::tools {
 namespace {
@@ -59,8 +58,8 @@ bool same(double a, double b) {
   return std::fabs(a - b) < 1e-9;
 }
 
-std::string fixed(const std::optional<double>& value) {
-  return value ? format_fixed(*value, 3) : std::string("-");
+std::string text(const std::optional<core::Decimal>& figure) {
+  return figure ? figure->text() : std::string("-");
 }
 
 }  // namespace
@@ -128,8 +127,8 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
     RecountLine line;
     line.entry = result.entry;
     line.votes_counted = result.votes;
-    line.judges_counted = result.judge_component;
-    line.final_counted = result.final_score;
+    line.judges_counted = result.published.judge_component;
+    line.final_counted = result.published.final_score;
     line.rank_counted = result.rank;
     auto found = shown.find(result.entry);
     if (found == shown.end()) {
@@ -139,8 +138,8 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
     }
     const core::EntryResult& s = found->second;
     line.votes_shown = s.votes;
-    line.judges_shown = s.judge_component;
-    line.final_shown = s.final_score;
+    line.judges_shown = s.published.judge_component;
+    line.final_shown = s.published.final_score;
     line.rank_shown = s.rank;
     if (s.votes != result.votes) line.differences.push_back("votes");
     std::map<std::string, std::pair<double, bool>> shown_totals;
@@ -180,10 +179,9 @@ std::string format_recount(const RecountReport& report) {
     }
     std::snprintf(buffer, sizeof buffer, "%-12s %7ld/%-7ld %10s/%-10s %10s/%-10s %4d/%-4d  %s\n",
                   line.entry.c_str(), line.votes_shown, line.votes_counted,
-                  fixed(line.judges_shown).c_str(), fixed(line.judges_counted).c_str(),
-                  format_fixed(line.final_shown, 3).c_str(),
-                  format_fixed(line.final_counted, 3).c_str(), line.rank_shown, line.rank_counted,
-                  check.c_str());
+                  text(line.judges_shown).c_str(), text(line.judges_counted).c_str(),
+                  line.final_shown.text().c_str(), line.final_counted.text().c_str(),
+                  line.rank_shown, line.rank_counted, check.c_str());
     out += buffer;
   }
   for (const auto& note : report.notes) out += "note: " + note + "\n";

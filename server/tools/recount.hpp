@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/scoring.hpp"
+
 namespace stagevote::store {
 class Store;
 }
@@ -15,8 +17,9 @@ namespace stagevote::tools {
 struct RecountLine {
   std::string entry;
   long votes_shown = 0, votes_counted = 0;
-  std::optional<double> judges_shown, judges_counted;  // judge components
-  double final_shown = 0, final_counted = 0;
+  // Published figures, as printed; the checks compare the unrounded ones.
+  std::optional<core::Decimal> judges_shown, judges_counted;  // judge components
+  core::Decimal final_shown, final_counted;
   int rank_shown = 0, rank_counted = 0;
   bool totals_match = true;              // every judge's total and dropped flag agree
   std::vector<std::string> differences;  // "votes", "judge totals", "final", "rank" ...

@@ -182,7 +182,8 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
     return;
   }
   Fields s(top.doc(), top.get("scoring"), "/scoring", "scoring", problems);
-  s.reject_unknown({"criteria", "decimals", "trim", "trim_min", "judge_weight", "audience_weight"});
+  s.reject_unknown({"criteria", "decimals", "result_decimals", "trim", "trim_min", "judge_weight",
+                    "audience_weight"});
 
   std::set<std::string> ids;
   s.objects("criteria", [&](const Fields& c) {
@@ -209,11 +210,14 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
   if (!s.has("criteria") || (s.get("criteria").is_array() && s.get("criteria").empty()))
     s.problem_here("needs at least one criterion ([[scoring.criteria]] with id, name, max)");
 
-  if (auto decimals = s.integer("decimals")) {
-    if (*decimals < 0 || *decimals > 6) {
-      s.problem("decimals", "must be between 0 and 6");
-    } else {
-      scoring.decimals = *decimals;
+  for (auto [key, target] : {std::pair{"decimals", &scoring.decimals},
+                             std::pair{"result_decimals", &scoring.result_decimals}}) {
+    if (auto decimals = s.integer(key)) {
+      if (*decimals < 0 || *decimals > 6) {
+        s.problem(key, "must be between 0 and 6");
+      } else {
+        *target = *decimals;
+      }
     }
   }
   if (auto trim = s.integer("trim")) {

@@ -189,10 +189,11 @@ TEST_CASE("The contest has the contract's /api/contest shape", "[codec]") {
   const json out = contest_to_json(contest, true);
   CHECK(out["contest"] ==
         json{{"id", "test-cup"}, {"name", "Test Cup"}, {"subtitle", "unit tests"}});
-  CHECK(keys(out["scoring"]) ==
-        Keys{"criteria", "decimals", "trim", "trim_min", "judge_weight", "audience_weight"});
+  CHECK(keys(out["scoring"]) == Keys{"criteria", "decimals", "result_decimals", "trim", "trim_min",
+                                     "judge_weight", "audience_weight"});
   CHECK(out["scoring"]["criteria"][0] == json{{"id", "c1"}, {"name", "Content"}, {"max", 40.0}});
   CHECK(out["scoring"]["decimals"] == 2);
+  CHECK(out["scoring"]["result_decimals"] == 3);
   CHECK(out["scoring"]["trim"] == 1);
   CHECK(out["scoring"]["trim_min"] == 5);
   CHECK(out["scoring"]["judge_weight"] == 0.9);
@@ -248,6 +249,7 @@ TEST_CASE("A minimal contest file takes defaults for what it leaves out", "[code
   REQUIRE(parsed.ok());
   const Contest& c = parsed.value();
   CHECK(c.scoring.decimals == 2);
+  CHECK(c.scoring.result_decimals == 2);
   CHECK(c.scoring.trim == 1);
   CHECK(c.scoring.trim_min == 5);
   CHECK(c.scoring.judge_weight == 0.9);
@@ -277,6 +279,8 @@ TEST_CASE("A broken contest file is a bad request naming the field", "[codec]") 
       {"criterion not an object", json::json_pointer("/scoring/criteria/2"), "c3",
        "scoring.criteria[2]"},
       {"decimals fractional", json::json_pointer("/scoring/decimals"), 1.5, "scoring.decimals"},
+      {"result_decimals a string", json::json_pointer("/scoring/result_decimals"), "2",
+       "scoring.result_decimals"},
       {"weight a string", json::json_pointer("/scoring/judge_weight"), "0.9",
        "scoring.judge_weight"},
       {"entries not an array", json::json_pointer("/entries"), json::object(), "entries"},
@@ -291,6 +295,8 @@ TEST_CASE("A broken contest file is a bad request naming the field", "[codec]") 
       {"unknown entry in a round", json::json_pointer("/rounds/0/entries/1"), "e9",
        "rounds.r1.entries"},
       {"criterion max 0", json::json_pointer("/scoring/criteria/0/max"), 0, "c1.max"},
+      {"result_decimals 7", json::json_pointer("/scoring/result_decimals"), 7,
+       "scoring.result_decimals"},
       {"judge without token", json::json_pointer("/judges/4/token"), nullptr, "judges.j5.token"},
   }));
   CAPTURE(k.name);
@@ -321,6 +327,7 @@ TEST_CASE("Results have the contract's results shape", "[codec]") {
   scored.votes = 123;
   scored.audience_component = 100;
   scored.final_score = 91.225;
+  scored.published = {publish(90.25, 2), publish(100, 2), publish(91.225, 2), publish(85.75, 2)};
   scored.rank = 1;
   EntryResult unscored;
   unscored.entry = "e2";
@@ -332,17 +339,23 @@ TEST_CASE("Results have the contract's results shape", "[codec]") {
   REQUIRE(out["entries"].size() == 2);
   const json& first = out["entries"][0];
   CHECK(keys(first) == Keys{"entry", "judge_scores", "judge_component", "plain_mean", "votes",
-                            "audience_component", "final", "rank"});
+                            "audience_component", "final", "published", "rank"});
   CHECK(first["judge_scores"] == json{{{"judge", "j1"}, {"total", 91.5}, {"dropped", false}},
                                       {{"judge", "j2"}, {"total", 80.0}, {"dropped", true}}});
   CHECK(first["judge_component"] == 90.25);
   CHECK(first["votes"] == 123);
   CHECK(first["audience_component"] == 100.0);
   CHECK(first["final"] == 91.225);
+  // The published figures are strings: their digits are what everybody shows.
+  CHECK(first["published"] == json{{"judge_component", "90.25"},
+                                   {"audience_component", "100.00"},
+                                   {"final", "91.23"},
+                                   {"plain_mean", "85.75"}});
   CHECK(first["rank"] == 1);
   const json& second = out["entries"][1];
   CHECK(second["judge_component"].is_null());
   CHECK(second["judge_scores"] == json::array());
   CHECK(second["final"] == 0.0);
+  CHECK(second["published"]["judge_component"].is_null());
   CHECK(result_to_json(scored) == first);
 }

@@ -17,6 +17,7 @@ Contest small_contest() {
   c.scoring.criteria = {
       {"c1", "Content", 40}, {"c2", "Art", 30}, {"c3", "Ideas", 20}, {"c4", "Effect", 10}};
   c.scoring.decimals = 2;
+  c.scoring.result_decimals = 3;
   c.scoring.trim = 1;
   c.scoring.trim_min = 5;
   c.scoring.judge_weight = 0.9;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <regex>
 
 #include "engine/restore.hpp"
 #include "played_show.hpp"
@@ -12,6 +14,7 @@
 #include "tools/report.hpp"
 #include "tools/text.hpp"
 #include "tools/xlsx_reader.hpp"
+#include "xlsx_formats.hpp"
 
 using namespace stagevote;
 using namespace stagevote::tools;
@@ -39,6 +42,53 @@ double number(const std::string& text) {
   return *value;
 }
 
+// The fixture scheme with result_decimals set.
+std::string scheme_with_result_decimals(int decimals) {
+  std::string scheme = kSchemeToml;
+  const std::string key = "decimals = 2\n";
+  const auto at = scheme.find(key);
+  REQUIRE(at != std::string::npos);
+  return scheme.insert(at + key.size(), "result_decimals = " + std::to_string(decimals) + "\n");
+}
+
+// An entry's published figures as every export must print them.
+struct Digits {
+  std::string judge_component, plain_mean, audience_component, final_score;
+};
+
+Digits digits(const core::EntryResult& result) {
+  const core::Published& p = result.published;
+  REQUIRE(p.judge_component);
+  return {p.judge_component->text(), p.plain_mean.text(), p.audience_component.text(),
+          p.final_score.text()};
+}
+
+// The rows of the publication sheet's body, in order.
+std::vector<std::string> html_rows(const std::string& html) {
+  std::vector<std::string> rows;
+  std::size_t at = html.find("<tbody>");
+  REQUIRE(at != std::string::npos);
+  const std::size_t end = html.find("</tbody>", at);
+  while ((at = html.find("<tr", at)) < end) {
+    const std::size_t close = html.find("</tr>", at);
+    rows.push_back(html.substr(at, close - at));
+    at = close;
+  }
+  return rows;
+}
+
+// Text of a PDF as laid out on the page (pdftotext -layout), or nullopt without poppler.
+std::optional<std::string> pdf_text(const std::string& pdf_path) {
+  if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) return std::nullopt;
+  const std::string text_path = pdf_path + ".txt";
+  REQUIRE(std::system(("pdftotext -layout '" + pdf_path + "' '" + text_path + "'").c_str()) == 0);
+  return read_file(text_path);
+}
+
+std::string regex_escape(const std::string& text) {
+  return std::regex_replace(text, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+}
+
 }  // namespace
 
 TEST_CASE("The round CSV carries every judge's marks and the show's results", "[export]") {
@@ -53,19 +103,18 @@ TEST_CASE("The round CSV carries every judge's marks and the show's results", "[
   REQUIRE(table.rows.size() == 1 + 4);
   const TableRow& header = table.rows.front();
 
-  SECTION("rows are in rank order with the contract's numbers") {
+  SECTION("rows are in rank order with the published figures") {
     for (std::size_t i = 0; i < results.size(); ++i) {
       const TableRow& row = table.rows[i + 1];
       CAPTURE(results[i].entry);
+      const Digits want = digits(results[i]);
       CHECK(row.cells[column(header, "编号 id")] == results[i].entry);
       CHECK(row.cells[column(header, "名次 rank")] == std::to_string(results[i].rank));
-      CHECK(number(row.cells[column(header, "最终得分 final")]) ==
-            Approx(results[i].final_score).margin(0.0005));
-      CHECK(number(row.cells[column(header, "评委得分 judge component")]) ==
-            Approx(*results[i].judge_component).margin(0.0005));
+      CHECK(row.cells[column(header, "最终得分 final")] == want.final_score);
+      CHECK(row.cells[column(header, "评委得分 judge component")] == want.judge_component);
+      CHECK(row.cells[column(header, "评委平均 plain mean")] == want.plain_mean);
       CHECK(row.cells[column(header, "票数 votes")] == std::to_string(results[i].votes));
-      CHECK(number(row.cells[column(header, "观众得分 audience component")]) ==
-            Approx(results[i].audience_component).margin(0.0005));
+      CHECK(row.cells[column(header, "观众得分 audience component")] == want.audience_component);
     }
   }
   SECTION("marks per criterion and totals per judge") {
@@ -139,8 +188,8 @@ TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]
       CAPTURE(r, c, want[c]);
       const std::string cell = c < got.size() ? got[c] : "";
       if (auto expected = parse_number(want[c])) {
-        // Numbers are stored exactly; the CSV shows them rounded.
-        CHECK(number(cell) == Approx(*expected).margin(0.0005));
+        // Marks and totals as they are, published figures as published: the CSV's numbers.
+        CHECK(number(cell) == *expected);
       } else {
         CHECK(cell == want[c]);
       }
@@ -159,6 +208,104 @@ TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]
   for (const auto& row : about.rows)
     has_head = has_head || (row.cells.size() > 1 && row.cells[1] == ledger_seal(store).head_hash);
   CHECK(has_head);
+}
+
+TEST_CASE("Every export prints the published digits with the scheme's result_decimals",
+          "[export]") {
+  const int decimals = GENERATE(0, 2, 3);
+  CAPTURE(decimals);
+  PlayedShow played(scheme_with_result_decimals(decimals));
+  store::Store store(played.db);
+  core::Show show = engine::restore(store);
+  const auto results = show.results("prelim");
+  REQUIRE(results.size() == 4);
+  // The rounding is visible: some figure has more digits than are published.
+  CHECK(std::any_of(results.begin(), results.end(), [](const core::EntryResult& r) {
+    return r.final_score != r.published.final_score.value();
+  }));
+
+  SECTION("CSV: the published text") {
+    Problems problems;
+    const Table table = parse_csv("prelim.csv", export_results_csv(show, "prelim"), problems);
+    REQUIRE(problems.empty());
+    const TableRow& header = table.rows.front();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      CAPTURE(results[i].entry);
+      const Digits want = digits(results[i]);
+      const auto& cells = table.rows[i + 1].cells;
+      CHECK(cells[column(header, "评委得分 judge component")] == want.judge_component);
+      CHECK(cells[column(header, "评委平均 plain mean")] == want.plain_mean);
+      CHECK(cells[column(header, "观众得分 audience component")] == want.audience_component);
+      CHECK(cells[column(header, "最终得分 final")] == want.final_score);
+    }
+  }
+  SECTION("XLSX: the published value, shown with result_decimals decimals") {
+    const std::string xlsx = export_results_xlsx(show, "prelim", ledger_seal(store));
+    Problems problems;
+    const Table sheet = parse_xlsx("prelim.xlsx", xlsx, "", problems);
+    REQUIRE(problems.empty());
+    const auto formats = xlsx_number_formats(xlsx, 1);
+    const std::string format = decimals == 0 ? "0" : "0." + std::string(decimals, '0');
+    const TableRow& header = sheet.rows.front();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      CAPTURE(results[i].entry);
+      const Digits want = digits(results[i]);
+      for (const auto& [title, text] :
+           {std::pair{"评委得分 judge component", want.judge_component},
+            std::pair{"评委平均 plain mean", want.plain_mean},
+            std::pair{"观众得分 audience component", want.audience_component},
+            std::pair{"最终得分 final", want.final_score}}) {
+        CAPTURE(title);
+        const std::size_t c = column(header, title);
+        CHECK(formats.at(cell_ref(c, i + 2)) == format);
+        // The stored number, formatted as the cell's format says: what Excel shows.
+        const double stored = number(sheet.rows[i + 1].cells[c]);
+        CHECK(stored == number(text));
+        CHECK(format_fixed(stored, decimals) == text);
+      }
+    }
+  }
+  SECTION("HTML and PDF: the publication sheet") {
+    const std::string html =
+        export_publication_html(show, "prelim", ledger_seal(store), 1764162000000);
+    const auto rows = html_rows(html);
+    REQUIRE(rows.size() == results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      CAPTURE(results[i].entry);
+      const Digits want = digits(results[i]);
+      CHECK_THAT(rows[i],
+                 Catch::Contains("<td class=\"num\">" + want.judge_component +
+                                 "</td><td class=\"num\">" + std::to_string(results[i].votes) +
+                                 "</td><td class=\"num\">" + want.audience_component +
+                                 "</td><td class=\"num final\">" + want.final_score + "</td>"));
+    }
+    CHECK_THAT(html, Catch::Contains("保留 " + std::to_string(decimals) + " 位小数"));
+
+    if (!find_chromium()) {
+      WARN("Chromium is not installed: PDF not tested");
+      return;
+    }
+    const std::string pdf = std::string(STAGEVOTE_TEST_ARTIFACTS) + "/tools-publication-" +
+                            std::to_string(decimals) + "-decimals.pdf";
+    REQUIRE(print_pdf(html, pdf) == "");
+    const auto text = pdf_text(pdf);
+    if (!text) {
+      WARN("pdftotext (poppler-utils) is not installed: the PDF's text not read");
+      return;
+    }
+    for (const auto& result : results) {
+      CAPTURE(result.entry);
+      const Digits want = digits(result);
+      // One row of the sheet: judge component, votes, audience component, final, each a
+      // whole number on the page (not the start or end of a longer one).
+      const std::regex row(R"((?:^|\s))" + regex_escape(want.judge_component) + R"(\s+)" +
+                           std::to_string(result.votes) + R"(\s+)" +
+                           regex_escape(want.audience_component) + R"(\s+)" +
+                           regex_escape(want.final_score) + R"((?![.\d]))");
+      INFO(*text);
+      CHECK(std::regex_search(*text, row));
+    }
+  }
 }
 
 TEST_CASE("The ledger CSV lists the correction in full: before after who when why", "[export]") {

@@ -33,6 +33,13 @@ bool has_problem(const Problems& problems, const std::string& file, int line,
   });
 }
 
+// `text` with the first `from` replaced by `to`; `from` must be there.
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 TEST_CASE("A TOML scheme with Chinese CSV entries and English XLSX judges imports", "[import]") {
@@ -86,6 +93,32 @@ TEST_CASE("A JSON scheme with English CSV entries and Chinese CSV judges imports
   CHECK(plan.contest->entries.size() == 4);
   CHECK(plan.contest->judges.size() == 6);
   CHECK(plan.contest->find_round("final")->entries == std::vector<std::string>{"e02"});
+}
+
+TEST_CASE("A scheme may set result_decimals; without it results are published with 2", "[import]") {
+  struct Case {
+    const char* what;
+    std::string name, scheme;
+    int result_decimals;
+  };
+  const auto c = GENERATE_REF(values<Case>({
+      {"TOML without it", "scheme.toml", kSchemeToml, 2},
+      {"TOML with 3", "scheme.toml",
+       replace(kSchemeToml, "decimals = 2\n", "decimals = 2\nresult_decimals = 3\n"), 3},
+      {"JSON without it", "scheme.json", kSchemeJson, 2},
+      {"JSON with 0", "scheme.json",
+       replace(kSchemeJson, "\"decimals\": 2,", "\"decimals\": 2, \"result_decimals\": 0,"), 0},
+  }));
+  CAPTURE(c.what);
+  ImportPlan plan = plan_import({source(c.name, c.scheme), source("entries.csv", kEntriesCsvZh),
+                                 source("judges.csv", kJudgesCsvZh)});
+  INFO(problems_text(plan.problems));
+  REQUIRE(plan.problems.empty());
+  CHECK(plan.contest->scoring.result_decimals == c.result_decimals);
+  // What the import writes is what the server reads back.
+  auto stored = core::contest_from_json(core::contest_to_json(*plan.contest, true));
+  REQUIRE(stored.ok());
+  CHECK(stored.value().scoring.result_decimals == c.result_decimals);
 }
 
 TEST_CASE("One workbook with an entries sheet and a judges sheet is read sheet by sheet",
@@ -158,11 +191,6 @@ TEST_CASE("Malformed files are reported with file and line and reason", "[import
     std::string words;
   };
   const std::string toml = kSchemeToml;
-  auto replace = [](std::string text, const std::string& from, const std::string& to) {
-    auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-  };
   auto c = GENERATE_REF(values<Case>({
       {"a wrong entries header", "scheme.toml", toml, replace(kEntriesCsvZh, "单位,", "单未,"),
        kJudgesCsvZh, "entries.csv", 1, "unknown column \"单未\""},
@@ -187,6 +215,16 @@ TEST_CASE("Malformed files are reported with file and line and reason", "[import
        kEntriesCsvZh, kJudgesCsvZh, "scheme.json", 9, "JSON syntax"},
       {"a TOML syntax error", "scheme.toml", replace(toml, "trim = 1", "trim = = 1"), kEntriesCsvZh,
        kJudgesCsvZh, "scheme.toml", 9, "TOML syntax"},
+      {"result_decimals above 6", "scheme.toml",
+       replace(toml, "decimals = 2\n", "decimals = 2\nresult_decimals = 7\n"), kEntriesCsvZh,
+       kJudgesCsvZh, "scheme.toml", 9, "scoring.result_decimals must be between 0 and 6"},
+      {"a JSON result_decimals below 0", "scheme.json",
+       replace(kSchemeJson, "\"decimals\": 2,", "\"decimals\": 2, \"result_decimals\": -1,"),
+       kEntriesCsvZh, kJudgesCsvZh, "scheme.json", 9,
+       "scoring.result_decimals must be between 0 and 6"},
+      {"a fractional result_decimals", "scheme.toml",
+       replace(toml, "decimals = 2\n", "decimals = 2\nresult_decimals = 2.5\n"), kEntriesCsvZh,
+       kJudgesCsvZh, "scheme.toml", 9, "scoring.result_decimals must be a whole number"},
       {"a misspelt scheme key", "scheme.toml", replace(toml, "trim_min", "trim_mini"),
        kEntriesCsvZh, kJudgesCsvZh, "scheme.toml", 10, "scoring.trim_mini is not a known key"},
       {"weights that do not add up", "scheme.toml",

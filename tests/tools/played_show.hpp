@@ -1,7 +1,7 @@
 #pragma once
-// A database in a temp dir holding the fixture contest and a played preliminary round:
-// four entries with polls and every judge's marks, two of them with a recused judge, and one
-// host correction after reveal.
+// A database in a temp dir holding the fixture contest (or another scheme for it) and a played
+// preliminary round: four entries with polls and every judge's marks, two of them with a
+// recused judge, and one host correction after reveal.
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
@@ -21,11 +21,11 @@ struct PlayedShow {
   core::Contest contest;
   core::Marks corrected_from, corrected_to;
 
-  PlayedShow() {
+  explicit PlayedShow(const std::string& scheme_toml = kSchemeToml) {
     store::Store store(db);
     ImportResult imported =
         import_contest(store, db,
-                       {source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
+                       {source("scheme.toml", scheme_toml), source("entries.csv", kEntriesCsvZh),
                         source("judges.csv", kJudgesCsvZh)});
     REQUIRE(imported.imported);
     contest = *imported.contest;

@@ -126,6 +126,18 @@ TEST_CASE("recount from raw ballots matches what was shown", "[recount]") {
   }
   CHECK(format_recount(report).find("ok: 4 entries match") != std::string::npos);
 
+  SECTION("it prints the published figures, as the display showed them") {
+    // e01's judges keep 61.25, 65, 68.75 and 72.5: 66.875, published with 2 decimals.
+    const auto e01 = std::find_if(report.lines.begin(), report.lines.end(),
+                                  [](const RecountLine& line) { return line.entry == "e01"; });
+    REQUIRE(e01 != report.lines.end());
+    REQUIRE(e01->judges_shown);
+    CHECK(e01->judges_shown->text() == "66.88");
+    const std::string table = format_recount(report);
+    CHECK(table.find(" 66.88/66.88 ") != std::string::npos);
+    CHECK(table.find(" " + e01->final_shown.text() + "/" + e01->final_counted.text() + " ") !=
+          std::string::npos);
+  }
   SECTION("a round nobody has played yet matches too") {
     RecountReport final_round = recount_round(store, "final");
     CHECK(final_round.ok());
