@@ -21,9 +21,6 @@ constexpr std::array kPages{
     Page{"/judge", "voter-web/judge.html"},
 };
 
-// Packages served whole from node_modules (everything else only from a dist/ folder).
-constexpr std::array<std::string_view, 0> kWholePackages{};
-
 // Splits "a/b/c" into clean segments; nullopt if any is empty, hidden, "." or "..", or holds
 // a backslash (no way up, no dotfiles such as .stamp or .git).
 std::optional<std::vector<std::string_view>> clean_segments(std::string_view rest) {
@@ -105,25 +102,11 @@ std::optional<fs::path> static_files::resolve(std::string_view path) const {
     std::string_view url;
     std::string_view folder;
   };
-  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"},
-                                 Prefix{"/vendor/", "display/node_modules"}};
+  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"}};
   for (const auto& prefix : kPrefixes) {
     if (!starts_with(path, prefix.url)) continue;
     const auto segments = clean_segments(path.substr(prefix.url.size()));
-    if (!segments) return std::nullopt;
-    const bool vendor = prefix.url == "/vendor/";
-    if (!vendor && segments->front() == "node_modules") return std::nullopt;
-    if (vendor) {
-      // "<package>/.../dist/<file>" (or "@scope/<package>/.../dist/<file>"), or a listed package.
-      bool allowed = false;
-      for (std::size_t i = 1; i + 1 < segments->size(); ++i) {
-        if ((*segments)[i] == "dist") allowed = true;
-      }
-      for (const auto& package : kWholePackages) {
-        if (segments->front() == package) allowed = true;
-      }
-      if (!allowed) return std::nullopt;
-    }
+    if (!segments || segments->front() == "node_modules") return std::nullopt;
     fs::path file = root_ / prefix.folder;
     for (const auto& segment : *segments) file /= std::string(segment);
     return file;

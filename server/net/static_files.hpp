@@ -1,7 +1,7 @@
 #pragma once
-// The pages and their assets: display/ and voter-web/ under a web root, and allow-listed
-// built packages from display/node_modules. URL paths map to files only through fixed
-// prefixes, segment by segment, so no request can reach outside those folders.
+// The pages and their assets: display/ and voter-web/ under a web root. URL paths map to
+// files only through fixed prefixes, segment by segment, so no request can reach outside
+// those folders.
 #include <boost/beast/http.hpp>
 #include <filesystem>
 #include <optional>
@@ -23,7 +23,7 @@ class static_files {
 
   const std::filesystem::path& root() const noexcept { return root_; }
 
-  // The file a decoded URL path names (a page, /d/..., /v/..., /vendor/...), or nullopt.
+  // The file a decoded URL path names (a page, /d/..., /v/...), or nullopt.
   std::optional<std::filesystem::path> resolve(std::string_view path) const;
 
   // "text/html; charset=utf-8" etc.; application/octet-stream when unknown.

@@ -57,7 +57,6 @@ TEST_CASE("Pages and assets are served with their content types and caching", "[
       {"/d/img/logo.svg", "image/svg+xml", "max-age=300"},
       {"/d/fonts/a.woff2", "font/woff2", "max-age=300"},
       {"/d/i18n/zh.json", "application/json", "max-age=300"},
-      {"/vendor/chart.js/dist/chart.umd.js", "text/javascript; charset=utf-8", "max-age=300"},
   }));
   CAPTURE(path);
   const auto response = http_get(server.port(), path);
@@ -75,7 +74,7 @@ TEST_CASE("Nothing outside the page folders can be fetched", "[net][http]") {
   const std::string path =
       GENERATE(as<std::string>{}, "/d/../secret.txt", "/d/%2e%2e/secret.txt", "/d/..%2fsecret.txt",
                "/v/../../etc/passwd", "/d/.secret", "/d//display.html",
-               "/d/node_modules/chart.js/dist/chart.umd.js", "/vendor/chart.js/package.json",
+               "/d/node_modules/chart.js/dist/chart.umd.js", "/vendor/chart.js/dist/chart.umd.js",
                "/vendor/../secret.txt", "/secret.txt", "/d/nothing.js", "/d/%00.js");
   CAPTURE(path);
   const auto response = http_get(server.port(), path);
@@ -90,7 +89,6 @@ TEST_CASE("A page that does not exist yet is a 404, not an error", "[net][http]"
   options.web_root = empty.path();
   TestServer server(options);
   CHECK(http_get(server.port(), "/display").status == 404);
-  CHECK(http_get(server.port(), "/vendor/x/dist/y.js").status == 404);
 }
 
 TEST_CASE("Health, API authorisation, JSON errors, info and QR codes", "[net][http]") {
