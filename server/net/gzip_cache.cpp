@@ -59,6 +59,7 @@ std::shared_ptr<const std::string> gzip_cache::get(
   }
   entry = Entry{version, compressed, ++uses_};
   held_ += compressed->size();
+  // Least recently used out, by a linear scan: the pages are a few dozen files.
   while (held_ > budget_ && entries_.size() > 1) {
     auto oldest = entries_.end();
     for (auto i = entries_.begin(); i != entries_.end(); ++i) {

@@ -100,8 +100,9 @@ bool accepts_gzip(std::string_view accept_encoding) {
     }
     if (semicolon == std::string_view::npos) return true;
     const auto weight = trim(item.substr(semicolon + 1));
-    if (weight.size() < 2 || (weight[0] != 'q' && weight[0] != 'Q') || weight[1] != '=')
+    if (weight.size() < 2 || (weight[0] != 'q' && weight[0] != 'Q') || weight[1] != '=') {
       return true;
+    }
     // q=0, q=0.0, q=0.000: refused; any other weight accepts it.
     auto value = weight.substr(2);
     if (!value.starts_with('0')) return true;
@@ -341,6 +342,7 @@ http::message_generator static_files::serve(std::string_view path,
   const gzip_cache::Version version{static_cast<std::uint64_t>(status.st_size),
                                     modified * 1'000'000'000 + status.st_mtim.tv_nsec};
 
+  // The encoding is chosen before the conditional check: the tag it is checked against names it.
   const bool compressible = is_compressible(*file);
   std::shared_ptr<const std::string> gzipped;
   if (compressible && accepts_gzip(header(request, http::field::accept_encoding))) {
