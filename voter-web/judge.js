@@ -3,9 +3,10 @@
 // checked here against max and decimals before anything is sent; a submission counts only
 // when the server acks it. Drafts and unacknowledged submissions live in localStorage, and
 // the latter are re-sent after a reload or reconnect with their original request id.
-import { StageClient } from './lib/client.js';
-import { h, byId, storage, newRequestId, quoted } from './lib/dom.js';
-import { createI18n } from './i18n/lang.js';
+import { StageClient, newRequestId } from './lib/client.js';
+import { h, byId, storage } from './lib/dom.js';
+import { quoted } from './lib/format.js';
+import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/judge.js';
 import { checkMark, formatMark } from './lib/marks.js';
 
@@ -399,7 +400,7 @@ class EntryCard {
     if (pending) message = h('p', { class: 'notice warn' }, t('sendingHint'));
     else if (this.result && this.result.error) {
       const key = `err_${this.result.error}`;
-      message = h('p', { class: 'notice err', 'data-error': this.result.error }, strings['zh-CN'][key] ? t(key) : t('err_generic'));
+      message = h('p', { class: 'notice err', 'data-error': this.result.error }, strings.zh[key] ? t(key) : t('err_generic'));
     } else if (this.result && this.result.total !== undefined && !this.dirty) {
       message = h('p', { class: 'notice ok', 'data-acked-total': String(this.result.total) },
         t('acked', { total: formatMark(this.result.total, decimals) }), editable ? h('br') : null,
@@ -471,7 +472,7 @@ function renderConnection() {
 }
 
 function renderChrome() {
-  i18n.apply();
+  document.title = t('pageTitle');
   byId('contest-name').textContent = view.contest ? view.contest.name : t('pageTitle');
   const toggle = byId('lang-toggle');
   toggle.textContent = t('langToggle');
@@ -535,10 +536,8 @@ function render() {
   renderRounds();
 }
 
-byId('lang-toggle').addEventListener('click', () => {
-  i18n.toggle();
-  render();
-});
+byId('lang-toggle').addEventListener('click', () => i18n.toggle());
+i18n.onChange(render);
 
 byId('login-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -2,9 +2,10 @@
 // vote (pending until the server's ack, then counted), results once the host reveals them.
 // A vote that was sent but not acknowledged is kept in localStorage and re-sent with the
 // same id after a reload or reconnect; the server counts it once.
-import { StageClient } from './lib/client.js';
-import { h, byId, storage, newRequestId, quoted } from './lib/dom.js';
-import { createI18n } from './i18n/lang.js';
+import { StageClient, newRequestId } from './lib/client.js';
+import { h, byId, storage } from './lib/dom.js';
+import { clock, published, quoted } from './lib/format.js';
+import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/vote.js';
 
 const DEVICE_KEY = 'stagevote.device';
@@ -144,18 +145,9 @@ function entryOf(id) {
   return view.entries.get(id) || { id, title: id, unit: '', form: '' };
 }
 
-// Two decimals, rounded half up on the decimal digits (91.225 -> 91.23, not 91.22 as
-// toFixed's binary rounding gives).
-function formatScore(value) {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
-  return Number(`${Math.round(Number(`${value}e2`))}e-2`).toFixed(2);
-}
-
-function formatRemaining(ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const minutes = Math.floor(total / 60);
-  const seconds = total % 60;
-  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+// A result's figure as the server published it (the fallback rounds to the contest's decimals).
+function score(result, field) {
+  return published(result, field, view.contest?.decimals ?? 2);
 }
 
 function renderConnection() {
@@ -165,7 +157,7 @@ function renderConnection() {
 }
 
 function renderChrome() {
-  i18n.apply();
+  document.title = t('pageTitle');
   byId('contest-name').textContent = view.contest ? view.contest.name : t('pageTitle');
   const toggle = byId('lang-toggle');
   toggle.textContent = t('langToggle');
@@ -286,7 +278,7 @@ function renderCountdown() {
   }
   const left = poll.closes_at - client.now();
   el.className = left <= SOON_MS ? 'countdown soon' : 'countdown';
-  el.textContent = left > 0 ? t('countdown', { time: formatRemaining(left) }) : t('closing');
+  el.textContent = left > 0 ? t('countdown', { time: clock(left) }) : t('closing');
 }
 
 function renderReveal() {
@@ -303,10 +295,10 @@ function renderReveal() {
     h('p', { class: 'title' }, quoted(entry.title)),
     h('p', { class: 'muted' }, entry.unit || ''),
     h('div', { class: 'score-line' },
-      h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), formatScore(reveal.final)),
+      h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), score(reveal, 'final')),
       reveal.rank ? h('p', { class: 'rank-badge' }, t('rank', { rank: reveal.rank })) : null),
     h('dl', { class: 'facts' },
-      h('div', null, h('dt', null, t('judgeScore')), h('dd', null, formatScore(reveal.judge_component))),
+      h('div', null, h('dt', null, t('judgeScore')), h('dd', null, score(reveal, 'judge_component'))),
       h('div', null, h('dt', null, t('audienceVotes')), h('dd', null, String(reveal.votes ?? 0)))),
   );
 }
@@ -328,7 +320,7 @@ function renderLeaderboard() {
       return h('li', { 'data-entry': row.entry },
         h('span', { class: 'pos', 'aria-label': t('leaderboardRow', { rank: row.rank }) }, String(row.rank ?? '')),
         h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || '')),
-        h('span', { class: 'pts' }, t('points', { score: formatScore(row.final) })));
+        h('span', { class: 'pts' }, t('points', { score: score(row, 'final') })));
     })),
   );
 }
@@ -342,10 +334,8 @@ function render() {
   renderLeaderboard();
 }
 
-byId('lang-toggle').addEventListener('click', () => {
-  i18n.toggle();
-  render();
-});
+byId('lang-toggle').addEventListener('click', () => i18n.toggle());
+i18n.onChange(render);
 
 // The countdown ticks locally from the server's clock offset; at the deadline the buttons
 // are disabled at once, before the server's closing state arrives.

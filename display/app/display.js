@@ -2,10 +2,10 @@
 // 1920x1080 stage scaled to the screen, and the scene router. It never needs a reload: the
 // client reconnects with backoff and the next `state` resyncs the scene in place.
 import { StageClient } from '/v/lib/client.js';
+import { h } from '/v/lib/dom.js';
+import { createI18n } from '/v/lib/i18n.js';
 import { displayStrings } from '../i18n/display.js';
 import { Catalogue } from '../lib/catalogue.js';
-import { h } from '../lib/dom.js';
-import { createI18n } from '../lib/i18n.js';
 import { fitStage } from '../lib/stage-scale.js';
 import { scenes } from '../scenes/index.js';
 import { SceneRouter } from './scene-router.js';
@@ -13,8 +13,7 @@ import { SceneRouter } from './scene-router.js';
 const params = new URLSearchParams(location.search);
 const overlay = params.get('overlay') === '1';
 const embedded = params.get('embed') === '1';  // the host console's miniature: it has its own indicator
-const i18n = createI18n(displayStrings, 'stagevote.lang.display');
-i18n.apply();
+const i18n = createI18n(displayStrings);
 
 document.body.classList.toggle('overlay', overlay);
 document.body.classList.toggle('embedded', embedded);

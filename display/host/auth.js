@@ -1,6 +1,6 @@
 // The host key: asked once per browser session (sessionStorage), asked again with the
 // reason in words when the server refuses it.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 
 const STORAGE_KEY = 'stagevote.hostKey';
 

@@ -1,6 +1,7 @@
 // Corrections of a judge's marks after lock: judge, entry, a mark per criterion and a
 // written reason (required); the result is then marked amended.
-import { h, clear } from '../lib/dom.js';
+import { h, clear } from '/v/lib/dom.js';
+import { quoted } from '/v/lib/format.js';
 import { roundOrder } from './flow.js';
 
 export function createCorrection(app) {
@@ -73,7 +74,7 @@ export function createCorrection(app) {
       for (const round of state.rounds || []) {
         for (const item of roundOrder(state, round.id)) {
           if (item.status === 'locked' || item.status === 'revealed') {
-            options.push({ value: `${round.id}/${item.entry}`, text: `${app.catalogue.roundName(round.id)} · 《${app.catalogue.entry(item.entry).title}》` });
+            options.push({ value: `${round.id}/${item.entry}`, text: `${app.catalogue.roundName(round.id)} · ${quoted(app.catalogue.entry(item.entry).title)}` });
           }
         }
       }

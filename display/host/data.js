@@ -2,7 +2,7 @@
 // judges) and read back what was imported or every problem with file, line and reason;
 // at any time, download the exports. Downloads carry the host key, so they are fetched
 // (Authorization header) and saved from a Blob URL rather than opened as plain links.
-import { h, clear, setText } from '../lib/dom.js';
+import { h, clear, setText } from '/v/lib/dom.js';
 import { storedKey } from './auth.js';
 
 const FORMATS = ['csv', 'xlsx', 'html', 'pdf'];

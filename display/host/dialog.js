@@ -1,6 +1,6 @@
 // Modal confirmation (Enter confirms, Esc cancels) and the notice area where every
 // outcome of a command is written in words.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 
 export function createDialogs(t) {
   const notices = h('div', { class: 'notices', role: 'alert', 'aria-live': 'assertive' });

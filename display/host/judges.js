@@ -1,7 +1,7 @@
 // The judges' panel for the entry on stage: who scored (and the total), who has yet to,
 // who is recused.
-import { h, clear, setText } from '../lib/dom.js';
-import { fixed } from '../lib/format.js';
+import { h, clear, setText } from '/v/lib/dom.js';
+import { fixed } from '/v/lib/format.js';
 
 export function createJudgesPanel(app) {
   const { t } = app;

@@ -2,11 +2,11 @@
 // control goes through app.command(), which confirms what is destructive, sends a `cmd`
 // with the shared client's request(), and writes every failure in words.
 import { StageClient } from '/v/lib/client.js';
+import { h, setText } from '/v/lib/dom.js';
+import { count } from '/v/lib/format.js';
+import { createI18n } from '/v/lib/i18n.js';
 import { hostStrings } from '../i18n/host.js';
 import { Catalogue } from '../lib/catalogue.js';
-import { h, setText } from '../lib/dom.js';
-import { count } from '../lib/format.js';
-import { createI18n } from '../lib/i18n.js';
 import { askForKey, storedKey } from './auth.js';
 import { createCorrection } from './correction.js';
 import { createDataPanel } from './data.js';
@@ -18,8 +18,7 @@ import { createScenesPanel } from './scenes-panel.js';
 import { createScreens } from './screens.js';
 import { createStepPanel } from './step.js';
 
-const i18n = createI18n(hostStrings, 'stagevote.lang.host');
-i18n.apply();
+const i18n = createI18n(hostStrings);
 const { t } = i18n;
 const dialogs = createDialogs(t);
 
@@ -102,7 +101,7 @@ function explicitStep(action, state, ui) {
 // The preview speaks the display's language table (it is the display's own scene).
 let displayT = (key) => key;
 import('../i18n/display.js').then(({ displayStrings }) => {
-  displayT = createI18n(displayStrings, 'stagevote.lang.display').t;
+  displayT = createI18n(displayStrings).t;
   app.refresh();
 });
 

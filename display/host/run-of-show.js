@@ -1,7 +1,7 @@
 // Left column: the rounds with their running order and each entry's status; selecting an
 // entry targets it for "start"; ticking entries builds a poll over several; 抽签 per round.
-import { h, clear } from '../lib/dom.js';
-import { orderNumber } from '../lib/format.js';
+import { h, clear } from '/v/lib/dom.js';
+import { orderNumber, quoted } from '/v/lib/format.js';
 import { canDraw, currentRound, roundOrder } from './flow.js';
 
 export function createRunOfShow(app) {
@@ -58,7 +58,7 @@ export function createRunOfShow(app) {
       checkbox,
       h('span', { class: 'ros-num', text: orderNumber(index + 1) }),
       h('span', { class: 'ros-text' },
-        h('span', { class: 'ros-title', text: `《${entry.title}》` }),
+        h('span', { class: 'ros-title', text: quoted(entry.title) }),
         h('span', { class: 'ros-unit', text: [entry.unit, entry.form].filter(Boolean).join(' · ') })),
       h('span', { class: 'ros-chips' },
         h('span', { class: `chip ${item.status}`, text: t(`status.${item.status}`) }),

@@ -1,6 +1,6 @@
 // Right column: what the display shows. One button per scene, with the few parameters
 // some scenes need (round, award tier, commentary name/title/text, message text).
-import { h, clear, setText } from '../lib/dom.js';
+import { h, clear, setText } from '/v/lib/dom.js';
 
 export function createScenesPanel(app) {
   const { t } = app;

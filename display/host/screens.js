@@ -1,7 +1,7 @@
 // Right column, top: the result preview (the display's own reveal scene module, rendered
 // instantly on a scaled 1920x1080 stage) and a live miniature of the venue display (the
 // real /display page in a small frame, so it shows exactly what the hall sees).
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 import { fitStage } from '../lib/stage-scale.js';
 import reveal from '../scenes/reveal.js';
 

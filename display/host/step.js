@@ -1,7 +1,7 @@
 // Centre column, top: the entry on stage and the controls for the current step, with the
 // live vote count. The button of the next step is highlighted and bound to the space key.
-import { h, clear, setText } from '../lib/dom.js';
-import { clock, count, orderNumber, percent, ratio } from '../lib/format.js';
+import { h, clear, setText } from '/v/lib/dom.js';
+import { clock, count, orderNumber, percent, quoted, ratio } from '/v/lib/format.js';
 import { nextStep } from './flow.js';
 
 const DURATIONS = [30, 60, 90, 120, 180, 300, 0];
@@ -57,7 +57,7 @@ export function createStepPanel(app) {
     card.append(
       h('div', { class: 'step-num', text: orderNumber(stage.order ?? app.catalogue.position(state, stage.round, stage.entry)) }),
       h('div', { class: 'step-text' },
-        h('div', { class: 'step-title', id: 'stage-title', text: `《${entry.title}》` }),
+        h('div', { class: 'step-title', id: 'stage-title', text: quoted(entry.title) }),
         h('div', { class: 'step-unit', text: [app.catalogue.roundName(stage.round), entry.unit, entry.form, entry.theme].filter(Boolean).join(' · ') })),
       h('span', { class: `chip phase ${state.phase}`, id: 'phase', dataset: { phase: state.phase }, text: t(`phase.${state.phase}`) || state.phase }));
   }
@@ -80,7 +80,7 @@ export function createStepPanel(app) {
     const startLabel = buttons.start_entry.querySelector('.flow-label');
     if (next?.action === 'start_entry' || (!next && !stage)) {
       const target = next?.fields.entry;
-      setText(startLabel, target ? `${t(stage ? 'act.next_entry' : 'act.start_entry')}：《${app.catalogue.entry(target).title}》` : t('step.done'));
+      setText(startLabel, target ? `${t(stage ? 'act.next_entry' : 'act.start_entry')}：${quoted(app.catalogue.entry(target).title)}` : t('step.done'));
       buttons.start_entry.disabled = !target;
     } else {
       setText(startLabel, t('act.start_entry'));
@@ -114,7 +114,7 @@ export function createStepPanel(app) {
     for (const entryId of poll.entries) {
       const value = counts[entryId] || 0;
       pollRows.append(h('div', { class: 'mini-row', dataset: { entry: entryId } },
-        h('span', { class: 'mini-title', text: `《${app.catalogue.entry(entryId).title}》` }),
+        h('span', { class: 'mini-title', text: quoted(app.catalogue.entry(entryId).title) }),
         h('span', { class: 'mini-bar' }, h('i', { style: { transform: `scaleX(${ratio(value, max)})` } })),
         h('span', { class: 'mini-count', text: count(value) }),
         h('span', { class: 'mini-pct', text: percent(value, total) })));

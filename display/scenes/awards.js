@@ -1,10 +1,10 @@
 // The awards, tier by tier from the lowest to the highest (三等奖 → 二等奖 → 一等奖), then the
 // popularity award. The host can step through tiers (scene param `tier`); without it the
 // display plays the whole sequence and holds on the last tier.
-import { h } from '../lib/dom.js';
-import { count, fixed } from '../lib/format.js';
+import { h } from '/v/lib/dom.js';
+import { count, published, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
-import { framed, lowerThird, quoted } from './chrome.js';
+import { framed, lowerThird } from './chrome.js';
 
 const HOLD_MS = 9000;
 
@@ -61,7 +61,7 @@ export default {
             const result = results.get(w.entry);
             const detail = tier.id === 'popularity'
               ? t('awards.votes', { n: count(result?.votes ?? w.votes ?? 0) })
-              : (result ? fixed(result.final, d) : '');
+              : (result ? published(result, 'final', d) : '');
             return h('div', { class: 'award-card', style: { transitionDelay: `${600 + i * (tier.winners.length > 10 ? 60 : 180)}ms` } },
               h('div', { class: 'award-card-title', text: quoted(entry.title) }),
               h('div', { class: 'award-card-unit', text: entry.unit }),

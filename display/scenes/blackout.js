@@ -1,5 +1,5 @@
 // Black (transparent in the overlay): nothing on screen.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 
 export default {
   key: () => '',

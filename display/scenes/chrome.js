@@ -1,6 +1,6 @@
 // The frame every full-screen scene shares: the contest's mark and name top left, a label
 // (round, scene) top right, a gold hairline at the foot.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 
 export function header(ctx, label = '') {
   return h('header', { class: 'chrome' },
@@ -36,8 +36,4 @@ export function titleSize(text, steps) {
   const length = [...(text || '')].length;
   for (const [maxLength, size] of steps) if (length <= maxLength) return size;
   return steps[steps.length - 1][1];
-}
-
-export function quoted(title) {
-  return `《${title}》`;
 }

@@ -1,5 +1,5 @@
 // An expert's comment: name and title, optionally a line of what they said.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 import { framed, lowerThird, titleSize } from './chrome.js';
 
 export default {

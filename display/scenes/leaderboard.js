@@ -1,10 +1,10 @@
 // The round's ranking of revealed entries. Rows are absolutely positioned by transform, so
 // when a new result re-ranks them each row glides from its old place to its new one (the
 // FLIP idea without measuring: the first and last positions are computed, not read).
-import { h, setText } from '../lib/dom.js';
-import { fixed } from '../lib/format.js';
+import { h, setText } from '/v/lib/dom.js';
+import { published, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
-import { framed, lowerThird, quoted } from './chrome.js';
+import { framed, lowerThird } from './chrome.js';
 
 const AREA = { x: 96, y: 300, width: 1728, height: 690 };
 
@@ -34,7 +34,7 @@ export default {
     if (ctx.overlay) {
       const top = (state.leaderboard?.entries || []).slice(0, 3);
       return { el: lowerThird({ tab: '★', kicker: `${catalogue.roundName(round)} · ${t('leaderboard.title')}`,
-        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${fixed(r.final, d)}`).join('    ') }) };
+        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final', d)}`).join('    ') }) };
     }
 
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('leaderboard.title')}`,
@@ -103,9 +103,9 @@ export default {
         setText(item.fields.rank, result.rank ?? index + 1);
         setText(item.fields.title, quoted(entry.title));
         setText(item.fields.unit, entry.unit);
-        setText(item.fields.judge, fixed(result.judge_component, d));
-        setText(item.fields.audience, fixed(result.audience_component, d));
-        setText(item.fields.final, fixed(result.final, d));
+        setText(item.fields.judge, published(result, 'judge_component', d));
+        setText(item.fields.audience, published(result, 'audience_component', d));
+        setText(item.fields.final, published(result, 'final', d));
         item.node.dataset.rank = String(result.rank ?? index + 1);
         item.node.classList.toggle('podium', (result.rank ?? index + 1) <= 3);
         item.node.style.width = `${geo.width}px`;

@@ -1,5 +1,5 @@
 // Free text from the host (an announcement, a break, thanks).
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 import { framed, lowerThird, titleSize } from './chrome.js';
 
 export default {

@@ -1,10 +1,10 @@
 // A round's running order as a grid of cards. After a draw (抽签) the cards leave their old
 // places, gather into a shuffled deck in the middle, and are dealt to their new places.
 // Cards are absolutely positioned by transform, so every move runs on the compositor.
-import { h, setText } from '../lib/dom.js';
-import { orderNumber } from '../lib/format.js';
+import { h, setText } from '/v/lib/dom.js';
+import { orderNumber, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
-import { framed, quoted } from './chrome.js';
+import { framed } from './chrome.js';
 
 const AREA = { x: 96, y: 268, width: 1728, height: 740 };
 const GAP = 16;

@@ -1,9 +1,9 @@
 // The audience vote: a bar per entry with its count and share, the total, and a countdown
 // to the poll's deadline measured on the server's clock. Counts follow `tally` messages.
-import { h, setText } from '../lib/dom.js';
-import { clock, count, orderNumber, percent, ratio } from '../lib/format.js';
+import { h, setText } from '/v/lib/dom.js';
+import { clock, count, orderNumber, percent, quoted, ratio } from '/v/lib/format.js';
 import { countUp, Timeline } from '../lib/motion.js';
-import { framed, lowerThird, quoted } from './chrome.js';
+import { framed, lowerThird } from './chrome.js';
 import { qrImage, shortUrl } from './standby.js';
 
 function pollId(state) {

@@ -2,10 +2,10 @@
 // highest and lowest are struck through, then the judges' and the audience's components and
 // the final score count up, and the rank lands. The host console renders the same module,
 // instantly, as its preview.
-import { h } from '../lib/dom.js';
-import { count, fixed, orderNumber } from '../lib/format.js';
+import { h } from '/v/lib/dom.js';
+import { count, fixed, orderNumber, published, quoted } from '/v/lib/format.js';
 import { countUp, Timeline } from '../lib/motion.js';
-import { framed, lowerThird, quoted, titleSize } from './chrome.js';
+import { framed, lowerThird, titleSize } from './chrome.js';
 
 const JUDGE_STEP_MS = 800;
 
@@ -25,7 +25,7 @@ export function droppedRoles(scores) {
 function signature(result) {
   if (!result) return '';
   const { judge_scores: scores = [], judge_component: jc, audience_component: ac, final, rank, votes, amended } = result;
-  return JSON.stringify([scores, jc, ac, final, rank, votes, amended]);
+  return JSON.stringify([scores, jc, ac, final, result.published, rank, votes, amended]);
 }
 
 export default {
@@ -67,7 +67,7 @@ function buildOverlay(ctx, state, result) {
   const { t, catalogue } = ctx;
   const entry = catalogue.entry(result?.entry || state.scene?.params?.entry);
   return lowerThird({
-    tab: result ? fixed(result.final, catalogue.decimals) : '',
+    tab: result ? published(result, 'final', catalogue.decimals) : '',
     kicker: t('reveal.final'),
     title: quoted(entry.title),
     detail: result?.rank ? t('reveal.rank', { n: result.rank }) : entry.unit,
@@ -124,15 +124,15 @@ function buildFull(ctx, state, result, timeline, instant) {
   el.dataset.phase = 'judges';
   if (!result) return el;
 
-  const jc = result.judge_component ?? 0;
-  const ac = result.audience_component ?? 0;
-  const format = (v) => fixed(v, d);
+  const jc = published(result, 'judge_component', d);
+  const ac = published(result, 'audience_component', d);
+  const final = published(result, 'final', d);
   if (instant) {
     for (const card of judgeCards) card.classList.add('in', 'struck');
     for (const block of [jcBlock, plus, acBlock, equals, finalBlock]) block.classList.add('in');
-    jcValue.textContent = format(jc);
-    acValue.textContent = format(ac);
-    finalValue.textContent = format(result.final);
+    jcValue.textContent = jc;
+    acValue.textContent = ac;
+    finalValue.textContent = final;
     rankEl.classList.add('in');
     el.dataset.phase = 'done';
     return el;
@@ -149,19 +149,19 @@ function buildFull(ctx, state, result, timeline, instant) {
   timeline.at(at, () => {
     el.dataset.phase = 'components';
     jcBlock.classList.add('in');
-    timeline.track(countUp(jcValue, 0, jc, { duration: 1100, format }));
+    timeline.track(countTo(jcValue, jc, 1100));
   });
   at += 900;
   timeline.at(at, () => {
     plus.classList.add('in');
     acBlock.classList.add('in');
-    timeline.track(countUp(acValue, 0, ac, { duration: 1100, format }));
+    timeline.track(countTo(acValue, ac, 1100));
   });
   at += 1100;
   timeline.at(at, () => {
     equals.classList.add('in');
     finalBlock.classList.add('in');
-    timeline.track(countUp(finalValue, 0, result.final, { duration: 1600, format }));
+    timeline.track(countTo(finalValue, final, 1600));
   });
   at += 1800;
   timeline.at(at, () => {
@@ -170,4 +170,16 @@ function buildFull(ctx, state, result, timeline, instant) {
     el.dataset.phase = 'done';
   });
   return el;
+}
+
+// Counts a published figure ("90.25") up from zero with as many decimals as it has, so that
+// the last frame is exactly the server's text; a figure without a number ("—") just appears.
+function countTo(el, text, duration) {
+  const to = Number(text);
+  if (!Number.isFinite(to)) {
+    el.textContent = text;
+    return () => {};
+  }
+  const places = text.split('.')[1]?.length ?? 0;
+  return countUp(el, 0, to, { duration, format: (v) => fixed(v, places) });
 }

@@ -1,7 +1,7 @@
 // The entry now performing: its running-order number, 《title》, unit, form and theme.
-import { h } from '../lib/dom.js';
-import { orderNumber } from '../lib/format.js';
-import { framed, lowerThird, quoted, titleSize } from './chrome.js';
+import { h } from '/v/lib/dom.js';
+import { orderNumber, quoted } from '/v/lib/format.js';
+import { framed, lowerThird, titleSize } from './chrome.js';
 
 export default {
   key: (state) => `${state.stage?.round}/${state.stage?.entry}`,

@@ -1,6 +1,6 @@
 // Before the show and between parts: the contest's name, its motto, and the QR code that
 // brings the audience's phones to the voting page.
-import { h } from '../lib/dom.js';
+import { h } from '/v/lib/dom.js';
 import { footer, lowerThird } from './chrome.js';
 
 export function shortUrl(url) {

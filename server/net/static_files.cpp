@@ -1,6 +1,15 @@
 #include "net/static_files.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <boost/beast/core/string.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <system_error>
 
 namespace stagevote::net {
@@ -20,9 +29,6 @@ constexpr std::array kPages{
     Page{"/vote", "voter-web/vote.html"},
     Page{"/judge", "voter-web/judge.html"},
 };
-
-// Packages served whole from node_modules (everything else only from a dist/ folder).
-constexpr std::array<std::string_view, 0> kWholePackages{};
 
 // Splits "a/b/c" into clean segments; nullopt if any is empty, hidden, "." or "..", or holds
 // a backslash (no way up, no dotfiles such as .stamp or .git).
@@ -47,6 +53,162 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 bool is_html(const fs::path& file) {
   return file.extension() == ".html";
+}
+
+// Text worth compressing; images, fonts and audio are compressed already.
+bool is_compressible(const fs::path& file) {
+  static constexpr std::array<std::string_view, 9> kText{
+      ".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".webmanifest"};
+  return std::find(kText.begin(), kText.end(), file.extension().string()) != kText.end();
+}
+
+// Every page's text many times over (they are some 250 KiB), so that the cache never churns;
+// one file over 1 MiB would be sent as it is.
+constexpr std::size_t kGzipBudget = 8 << 20;
+constexpr std::size_t kGzipLargestFile = 1 << 20;
+
+std::string_view header(const http::request<http::string_body>& request, http::field field) {
+  const auto value = request[field];
+  return {value.data(), value.size()};
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// Calls `item` with each trimmed element of a comma-separated header value until it
+// returns true; says whether one did.
+template <typename Item>
+bool any_item(std::string_view list, Item item) {
+  while (true) {
+    const auto comma = list.find(',');
+    if (item(trim(list.substr(0, comma)))) return true;
+    if (comma == std::string_view::npos) return false;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// Whether Accept-Encoding lists gzip (or its old name x-gzip) without refusing it by q=0.
+bool accepts_gzip(std::string_view accept_encoding) {
+  return any_item(accept_encoding, [](std::string_view item) {
+    const auto semicolon = item.find(';');
+    const auto coding = trim(item.substr(0, semicolon));
+    if (!boost::beast::iequals(coding, "gzip") && !boost::beast::iequals(coding, "x-gzip")) {
+      return false;
+    }
+    if (semicolon == std::string_view::npos) return true;
+    const auto weight = trim(item.substr(semicolon + 1));
+    if (weight.size() < 2 || (weight[0] != 'q' && weight[0] != 'Q') || weight[1] != '=') {
+      return true;
+    }
+    // q=0, q=0.0, q=0.000: refused; any other weight accepts it.
+    auto value = weight.substr(2);
+    if (!value.starts_with('0')) return true;
+    value.remove_prefix(1);
+    if (value.starts_with('.')) value.remove_prefix(1);
+    return value.find_first_not_of('0') != std::string_view::npos;
+  });
+}
+
+// A strong validator from the file's size and modification time, as nginx and Apache make
+// them; the gzip bytes are another representation of the file, so they get another tag.
+std::string entity_tag(const gzip_cache::Version& version, bool gzipped) {
+  std::array<char, 64> text{};
+  std::snprintf(text.data(), text.size(), "\"%llx-%llx%s\"",
+                static_cast<unsigned long long>(version.size),
+                static_cast<unsigned long long>(version.mtime_ns), gzipped ? "-gz" : "");
+  return text.data();
+}
+
+constexpr std::array<std::string_view, 7> kWeekdays{"Sun", "Mon", "Tue", "Wed",
+                                                    "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// An HTTP date (RFC 9110 5.6.7, IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(std::int64_t seconds) {
+  using namespace std::chrono;
+  const sys_seconds time{std::chrono::seconds(seconds)};
+  const auto day = floor<days>(time);
+  const year_month_day date{day};
+  const hh_mm_ss clock{time - day};
+  std::array<char, 64> text{};  // 30 in fact; room for what the types could hold
+  std::snprintf(text.data(), text.size(), "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT",
+                kWeekdays[weekday(day).c_encoding()].data(), static_cast<unsigned>(date.day()),
+                kMonths[static_cast<unsigned>(date.month()) - 1].data(),
+                static_cast<int>(date.year()), static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return text.data();
+}
+
+// The seconds an IMF-fixdate names, or nullopt. The obsolete RFC 850 and asctime forms are
+// not read: a client that sends one gets the whole file instead of a 304, never a wrong 304.
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT"
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  auto number = [&](std::size_t at, std::size_t length) {
+    int value = 0;
+    for (const char c : text.substr(at, length)) {
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  const auto month = std::find(kMonths.begin(), kMonths.end(), text.substr(8, 3));
+  const int day = number(5, 2);
+  const int year = number(12, 4);
+  const int hour = number(17, 2);
+  const int minute = number(20, 2);
+  const int second = number(23, 2);
+  if (month == kMonths.end() || day < 0 || year < 0 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{
+      std::chrono::year(year),
+      std::chrono::month(static_cast<unsigned>(month - kMonths.begin()) + 1),
+      std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  const auto midnight = std::chrono::sys_days(date).time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::seconds>(midnight).count() + hour * 3600 +
+         minute * 60 + second;
+}
+
+// RFC 9110 13.2.2: If-None-Match decides when present (by weak comparison: a W/ prefix does
+// not matter; "*" matches any file), If-Modified-Since only without it.
+bool not_modified(const http::request<http::string_body>& request, std::string_view tag,
+                  std::int64_t modified) {
+  if (request.count(http::field::if_none_match) > 0) {
+    return any_item(header(request, http::field::if_none_match), [&](std::string_view item) {
+      if (item.starts_with("W/")) item.remove_prefix(2);
+      return item == "*" || item == tag;
+    });
+  }
+  if (request.count(http::field::if_modified_since) > 0) {
+    const auto since = parse_http_date(header(request, http::field::if_modified_since));
+    return since && modified <= *since;
+  }
+  return false;
+}
+
+// The bytes of an open file, by position (the file's own offset stays where it is for the
+// file_body that may send it). nullopt if it is shorter than `size` now.
+std::optional<std::string> read_all(int fd, std::uint64_t size) {
+  std::string data(size, '\0');
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const auto n = ::pread(fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    done += static_cast<std::size_t>(n);
+  }
+  return data;
 }
 
 }  // namespace
@@ -76,7 +238,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-static_files::static_files(fs::path root) : root_(std::move(root)) {}
+static_files::static_files(fs::path root)
+    : root_(std::move(root)), gzip_(std::make_unique<gzip_cache>(kGzipBudget, kGzipLargestFile)) {}
 
 std::optional<fs::path> static_files::find_root(const std::string& override,
                                                 const fs::path& executable) {
@@ -105,25 +268,11 @@ std::optional<fs::path> static_files::resolve(std::string_view path) const {
     std::string_view url;
     std::string_view folder;
   };
-  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"},
-                                 Prefix{"/vendor/", "display/node_modules"}};
+  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"}};
   for (const auto& prefix : kPrefixes) {
     if (!starts_with(path, prefix.url)) continue;
     const auto segments = clean_segments(path.substr(prefix.url.size()));
-    if (!segments) return std::nullopt;
-    const bool vendor = prefix.url == "/vendor/";
-    if (!vendor && segments->front() == "node_modules") return std::nullopt;
-    if (vendor) {
-      // "<package>/.../dist/<file>" (or "@scope/<package>/.../dist/<file>"), or a listed package.
-      bool allowed = false;
-      for (std::size_t i = 1; i + 1 < segments->size(); ++i) {
-        if ((*segments)[i] == "dist") allowed = true;
-      }
-      for (const auto& package : kWholePackages) {
-        if (segments->front() == package) allowed = true;
-      }
-      if (!allowed) return std::nullopt;
-    }
+    if (!segments || segments->front() == "node_modules") return std::nullopt;
     fs::path file = root_ / prefix.folder;
     for (const auto& segment : *segments) file /= std::string(segment);
     return file;
@@ -184,27 +333,61 @@ http::message_generator static_files::serve(std::string_view path,
   boost::beast::error_code open_ec;
   body.open(file->c_str(), boost::beast::file_mode::scan, open_ec);
   if (open_ec) return not_found();
-  const auto size = body.size();
+  // The version of the bytes about to be sent: fstat on the open file, not a second look by
+  // name that a file replaced meanwhile would answer.
+  const int fd = body.file().native_handle();
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) return not_found();
+  const std::int64_t modified = status.st_mtim.tv_sec;
+  const gzip_cache::Version version{static_cast<std::uint64_t>(status.st_size),
+                                    modified * 1'000'000'000 + status.st_mtim.tv_nsec};
+
+  // The encoding is chosen before the conditional check: the tag it is checked against names it.
+  const bool compressible = is_compressible(*file);
+  std::shared_ptr<const std::string> gzipped;
+  if (compressible && accepts_gzip(header(request, http::field::accept_encoding))) {
+    gzipped = gzip_->get(file->string(), version, [&] { return read_all(fd, version.size); });
+  }
+  const std::string tag = entity_tag(version, gzipped != nullptr);
 
   auto set_headers = [&](auto& response) {
     response.set(http::field::server, "stagevote");
-    response.set(http::field::content_type, content_type(*file));
-    // Pages must pick up a new build at once; assets may be cached briefly.
+    // Pages are revalidated at every load, so that a new build shows at once and an unchanged
+    // page costs a 304; assets may be used for a while without asking.
     response.set(http::field::cache_control, is_html(*file) ? "no-cache" : "max-age=300");
-    response.set("X-Content-Type-Options", "nosniff");
+    response.set(http::field::etag, tag);
+    response.set(http::field::last_modified, http_date(modified));
+    // A cache must keep the gzip and the plain bytes of one URL apart.
+    if (compressible) response.set(http::field::vary, "Accept-Encoding");
     response.keep_alive(request.keep_alive());
   };
+  if (not_modified(request, tag, modified)) {
+    http::response<http::empty_body> response{http::status::not_modified, request.version()};
+    set_headers(response);
+    return http::message_generator(std::move(response));
+  }
+  auto set_content_headers = [&](auto& response, std::uint64_t length) {
+    set_headers(response);
+    response.set(http::field::content_type, content_type(*file));
+    response.set("X-Content-Type-Options", "nosniff");
+    if (gzipped) response.set(http::field::content_encoding, "gzip");
+    response.content_length(length);
+  };
+  const std::uint64_t length = gzipped ? gzipped->size() : body.size();
   if (request.method() == http::verb::head) {
     http::response<http::empty_body> response{http::status::ok, request.version()};
-    set_headers(response);
-    response.content_length(size);
+    set_content_headers(response, length);
+    return http::message_generator(std::move(response));
+  }
+  if (gzipped) {
+    http::response<http::string_body> response{http::status::ok, request.version(), *gzipped};
+    set_content_headers(response, length);
     return http::message_generator(std::move(response));
   }
   http::response<http::file_body> response{std::piecewise_construct,
                                            std::make_tuple(std::move(body)),
                                            std::make_tuple(http::status::ok, request.version())};
-  set_headers(response);
-  response.content_length(size);
+  set_content_headers(response, length);
   return http::message_generator(std::move(response));
 }
 

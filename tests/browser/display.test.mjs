@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fixed } from '../../display/lib/format.js';
+import { fixed, published } from '../../voter-web/lib/format.js';
 import {
   artifactsDir, connectClient, HOST_KEY, hostHello, launchBrowser, screenshot as capture, sleep, startServer, watchConsole,
 } from './harness.mjs';
@@ -202,7 +202,7 @@ async function runEntry(entryIndex, voters) {
   assert.equal(result.votes, voters);
   assert.equal(result.judge_scores.length, scored.length);
   // The preview is the display's own reveal scene, complete, with the result's numbers.
-  await host.waitForFunction((f) => document.querySelector('#preview-stage .final-value')?.textContent === f, fixed(result.final, 2), { timeout: LONG });
+  await host.waitForFunction((f) => document.querySelector('#preview-stage .final-value')?.textContent === f, published(result, 'final', 2), { timeout: LONG });
   assert.equal(await text(host, '#preview-stage .reveal-title'), `《${info.title}》`);
   if (entryIndex === 0) await screenshot(host, 'host-locked-preview');
 
@@ -236,8 +236,8 @@ async function runEntry(entryIndex, voters) {
     assert.deepEqual(roles.find(([role]) => role === 'highest')[1], Math.max(...totals));
     assert.deepEqual(roles.find(([role]) => role === 'lowest')[1], Math.min(...totals));
   }
-  assert.equal(await text(display, '.final-value'), fixed(result.final, 2));
-  assert.equal(await text(display, '.scene-reveal .figure:nth-of-type(1) .figure-value'), fixed(result.judge_component, 2));
+  assert.equal(await text(display, '.final-value'), published(result, 'final', 2));
+  assert.equal(await text(display, '.scene-reveal .figure:nth-of-type(1) .figure-value'), published(result, 'judge_component', 2));
   assert.match(await text(display, '.reveal-rank'), /暂列第 \d+ 名/);
   if (entryIndex === 0) {
     await screenshot(display, 'display-reveal');
@@ -265,7 +265,7 @@ test('a second entry, then the leaderboard ranks both by the server results', as
     .map((r) => ({ entry: r.dataset.entry, y: new DOMMatrix(getComputedStyle(r).transform).f, final: r.querySelector('.c-final').textContent }))
     .sort((a, b) => a.y - b.y));
   assert.deepEqual(shown.map((r) => r.entry), revealed.map((r) => r.entry));
-  assert.deepEqual(shown.map((r) => r.final), revealed.map((r) => fixed(r.final, 2)));
+  assert.deepEqual(shown.map((r) => r.final), revealed.map((r) => published(r, 'final', 2)));
   await screenshot(display, 'display-leaderboard');
   await screenshot(host, 'host-leaderboard');
 });
@@ -320,7 +320,7 @@ test('a correction after reveal is refused in words when out of range, then amen
   assert.equal(amended.amended, true);
   // The leaderboard on the display follows the corrected final.
   await display.waitForFunction(({ entry, final }) => document.querySelector(`.board-row[data-entry="${entry}"] .c-final`)?.textContent === final,
-    { entry: first, final: fixed(amended.final, 2) }, { timeout: LONG });
+    { entry: first, final: published(amended, 'final', 2) }, { timeout: LONG });
   await screenshot(host, 'host-correction-done');
 });
 

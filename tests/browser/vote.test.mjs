@@ -1,12 +1,14 @@
 // The audience page (/vote) on a phone-sized touch screen against the real server: voting,
 // acks, a vote pending across a reload and across a server restart (each counted once),
-// closed polls, revealed results, the language toggle and the first-load budget.
+// closed polls, revealed results, the language toggle, the first-load budget and what a reload
+// costs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, connectClient, hostHello, screenshot, watchConsole, sleep,
 } from './harness.mjs';
 import { contrastFailures } from './contrast.mjs';
+import { published } from '../../voter-web/lib/format.js';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 const FIRST_LOAD_BUDGET = 150 * 1024;
@@ -20,6 +22,7 @@ let context;    // one phone for the whole story: its localStorage is the audien
 let page;
 let consoleErrors;
 let dropAcks = false;   // while true, the phone never hears its vote acks (the server still counts)
+let rewriteState = null;  // when set, every state the phone hears goes through it first
 
 async function cmd(action, fields = {}) {
   return host.request({ type: 'cmd', action, ...fields });
@@ -59,6 +62,43 @@ async function startAndPoll(entryId, extra = {}) {
   return ack.poll;
 }
 
+// Every response from `origin` as the network saw it: the raw status of what went over the
+// wire (a revalidated page is a 304 here, where Playwright reports the cached 200) with its raw
+// headers, or 'cache' for what the browser's cache answered without asking the server.
+async function watchNetwork(context, page, origin) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const fromCache = new Set();
+  const raw = new Map();       // requestId -> responseReceivedExtraInfo (may come before or after)
+  const waiting = new Map();   // requestId -> resolve
+  let seen = [];
+  cdp.on('Network.requestServedFromCache', ({ requestId }) => fromCache.add(requestId));
+  cdp.on('Network.responseReceivedExtraInfo', (info) => {
+    raw.set(info.requestId, info);
+    waiting.get(info.requestId)?.(info);
+  });
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    if (!response.url.startsWith(origin)) return;
+    const path = new URL(response.url).pathname;
+    const wire = fromCache.has(requestId) ? Promise.resolve(null)
+      : raw.has(requestId) ? Promise.resolve(raw.get(requestId))
+        : new Promise((resolve) => waiting.set(requestId, resolve));
+    seen.push(wire.then((info) => ({
+      path,
+      status: info ? info.statusCode : 'cache',
+      headers: Object.fromEntries(Object.entries(info?.headers || {}).map(([k, v]) => [k.toLowerCase(), v])),
+    })));
+  });
+  return {
+    // The responses since the last call, once every raw status is in.
+    async take() {
+      const done = await Promise.all(seen);
+      seen = [];
+      return done;
+    },
+  };
+}
+
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -71,6 +111,10 @@ before(async () => {
     ws.onMessage((message) => upstream.send(message));
     upstream.onMessage((message) => {
       if (dropAcks && typeof message === 'string' && message.includes('"type":"ack"')) return;
+      if (rewriteState && typeof message === 'string' && message.includes('"type":"state"')) {
+        ws.send(JSON.stringify(rewriteState(JSON.parse(message))));
+        return;
+      }
       ws.send(message);
     });
   });
@@ -102,6 +146,41 @@ test('the first load of /vote (HTML, JS, CSS) stays under 150 KB', async () => {
   console.log(`first load of /vote: ${total} bytes over ${sizes.size} files: ${kinds.join(' ')}`);
   assert.ok(kinds.includes('/vote') && kinds.some((k) => k.endsWith('.js')) && kinds.some((k) => k.endsWith('.css')));
   assert.ok(total < FIRST_LOAD_BUDGET, `first load ${total} bytes`);
+  await fresh.close();
+});
+
+test('a reload of /vote is a 304 for the page and nothing for its modules, which revalidate as 304s', async () => {
+  const fresh = await browser.newContext(PHONE);
+  const probe = await fresh.newPage();
+  const network = await watchNetwork(fresh, probe, server.url);
+  await probe.goto(`${server.url}/vote`);
+  await probe.locator('#conn[data-online="true"]').waitFor({ timeout: 15000 });
+  const first = await network.take();
+  const modules = first.filter((r) => r.path.endsWith('.js')).map((r) => r.path);
+  assert.ok(modules.includes('/v/vote.js') && modules.includes('/v/lib/format.js'), modules.join(' '));
+  for (const response of first) {
+    assert.equal(response.status, 200, response.path);
+    assert.match(response.headers.etag, /^"[^"]+"$/, `${response.path} has a strong ETag`);
+    assert.ok(response.headers['last-modified'], `${response.path} has Last-Modified`);
+    assert.equal(response.headers['content-encoding'], 'gzip', `${response.path} came compressed`);
+  }
+
+  // The page is revalidated at every load; the modules are still fresh in the cache.
+  await probe.reload();
+  await probe.locator('#conn[data-online="true"]').waitFor({ timeout: 15000 });
+  const reload = await network.take();
+  assert.deepEqual(reload.filter((r) => r.path === '/vote').map((r) => r.status), [304]);
+  for (const path of modules) {
+    const response = reload.find((r) => r.path === path);
+    assert.ok(response && (response.status === 'cache' || response.status === 304), `${path}: ${response?.status}`);
+  }
+  assert.deepEqual(reload.filter((r) => r.status === 200), [], 'nothing was downloaded again');
+
+  // Once their max-age has run out the browser asks again, as a fetch with cache: 'no-cache'
+  // does at once: each module is a 304.
+  await probe.evaluate((paths) => Promise.all(paths.map((p) => fetch(p, { cache: 'no-cache' }).then((r) => r.text()))), modules);
+  const revalidated = await network.take();
+  assert.deepEqual(revalidated.map((r) => [r.path, r.status]).sort(), modules.map((p) => [p, 304]).sort());
   await fresh.close();
 });
 
@@ -246,10 +325,28 @@ test('results appear once the host reveals them', async () => {
   await cmd('reveal', { round: round.id, entry: fifth });
   await page.locator('#reveal:not([hidden])').waitFor();
   assert.match(await page.locator('#reveal').textContent(), new RegExp(`《${entry(fifth).title}》`));
-  assert.match(await page.locator('#reveal-final').textContent(), /\d+\.\d\d/);
+  const { reveal } = await host.waitFor((m) => m.type === 'state' && m.reveal?.entry === fifth);
+  assert.equal(await page.locator('#reveal-final').textContent(), `最终得分${published(reveal, 'final', contest.scoring.decimals)}`);
   await page.locator('#leaderboard:not([hidden]) li').first().waitFor();
   await screenshot(page, 'vote-revealed');
   assert.deepEqual(await contrastFailures(page), [], 'WCAG AA contrast');
+});
+
+test('the phone shows the figures the server published, not a rounding of its own', async () => {
+  // Figures no rounding of the result's numbers could give, so only the strings can show them.
+  const figures = { judge_component: '12.34', audience_component: '56.78', final: '98.76', plain_mean: '11.11' };
+  rewriteState = (state) => ({
+    ...state,
+    reveal: state.reveal && { ...state.reveal, published: figures },
+    leaderboard: state.leaderboard && { ...state.leaderboard, entries: state.leaderboard.entries.map((e) => ({ ...e, published: figures })) },
+  });
+  await page.reload();
+  await page.locator('#reveal-final', { hasText: '98.76' }).waitFor();
+  assert.match(await page.locator('#reveal').textContent(), /12\.34/);
+  assert.match(await page.locator('#leaderboard li .pts').first().textContent(), /98\.76/);
+  rewriteState = null;
+  await page.reload();
+  await waitOnline();
 });
 
 test('a poll with a deadline counts down and closes by itself, leaving nothing to tap', async () => {

@@ -1,6 +1,6 @@
 // Every string of the judges' page (/judge), zh-CN first, English second.
 export const strings = {
-  'zh-CN': {
+  zh: {
     pageTitle: '评委评分',
     langToggle: 'EN',
     langToggleLabel: 'Switch to English',

@@ -1,6 +1,6 @@
 // Every string of the audience page (/vote), zh-CN first, English second.
 export const strings = {
-  'zh-CN': {
+  zh: {
     pageTitle: '现场投票',
     langToggle: 'EN',
     langToggleLabel: 'Switch to English',

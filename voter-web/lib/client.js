@@ -10,6 +10,13 @@
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8000;
 
+// An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
+// is: unique per device without a counter that would restart at 1.
+export function newRequestId(prefix) {
+  const random = Math.random().toString(36).slice(2, 10);
+  return `${prefix}-${Date.now().toString(36)}-${random}`;
+}
+
 export class RequestError extends Error {
   constructor(code, message) {
     super(message || code);

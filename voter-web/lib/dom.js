@@ -1,25 +1,44 @@
-// Tiny DOM helpers for the phone pages: build elements without a framework, and a
-// localStorage wrapper that survives private browsing (where storage can throw).
+// Tiny DOM helpers for every page (display, host console, judge cards, phones): build
+// elements without a framework, and a localStorage wrapper that survives private browsing
+// (where storage can throw).
 
-// h('button', {class: 'x', onclick: fn, 'aria-label': '...'}, child, 'text', [more])
-export function h(tag, props, ...children) {
+// h('button', {class: 'x', onclick: fn, 'aria-label': '...', dataset: {...}}, child, 'text', [more])
+// `text` sets the text, `style` may be an object, `on...` functions become listeners, other
+// non-string values go to the element's property of that name when it has one (disabled,
+// hidden, value...), everything else is an attribute (true: present, null/false: absent).
+export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
-    if (value === null || value === undefined || value === false) continue;
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
     if (key === 'class') el.className = value;
     else if (key === 'text') el.textContent = value;
+    else if (key === 'style' && typeof value === 'object') Object.assign(el.style, value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key in el && typeof value !== 'string') el[key] = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
+    if (child == null || child === false) continue;
     el.append(child instanceof Node ? child : String(child));
   }
   return el;
 }
 
+export function clear(el) {
+  el.replaceChildren();
+  return el;
+}
+
+// Sets text only when it differs, so repeated state snapshots do not touch the DOM.
+export function setText(el, text) {
+  const value = String(text);
+  if (el.textContent !== value) el.textContent = value;
+}
+
 export const byId = (id) => document.getElementById(id);
 
+// JSON values in localStorage; reads fall back and writes are dropped when storage is off.
 export const storage = {
   get(key, fallback = null) {
     try {
@@ -38,12 +57,3 @@ export const storage = {
     }
   },
 };
-
-// A request id that stays unique across reloads of the same device.
-export function newRequestId(prefix) {
-  const random = Math.random().toString(36).slice(2, 10);
-  return `${prefix}-${Date.now().toString(36)}-${random}`;
-}
-
-// 《title》: titles are quoted the Chinese way in both languages.
-export const quoted = (title) => `《${title || ''}》`;

@@ -1,5 +1,6 @@
 // The rules a judge's mark must meet before it is sent: a number from 0 to the criterion's
 // max with at most `decimals` decimals (the server checks the same and answers out_of_range).
+import { fixed } from './format.js';
 
 // Returns {value} for a good mark, or {error, vars} naming the strings-table message.
 export function checkMark(raw, max, decimals) {
@@ -19,5 +20,5 @@ export function checkMark(raw, max, decimals) {
 // 27.5 -> "27.5", 30 -> "30", 88.25 -> "88.25": no trailing zeros, at most `decimals` places.
 export function formatMark(value, decimals) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '';
-  return String(Number(value.toFixed(Math.max(0, decimals))));
+  return String(Number(fixed(value, Math.max(0, decimals))));
 }

@@ -1,14 +1,26 @@
-// Number and time formatting shared by the display, the host console and the tests.
+// Number, time and title formatting for every page and the tests.
 // Pure functions: no DOM, so node can import this file too.
 
 // Rounds half away from zero on the decimal representation (91.225 -> "91.23"), which is
-// what a scorer with a calculator expects; toFixed alone would give "91.22".
+// what a scorer with a calculator expects; toFixed alone would give "91.22". The point is
+// moved in the number's shortest decimal text, never by a binary multiplication.
 export function fixed(value, decimals = 2) {
   if (value == null || !Number.isFinite(Number(value))) return '—';
   const x = Number(value);
-  const sign = x < 0 ? -1 : 1;
-  const rounded = sign * Number(`${Math.round(Number(`${Math.abs(x)}e${decimals}`))}e-${decimals}`);
+  const [digits, exponent = '0'] = String(Math.abs(x)).split('e');
+  const shifted = Math.round(Number(`${digits}e${Number(exponent) + decimals}`));
+  const rounded = Math.sign(x) * (shifted / 10 ** decimals);
   return rounded.toFixed(decimals);
+}
+
+// A result's judge_component, audience_component, final or plain_mean exactly as the server
+// published it, so that the display, the host console, the phones and the exports all show
+// the same digits.
+export function published(result, field, decimals = 2) {
+  const text = result?.published?.[field];
+  if (typeof text === 'string') return text;
+  // fallback until every server sends published
+  return fixed(result?.[field], decimals);
 }
 
 // Share of a total as a percentage with one decimal ("37.5%"); 0 when nothing was counted.
@@ -37,4 +49,9 @@ export function orderNumber(order) {
 // Thousands separators for vote counts ("1,893").
 export function count(value) {
   return Number(value || 0).toLocaleString('en-US');
+}
+
+// 《title》: titles are quoted the Chinese way in both languages.
+export function quoted(title) {
+  return `《${title ?? ''}》`;
 }
