@@ -145,9 +145,9 @@ function entryOf(id) {
   return view.entries.get(id) || { id, title: id, unit: '', form: '' };
 }
 
-// A result's figure as the server published it (the fallback rounds to the contest's decimals).
+// A result's figure as the server published it.
 function score(result, field) {
-  return published(result, field, view.contest?.decimals ?? 2);
+  return published(result, field);
 }
 
 function renderConnection() {

@@ -37,7 +37,6 @@ export default {
     const round = params(state).round || state.awards?.round || '';
     const tiers = awardSequence(catalogue, state.awards);
     const chosen = params(state).tier;
-    const d = catalogue.decimals;
     const results = new Map(((state.leaderboard?.round === round ? state.leaderboard.entries : []) || []).map((r) => [r.entry, r]));
 
     if (ctx.overlay) {
@@ -61,7 +60,7 @@ export default {
             const result = results.get(w.entry);
             const detail = tier.id === 'popularity'
               ? t('awards.votes', { n: count(result?.votes ?? w.votes ?? 0) })
-              : (result ? published(result, 'final', d) : '');
+              : (result ? published(result, 'final') : '');
             return h('div', { class: 'award-card', style: { transitionDelay: `${600 + i * (tier.winners.length > 10 ? 60 : 180)}ms` } },
               h('div', { class: 'award-card-title', text: quoted(entry.title) }),
               h('div', { class: 'award-card-unit', text: entry.unit }),

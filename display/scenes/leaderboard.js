@@ -23,7 +23,6 @@ export default {
   mount(ctx, state) {
     const { t, catalogue } = ctx;
     const round = roundOf(state);
-    const d = catalogue.decimals;
     const timeline = new Timeline();
     const rows = new Map();  // entry id -> {node, fields}
     const board = h('div', { class: 'board' });
@@ -34,7 +33,7 @@ export default {
     if (ctx.overlay) {
       const top = (state.leaderboard?.entries || []).slice(0, 3);
       return { el: lowerThird({ tab: '★', kicker: `${catalogue.roundName(round)} · ${t('leaderboard.title')}`,
-        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final', d)}`).join('    ') }) };
+        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final')}`).join('    ') }) };
     }
 
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('leaderboard.title')}`,
@@ -103,9 +102,9 @@ export default {
         setText(item.fields.rank, result.rank ?? index + 1);
         setText(item.fields.title, quoted(entry.title));
         setText(item.fields.unit, entry.unit);
-        setText(item.fields.judge, published(result, 'judge_component', d));
-        setText(item.fields.audience, published(result, 'audience_component', d));
-        setText(item.fields.final, published(result, 'final', d));
+        setText(item.fields.judge, published(result, 'judge_component'));
+        setText(item.fields.audience, published(result, 'audience_component'));
+        setText(item.fields.final, published(result, 'final'));
         item.node.dataset.rank = String(result.rank ?? index + 1);
         item.node.classList.toggle('podium', (result.rank ?? index + 1) <= 3);
         item.node.style.width = `${geo.width}px`;

@@ -67,7 +67,7 @@ function buildOverlay(ctx, state, result) {
   const { t, catalogue } = ctx;
   const entry = catalogue.entry(result?.entry || state.scene?.params?.entry);
   return lowerThird({
-    tab: result ? published(result, 'final', catalogue.decimals) : '',
+    tab: result ? published(result, 'final') : '',
     kicker: t('reveal.final'),
     title: quoted(entry.title),
     detail: result?.rank ? t('reveal.rank', { n: result.rank }) : entry.unit,
@@ -124,9 +124,9 @@ function buildFull(ctx, state, result, timeline, instant) {
   el.dataset.phase = 'judges';
   if (!result) return el;
 
-  const jc = published(result, 'judge_component', d);
-  const ac = published(result, 'audience_component', d);
-  const final = published(result, 'final', d);
+  const jc = published(result, 'judge_component');
+  const ac = published(result, 'audience_component');
+  const final = published(result, 'final');
   if (instant) {
     for (const card of judgeCards) card.classList.add('in', 'struck');
     for (const block of [jcBlock, plus, acBlock, equals, finalBlock]) block.classList.add('in');

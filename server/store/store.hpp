@@ -35,15 +35,15 @@ struct VoteRow {
 };
 
 struct LedgerWrite {
-  std::int64_t ts = 0;          // ms since epoch, given by the caller
-  std::string kind;             // core::command_kind(): "vote", "score", "start_entry", ...
-  std::string actor;            // "host", a judge id, or an audience device token
-  std::string payload;          // JSON text of the command (core::command_to_json)
-  std::optional<VoteRow> vote;  // set for votes: also written to the votes table
+  std::int64_t ts = 0;               // ms since epoch, given by the caller
+  std::string kind;                  // core::command_kind(): "vote", "score", "start_entry", ...
+  std::string actor;                 // "host", a judge id, or an audience device token
+  std::string payload;               // JSON text of the command (core::command_to_json)
+  std::optional<VoteRow> vote = {};  // set for votes: also written to the votes table
   // The id of the request that made this record and the reply it got ("" if none), kept
   // beside the record (outside its hash) so that a retry after a restart gets the same reply.
-  std::string request_id;
-  std::string reply;
+  std::string request_id = {};
+  std::string reply = {};
 };
 
 struct LedgerRecord {

@@ -16,16 +16,15 @@ test('numbers are rounded half away from zero on their decimal digits, the way a
   assert.equal(formatMark(0.1 + 0.2, 2), '0.3');
 });
 
-test('a result figure is the server\'s published text when it has one, else rounded here', () => {
+test('a result figure is the server\'s published text, never rounded here', () => {
   const result = { judge_component: 90.245, audience_component: 100, final: 91.2205, plain_mean: 90.1,
     published: { judge_component: '90.25', audience_component: '100.00', final: '91.22', plain_mean: '90.10' } };
-  assert.equal(published(result, 'final', 2), '91.22');
-  assert.equal(published(result, 'judge_component', 3), '90.25', 'the server\'s decimals win');
+  assert.equal(published(result, 'final'), '91.22');
+  assert.equal(published(result, 'judge_component'), '90.25');
   assert.equal(published(result, 'audience_component'), '100.00');
-  const older = { judge_component: 91.225, final: null };
-  assert.equal(published(older, 'judge_component', 2), '91.23');
-  assert.equal(published(older, 'final', 2), '—');
-  assert.equal(published(null, 'final', 2), '—');
+  const unscored = { judge_component: null, published: { judge_component: null, final: '0.00' } };
+  assert.equal(published(unscored, 'judge_component'), '—');
+  assert.equal(published(null, 'final'), '—');
 });
 
 test('shares, clocks, order numbers, counts and titles', () => {

@@ -114,6 +114,9 @@ export async function connectClient(wsUrl, hello) {
   const ws = new WebSocket(wsUrl);
   const messages = [];
   const waiters = [];
+  // Ids unique per client, as the pages' are: a request id is an idempotency key per actor,
+  // and tests open several connections as the same host or judge.
+  const idPrefix = Math.random().toString(36).slice(2, 10);
   let nextId = 1;
   ws.on('message', (data) => {
     const msg = JSON.parse(String(data));
@@ -142,7 +145,7 @@ export async function connectClient(wsUrl, hello) {
       });
     },
     async request(msg) {
-      const id = `t${nextId++}`;
+      const id = `${idPrefix}-${nextId++}`;
       ws.send(JSON.stringify({ ...msg, id }));
       const reply = await client.waitFor((m) => m.id === id && (m.type === 'ack' || m.type === 'error'));
       if (reply.type === 'error') throw Object.assign(new Error(reply.message), { code: reply.code });

@@ -9,7 +9,9 @@ namespace stagevote::reliability {
 
 using namespace std::chrono_literals;
 
-double score_total(int revision) { return revision / 100.0 + 50; }
+double score_total(int revision) {
+  return revision / 100.0 + 50;
+}
 
 nlohmann::json score_marks(int revision) {
   return {{"theme", revision / 100.0}, {"innovation", 20}, {"art", 20}, {"live", 10}};
@@ -29,10 +31,16 @@ std::size_t Records::acked_scores() const {
 
 Storm::Storm(unsigned short port, const ContestInfo& contest, const ShowScript& script,
              std::string host_key, Records& records, unsigned seed)
-    : port_(port), contest_(contest), script_(script), host_key_(std::move(host_key)),
-      records_(records), seed_(seed) {}
+    : port_(port),
+      contest_(contest),
+      script_(script),
+      host_key_(std::move(host_key)),
+      records_(records),
+      seed_(seed) {}
 
-Storm::~Storm() { stop(); }
+Storm::~Storm() {
+  stop();
+}
 
 void Storm::start(int audience_threads) {
   threads_.emplace_back([this] { run_host(); });
@@ -72,7 +80,8 @@ void Storm::run_host() {
       records_.failures.push_back("host hello refused: " + welcome.dump());
       return;
     }
-    const auto state = host.next_where([](const json& m) { return m.value("type", "") == "state"; });
+    const auto state =
+        host.next_where([](const json& m) { return m.value("type", "") == "state"; });
     {
       // Resume from what the server shows.
       std::lock_guard stage_lock(stage_mutex_);
@@ -111,7 +120,9 @@ void Storm::run_host() {
         records_.host_acked = s + 1;
         records_.host_in_flight.reset();
         switch (step.kind) {
-          case ShowStep::start_entry: on_stage_.emplace(step.round, step.entry); break;
+          case ShowStep::start_entry:
+            on_stage_.emplace(step.round, step.entry);
+            break;
           case ShowStep::open_poll:
             records_.open_poll = reply.at("poll").get<std::string>();
             records_.poll_rounds[records_.open_poll] = step.round;
@@ -121,7 +132,9 @@ void Storm::run_host() {
             records_.open_poll.clear();
             poll_.reset();
             break;
-          case ShowStep::lock_scores: on_stage_.reset(); break;
+          case ShowStep::lock_scores:
+            on_stage_.reset();
+            break;
         }
       }
       pause(std::chrono::milliseconds(60 + random() % 240), stop_);
@@ -162,7 +175,9 @@ void Storm::run_judge(const ContestInfo::Judge& judge) {
         revision = track.sent.empty() ? 1 : *track.sent.rbegin() + 1;
         track.sent.insert(revision);
       }
-      const std::string id = "s" + std::to_string(++request);
+      // Unique per storm, as a page's ids are per load: a request id is an idempotency key
+      // per actor, and the same judge comes back after every kill.
+      const std::string id = "s" + std::to_string(seed_) + "-" + std::to_string(++request);
       const auto reply = client.request({{"type", "score"},
                                          {"id", id},
                                          {"round", stage->first},
@@ -189,7 +204,7 @@ void Storm::run_judge(const ContestInfo::Judge& judge) {
 
 void Storm::run_audience(unsigned seed) {
   std::mt19937 random(seed);
-  std::vector<std::string> devices;                      // this phone thread's earlier devices
+  std::vector<std::string> devices;  // this phone thread's earlier devices
   std::map<std::string, std::map<std::string, std::string>> ballots;  // device -> poll -> entry
   int request = 0;
   while (!stop_) {
@@ -224,7 +239,7 @@ void Storm::run_audience(unsigned seed) {
           index = records_.votes.size();
           records_.votes.push_back({device, poll->first, poll->second});
         }
-        const std::string id = "v" + std::to_string(++request);
+        const std::string id = "v" + std::to_string(seed_) + "-" + std::to_string(++request);
         const auto reply = client.request(
             {{"type", "vote"}, {"id", id}, {"poll", poll->first}, {"choice", poll->second}});
         --left;

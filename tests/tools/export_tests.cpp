@@ -216,7 +216,7 @@ TEST_CASE("Every export prints the published digits with the scheme's result_dec
   CAPTURE(decimals);
   PlayedShow played(scheme_with_result_decimals(decimals));
   store::Store store(played.db);
-  core::Show show = engine::restore(store);
+  core::Show show = engine::restore(store).show;
   const auto results = show.results("prelim");
   REQUIRE(results.size() == 4);
   // The rounding is visible: some figure has more digits than are published.

@@ -14,13 +14,11 @@ export function fixed(value, decimals = 2) {
 }
 
 // A result's judge_component, audience_component, final or plain_mean exactly as the server
-// published it, so that the display, the host console, the phones and the exports all show
-// the same digits.
-export function published(result, field, decimals = 2) {
+// published it (rounded to the scheme's result_decimals), so that the display, the host
+// console, the phones and the exports all show the same digits. "—" for none (nobody scored).
+export function published(result, field) {
   const text = result?.published?.[field];
-  if (typeof text === 'string') return text;
-  // fallback until every server sends published
-  return fixed(result?.[field], decimals);
+  return typeof text === 'string' ? text : '—';
 }
 
 // Share of a total as a percentage with one decimal ("37.5%"); 0 when nothing was counted.
