@@ -40,7 +40,6 @@ let catalogueJson = '';
 let versionSeen = -1;  // per connection: a state older than one we have is stale
 client.on('welcome', (msg) => {
   versionSeen = -1;
-  if (msg.join_url) ctx.info.join_url = msg.join_url;
   // A reconnect brings the same catalogue: keep the scene as it is (no blink, no replay).
   const json = JSON.stringify(msg.contest || {});
   if (json === catalogueJson) return;

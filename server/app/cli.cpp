@@ -1,7 +1,5 @@
 #include "app/cli.hpp"
 
-#include <charconv>
-
 namespace stagevote::app {
 
 const char* const kUsage =
@@ -26,114 +24,36 @@ const char* const kServeUsage =
 
 const char* const kResultsUsage = "usage: stagevote results --db FILE --round ID\n";
 
-namespace {
-
-// Walks "--flag value" pairs; values may also be given as "--flag=value".
-class ArgReader {
- public:
-  explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
-
-  bool next() {
-    if (index_ >= args_.size()) return false;
-    const std::string& word = args_[index_++];
-    inline_value_.reset();
-    flag_ = word;
-    if (const auto eq = word.find('='); word.rfind("--", 0) == 0 && eq != std::string::npos) {
-      flag_ = word.substr(0, eq);
-      inline_value_ = word.substr(eq + 1);
-    }
-    return true;
-  }
-  const std::string& flag() const { return flag_; }
-
-  std::string value() {
-    if (inline_value_) return *inline_value_;
-    if (index_ >= args_.size()) throw UsageError(flag_ + " needs a value");
-    return args_[index_++];
-  }
-
-  unsigned long number(unsigned long max) {
-    const std::string text = value();
-    unsigned long result = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), result);
-    if (ec != std::errc() || end != text.data() + text.size() || result > max) {
-      throw UsageError(flag_ + " expects a number from 0 to " + std::to_string(max) + ", not '" +
-                       text + "'");
-    }
-    return result;
-  }
-
-  void no_value() {
-    if (inline_value_) throw UsageError(flag_ + " takes no value");
-  }
-
- private:
-  const std::vector<std::string>& args_;
-  std::size_t index_ = 0;
-  std::string flag_;
-  std::optional<std::string> inline_value_;
-};
-
-std::string non_empty(ArgReader& reader) {
-  std::string value = reader.value();
-  if (value.empty()) throw UsageError(reader.flag() + " must not be empty");
-  return value;
-}
-
-}  // namespace
-
-ServeArgs parse_serve_args(const std::vector<std::string>& args) {
+ServeArgs parse_serve_args(const std::vector<std::string>& words) {
+  const Args args(words, {{"port", "bind", "db", "host-key", "allow-origin", "threads",
+                           "public-url", "web-root"},
+                          {"demo"},
+                          {"allow-origin"}});
+  args.no_positional();
   ServeArgs parsed;
+  parsed.help = args.help();
   net::ServeOptions& out = parsed.options;
-  ArgReader reader(args);
-  while (reader.next()) {
-    const std::string& flag = reader.flag();
-    if (flag == "--port") {
-      out.port = static_cast<unsigned short>(reader.number(65535));
-    } else if (flag == "--bind") {
-      out.bind = non_empty(reader);
-    } else if (flag == "--db") {
-      out.db = non_empty(reader);
-    } else if (flag == "--demo") {
-      reader.no_value();
-      out.demo = true;
-    } else if (flag == "--host-key") {
-      out.host_key = non_empty(reader);
-    } else if (flag == "--allow-origin") {
-      out.allowed_origins.push_back(non_empty(reader));
-    } else if (flag == "--threads") {
-      out.threads = static_cast<unsigned>(reader.number(256));
-    } else if (flag == "--public-url") {
-      out.public_url = non_empty(reader);
-    } else if (flag == "--web-root") {
-      out.web_root = non_empty(reader);
-    } else if (flag == "--help" || flag == "-h") {
-      parsed.help = true;
-    } else {
-      throw UsageError("unknown option '" + flag + "' (see stagevote serve --help)");
-    }
-  }
+  if (auto port = args.number("port", 65535)) out.port = static_cast<unsigned short>(*port);
+  if (auto bind = args.non_empty("bind")) out.bind = *bind;
+  if (auto db = args.non_empty("db")) out.db = *db;
+  out.demo = args.has("demo");
+  out.host_key = args.non_empty("host-key");
+  args.non_empty("allow-origin");  // refuses an empty one
+  out.allowed_origins = args.all("allow-origin");
+  if (auto threads = args.number("threads", 256)) out.threads = static_cast<unsigned>(*threads);
+  if (auto url = args.non_empty("public-url")) out.public_url = *url;
+  if (auto root = args.non_empty("web-root")) out.web_root = *root;
   return parsed;
 }
 
-ResultsArgs parse_results_args(const std::vector<std::string>& args) {
+ResultsArgs parse_results_args(const std::vector<std::string>& words) {
+  const Args args(words, {{"db", "round"}, {}, {}});
+  args.no_positional();
   ResultsArgs out;
-  ArgReader reader(args);
-  while (reader.next()) {
-    const std::string& flag = reader.flag();
-    if (flag == "--db") {
-      out.db = non_empty(reader);
-    } else if (flag == "--round") {
-      out.round = non_empty(reader);
-    } else if (flag == "--help" || flag == "-h") {
-      out.help = true;
-    } else {
-      throw UsageError("unknown option '" + flag +
-                       "' (usage: stagevote results --db FILE --round ID)");
-    }
-  }
-  if (!out.help && out.db.empty()) throw UsageError("results needs --db FILE");
-  if (!out.help && out.round.empty()) throw UsageError("results needs --round ID");
+  out.help = args.help();
+  if (out.help) return out;
+  out.db = args.require("db");
+  out.round = args.require("round");
   return out;
 }
 

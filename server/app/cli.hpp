@@ -5,14 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "app/args.hpp"
 #include "net/serve_options.hpp"
 
 namespace stagevote::app {
-
-// A bad flag or value: main prints "stagevote: <what>" and exits with 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct ServeArgs {
   net::ServeOptions options;  // web_root: --web-root as given, "" if not
@@ -25,7 +21,7 @@ struct ResultsArgs {
   bool help = false;
 };
 
-// `args` are the words after the subcommand. Throw UsageError.
+// `args` are the words after the subcommand (read by Args). Throw UsageError.
 ServeArgs parse_serve_args(const std::vector<std::string>& args);
 ResultsArgs parse_results_args(const std::vector<std::string>& args);
 

@@ -1,5 +1,5 @@
 // The `stagevote` executable: `serve` runs a show; `results` prints a round's results; the
-// organisers' tools (import, export, verify, recount) are dispatched when they are built in.
+// organisers' tools (import, export, verify, recount) have their own faces (tool_commands).
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -18,10 +18,8 @@
 #include "protocol/views.hpp"
 #include "store/store.hpp"
 
-#ifdef STAGEVOTE_HAVE_TOOLS
 #include "app/console_data.hpp"
-#include "tools/tools.hpp"
-#endif
+#include "app/tool_commands.hpp"
 
 namespace {
 
@@ -98,11 +96,9 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
     return 1;
   }
 
-#ifdef STAGEVOTE_HAVE_TOOLS
   auto console = std::make_shared<app::ToolsConsole>(
       *show, *store, std::filesystem::path(options.db).filename().string());
   options.console = console;
-#endif
   std::unique_ptr<net::server> server;
   try {
     server = std::make_unique<net::server>(*show, *credentials, options);
@@ -134,9 +130,7 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
 
   server->start();
   server->wait();
-#ifdef STAGEVOTE_HAVE_TOOLS
   console->stop();  // its replies go to the server's connections: stop it first
-#endif
   const bool failed = server->failed();
   const std::string failure = server->failure();
   server.reset();
@@ -189,12 +183,10 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return serve(words, argv[0]);
     if (command == "results") return results(words);
-#ifdef STAGEVOTE_HAVE_TOOLS
-    if (command == "import") return tools::run_import(words);
-    if (command == "export") return tools::run_export(words);
-    if (command == "verify") return tools::run_verify(words);
-    if (command == "recount") return tools::run_recount(words);
-#endif
+    if (command == "import") return app::run_import(words);
+    if (command == "export") return app::run_export(words);
+    if (command == "verify") return app::run_verify(words);
+    if (command == "recount") return app::run_recount(words);
     if (command == "--version" || command == "version") {
       std::cout << "stagevote " << STAGEVOTE_VERSION << "\n";
       return 0;

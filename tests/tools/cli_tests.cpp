@@ -5,12 +5,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/tool_commands.hpp"
 #include "engine/restore.hpp"
 #include "played_show.hpp"
-#include "tools/tools.hpp"
 
 using namespace stagevote;
 using namespace stagevote::tools;
+using stagevote::app::run_export;
+using stagevote::app::run_import;
+using stagevote::app::run_recount;
+using stagevote::app::run_verify;
 using namespace stagevote::tools::testing;
 
 namespace {

@@ -1,15 +1,15 @@
 #pragma once
-// The organisers' command-line tools, dispatched by `stagevote <command> ...` from app/main.
+// The organisers' command-line tools, dispatched by `stagevote <command> ...` from main.
 // Each takes the arguments after the command name, prints to stdout/stderr and returns the
 // process exit code (0 ok, 1 the check failed / invalid input, 2 bad usage).
 #include <string>
 #include <vector>
 
-namespace stagevote::tools {
+namespace stagevote::app {
 
 int run_import(const std::vector<std::string>& args);   // stagevote import --db FILE ...
 int run_export(const std::vector<std::string>& args);   // stagevote export --db FILE ...
 int run_verify(const std::vector<std::string>& args);   // stagevote verify --db FILE
 int run_recount(const std::vector<std::string>& args);  // stagevote recount --db FILE --round ID
 
-}  // namespace stagevote::tools
+}  // namespace stagevote::app

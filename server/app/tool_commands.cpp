@@ -1,4 +1,4 @@
-// The command-line faces of the tools (see tools.hpp): flag parsing, files, exit codes.
+// The command-line faces of the organisers' tools (tool_commands.hpp): files, exit codes.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -9,75 +9,30 @@
 #include <set>
 #include <stdexcept>
 
+#include "app/tool_commands.hpp"
+
+#include "app/args.hpp"
 #include "engine/restore.hpp"
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 #include "tools/recount.hpp"
-#include "tools/tools.hpp"
 #include "tools/verify.hpp"
 
-namespace stagevote::tools {
+namespace stagevote::app {
+
+using namespace stagevote::tools;
+
 namespace {
 
 constexpr int kOk = 0;
 constexpr int kFailed = 1;
 constexpr int kUsage = 2;
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// --flag VALUE and --flag=VALUE; bare words are positional. Unknown flags are usage errors.
-class Args {
- public:
-  Args(const std::vector<std::string>& args, const std::set<std::string>& flags,
-       const std::set<std::string>& switches = {}) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      const std::string& arg = args[i];
-      if (!arg.starts_with("--")) {
-        positional_.push_back(arg);
-        continue;
-      }
-      std::string name = arg.substr(2), value;
-      bool inline_value = false;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-        inline_value = true;
-      }
-      if (switches.count(name)) {
-        switches_.insert(name);
-        continue;
-      }
-      if (!flags.count(name)) throw UsageError("unknown option --" + name);
-      if (!inline_value) {
-        if (i + 1 >= args.size()) throw UsageError("--" + name + " needs a value");
-        value = args[++i];
-      }
-      if (values_.count(name)) throw UsageError("--" + name + " given twice");
-      values_[name] = value;
-    }
-  }
-
-  std::optional<std::string> get(const std::string& name) const {
-    auto found = values_.find(name);
-    if (found == values_.end()) return std::nullopt;
-    return found->second;
-  }
-  std::string require(const std::string& name) const {
-    auto value = get(name);
-    if (!value || value->empty()) throw UsageError("--" + name + " is required");
-    return *value;
-  }
-  bool has(const std::string& name) const { return switches_.count(name) != 0; }
-  const std::vector<std::string>& positional() const { return positional_; }
-
- private:
-  std::map<std::string, std::string> values_;
-  std::set<std::string> switches_;
-  std::vector<std::string> positional_;
-};
+int help(const char* synopsis) {
+  std::cout << "usage: " << synopsis << "\n";
+  return kOk;
+}
 
 int usage(const std::string& reason, const char* synopsis) {
   std::cerr << "stagevote: " << reason << "\nusage: " << synopsis << "\n";
@@ -124,7 +79,8 @@ void print_problems(const Problems& problems) {
 
 int run_import(const std::vector<std::string>& raw) {
   try {
-    Args args(raw, {"db", "scheme", "entries", "judges"}, {"check"});
+    const Args args(raw, {{"db", "scheme", "entries", "judges"}, {"check"}, {}});
+    if (args.help()) return help(kImportSynopsis);
     const std::string db = args.require("db");
     ImportSources sources;
     Problems problems;
@@ -193,8 +149,9 @@ int run_import(const std::vector<std::string>& raw) {
 
 int run_export(const std::vector<std::string>& raw) {
   try {
-    Args args(raw, {"db", "round", "format", "out"});
-    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    const Args args(raw, {{"db", "round", "format", "out"}, {}, {}});
+    if (args.help()) return help(kExportSynopsis);
+    args.no_positional();
     const std::string db = args.require("db");
     const std::string format = args.require("format");
     const std::string out = args.require("out");
@@ -237,8 +194,9 @@ int run_export(const std::vector<std::string>& raw) {
 
 int run_verify(const std::vector<std::string>& raw) {
   try {
-    Args args(raw, {"db", "head", "contest"});
-    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    const Args args(raw, {{"db", "head", "contest"}, {}, {}});
+    if (args.help()) return help(kVerifySynopsis);
+    args.no_positional();
     VerifyReport report =
         verify_database(args.require("db"), {args.get("head"), args.get("contest")});
     if (!report.ok) {
@@ -266,8 +224,9 @@ int run_verify(const std::vector<std::string>& raw) {
 
 int run_recount(const std::vector<std::string>& raw) {
   try {
-    Args args(raw, {"db", "round"});
-    if (!args.positional().empty()) throw UsageError("unexpected " + args.positional().front());
+    const Args args(raw, {{"db", "round"}, {}, {}});
+    if (args.help()) return help(kRecountSynopsis);
+    args.no_positional();
     const std::string db = args.require("db");
     require_database(db);
     store::Store store(db);
@@ -292,4 +251,4 @@ int run_recount(const std::vector<std::string>& raw) {
   }
 }
 
-}  // namespace stagevote::tools
+}  // namespace stagevote::app
