@@ -20,8 +20,8 @@ let browser;
 let contest;
 let round;        // the first round of the demo contest
 let host;         // host WebSocket client: drives the show
-const judges = [];// one WebSocket client per judge, with its judge record
-const phones = [];// audience WebSocket clients that vote
+const judges = [];  // one WebSocket client per judge, with its judge record
+const phones = [];  // audience WebSocket clients that vote
 let plan;         // the constructed marks and votes, and what they must give
 let results;      // GET /api/rounds/<round>/results, once both entries are revealed
 const pages = {};
