@@ -11,7 +11,8 @@ const char* const kUsage =
 const char* const kServeUsage =
     "usage: stagevote serve [--port N] [--bind ADDR] [--db FILE] [--demo] [--host-key KEY]\n"
     "                       [--allow-origin ORIGIN]... [--threads N] [--public-url URL]\n"
-    "                       [--web-root DIR]\n"
+    "                       [--web-root DIR] [--audience-per-address N]\n"
+    "                       [--audience-connections-per-address N] [--max-audience N]\n"
     "  --port N             TCP port (default 8080; 0 picks a free one)\n"
     "  --bind ADDR          address to listen on (default 0.0.0.0)\n"
     "  --db FILE            SQLite database (default stagevote.db; created if missing)\n"
@@ -20,13 +21,20 @@ const char* const kServeUsage =
     "  --allow-origin O     only pages from this Origin may open /ws (repeatable)\n"
     "  --threads N          network threads (default: one per core)\n"
     "  --public-url URL     base URL phones use (default http://<LAN address>:<port>)\n"
-    "  --web-root DIR       folder holding display/ and voter-web/\n";
+    "  --web-root DIR       folder holding display/ and voter-web/\n"
+    "  --audience-per-address N   new audience identities one address may make per 10\n"
+    "                       minutes (default: the scheme's, 4; 0: no cap)\n"
+    "  --audience-connections-per-address N   open audience connections per address\n"
+    "                       (default: the scheme's, 8; 0: no cap)\n"
+    "  --max-audience N     audience connections in all (default: the open-file limit less\n"
+    "                       room for judges, hosts and displays; 0: no cap)\n";
 
 const char* const kResultsUsage = "usage: stagevote results --db FILE --round ID\n";
 
 ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   const Args args(words, {{"port", "bind", "db", "host-key", "allow-origin", "threads",
-                           "public-url", "web-root"},
+                           "public-url", "web-root", "audience-per-address",
+                           "audience-connections-per-address", "max-audience"},
                           {"demo"},
                           {"allow-origin"}});
   args.no_positional();
@@ -43,6 +51,16 @@ ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   if (auto threads = args.number("threads", 256)) out.threads = static_cast<unsigned>(*threads);
   if (auto url = args.non_empty("public-url")) out.public_url = *url;
   if (auto root = args.non_empty("web-root")) out.web_root = *root;
+  if (auto cap = args.number("audience-per-address", 1'000'000)) {
+    out.audience_per_address = static_cast<int>(*cap);
+  }
+  if (auto cap = args.number("audience-connections-per-address", 1'000'000)) {
+    out.audience_connections_per_address = static_cast<int>(*cap);
+  }
+  if (auto cap = args.number("max-audience", 10'000'000)) {
+    out.max_audience = static_cast<long>(*cap);
+    parsed.max_audience_given = true;
+  }
   return parsed;
 }
 

@@ -11,7 +11,8 @@
 namespace stagevote::app {
 
 struct ServeArgs {
-  net::ServeOptions options;  // web_root: --web-root as given, "" if not
+  net::ServeOptions options;        // web_root: --web-root as given, "" if not
+  bool max_audience_given = false;  // else serve sets it from the open-file limit
   bool help = false;
 };
 

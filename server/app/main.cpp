@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "engine/audience_gate.hpp"
 #include "engine/clock.hpp"
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
@@ -28,10 +29,14 @@ using namespace stagevote;
 // A show with 19,000 phones needs a descriptor per connection, plus the database and margin.
 constexpr rlim_t kDescriptorsForAShow = 20000;
 
-// Raises the soft limit on open files to the hard limit; warns if a show will not fit.
-void raise_descriptor_limit() {
+// Descriptors kept out of the audience's reach: judges, hosts, displays, the database, pages.
+constexpr rlim_t kReservedDescriptors = 512;
+
+// Raises the soft limit on open files to the hard limit (returned); warns if a show will not
+// fit.
+rlim_t raise_descriptor_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
@@ -43,6 +48,7 @@ void raise_descriptor_limit() {
               << " phones can connect (a full hall needs " << kDescriptorsForAShow
               << "; raise it with `ulimit -n` or LimitNOFILE=)\n";
   }
+  return limit.rlim_cur;
 }
 
 std::filesystem::path executable_path(const char* argv0) {
@@ -58,7 +64,10 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
     return 0;
   }
   net::ServeOptions& options = args.options;
-  raise_descriptor_limit();
+  const rlim_t descriptors = raise_descriptor_limit();
+  if (!args.max_audience_given && descriptors > kReservedDescriptors) {
+    options.max_audience = static_cast<long>(descriptors - kReservedDescriptors);
+  }
 
   const std::string web_root_flag = options.web_root.string();
   const auto web_root = net::static_files::find_root(web_root_flag, executable_path(argv0));
@@ -87,10 +96,15 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   engine::SystemClock clock;
   std::unique_ptr<engine::Credentials> credentials;
   std::unique_ptr<engine::Engine> show;
+  std::unique_ptr<engine::AudienceGate> gate;
   try {
     engine::ensure_contest(*store, options.demo);
     credentials = std::make_unique<engine::Credentials>(*store, options.host_key);
     show = std::make_unique<engine::Engine>(*store, clock, engine::restore(*store));
+    gate = std::make_unique<engine::AudienceGate>(
+        *store, *show, *credentials,
+        engine::AudienceLimits{options.audience_per_address,
+                               options.audience_connections_per_address, options.max_audience});
   } catch (const std::exception& e) {
     std::cerr << "stagevote: " << options.db << ": " << e.what() << "\n";
     return 1;
@@ -101,7 +115,7 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   options.console = console;
   std::unique_ptr<net::server> server;
   try {
-    server = std::make_unique<net::server>(*show, *credentials, options);
+    server = std::make_unique<net::server>(*show, *credentials, *gate, options);
   } catch (const std::exception& e) {
     std::cerr << "stagevote: " << e.what() << "\n";
     return 1;
@@ -121,7 +135,7 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
       break;
   }
   std::cout << "stagevote " << STAGEVOTE_VERSION << " — " << show->contest()->name << "\n"
-            << "  display   " << url << "/display\n"
+            << "  display   " << url << "/display#k=" << credentials->display_key() << "\n"
             << "  host      " << url << "/host      " << key_note << "\n"
             << "  audience  " << url << "/vote\n"
             << "  judges    " << url << "/judge     (cards with QR codes: host console → 评委卡)\n"
@@ -134,6 +148,7 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   const bool failed = server->failed();
   const std::string failure = server->failure();
   server.reset();
+  gate.reset();
   show.reset();
   store.reset();  // commits anything left (nothing, after a failed commit), stops the writer
   if (failed) {

@@ -107,7 +107,9 @@ Options parse_options(const std::vector<std::string>& args) {
     throw std::invalid_argument(
         "--connect-rate, --connect-inflight, --connect-attempts must be > 0");
   }
-  if (options.sources > 255) throw std::invalid_argument("--sources must be at most 255");
+  if (options.sources > 1'000'000) {
+    throw std::invalid_argument("--sources must be at most 1000000");
+  }
   return options;
 }
 

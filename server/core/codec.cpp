@@ -146,6 +146,28 @@ Status read_scoring(const Reader& r, ScoringScheme& scoring) {
   return std::nullopt;
 }
 
+Status read_audience(const Reader& r, AudiencePolicy& audience) {
+  if (r.has("admission")) {
+    std::string mode;
+    if (auto e = r.text("admission", mode)) return e;
+    const auto admission = admission_from_string(mode);
+    if (!admission) return r.mistyped("admission", "open, code or ticket");
+    audience.admission = *admission;
+  }
+  for (auto [key, field] :
+       {std::pair{"identities_per_address", &audience.identities_per_address},
+        std::pair{"identity_window_s", &audience.identity_window_s},
+        std::pair{"connections_per_address", &audience.connections_per_address},
+        std::pair{"code_digits", &audience.code_digits},
+        std::pair{"code_period_s", &audience.code_period_s},
+        std::pair{"code_grace_s", &audience.code_grace_s},
+        std::pair{"alert_identities_per_minute", &audience.alert_identities_per_minute},
+        std::pair{"alert_votes_per_minute", &audience.alert_votes_per_minute}}) {
+    if (auto e = r.integer(key, *field, false)) return e;
+  }
+  return std::nullopt;
+}
+
 Status read_contest(const json& root, Contest& contest) {
   if (!root.is_object()) return make_error(ErrorCode::bad_request, "contest: expected an object");
   const Reader top(root, "");
@@ -219,6 +241,11 @@ Status read_contest(const json& root, Contest& contest) {
           false))
     return e;
   if (auto e = top.text("popularity_award", contest.popularity_award, false)) return e;
+  if (top.has("audience")) {
+    const json* audience = nullptr;
+    if (auto e = top.object("audience", audience)) return e;
+    if (auto e = read_audience(Reader(*audience, "audience"), contest.audience)) return e;
+  }
   return std::nullopt;
 }
 
@@ -237,7 +264,9 @@ json to_payload(const OpenPoll& c) {
   return {{"round", c.round}, {"entries", c.entries}, {"duration_ms", c.duration_ms}};
 }
 json to_payload(const ClosePoll& c) {
-  return {{"poll", c.poll}};
+  json payload = {{"poll", c.poll}};
+  if (!c.refusals.empty()) payload["refusals"] = c.refusals;
+  return payload;
 }
 json to_payload(const LockScores& c) {
   return {{"round", c.round}, {"entry", c.entry}};
@@ -266,6 +295,18 @@ json to_payload(const Score& c) {
           {"round", c.round},
           {"entry", c.entry},
           {"marks", marks_to_json(c.marks)}};
+}
+json to_payload(const SetAdmission& c) {
+  return {{"mode", to_string(c.mode)}};
+}
+json to_payload(const IssueTickets& c) {
+  json tickets = json::array();
+  for (const auto& ticket : c.tickets)
+    tickets.push_back({{"id", ticket.id}, {"hash", ticket.hash}});
+  return {{"tickets", std::move(tickets)}};
+}
+json to_payload(const VoidTicket& c) {
+  return {{"ticket", c.ticket}, {"reason", c.reason}};
 }
 json to_payload(const CorrectScore& c) {
   return {{"judge", c.judge},
@@ -335,6 +376,40 @@ class CommandReader {
   Marks marks() {
     Marks out;
     if (!status_) status_ = read_marks(r_, out);
+    return out;
+  }
+  // An optional object of counts (refusals by reason).
+  std::map<std::string, long> counts(std::string_view key) {
+    std::map<std::string, long> out;
+    if (status_ || !r_.has(key)) return out;
+    const json& value = r_.at(key);
+    if (!value.is_object() || value.size() > 32) {
+      status_ = r_.mistyped(key, "an object of counts");
+      return out;
+    }
+    for (const auto& [name, count] : value.items()) {
+      if (!count.is_number_integer() || count.get<std::int64_t>() < 0 ||
+          name.size() > kMaxNameLength) {
+        status_ = r_.mistyped(key, "an object of counts");
+        return {};
+      }
+      out[name] = count.get<long>();
+    }
+    return out;
+  }
+  std::vector<TicketStub> tickets() {
+    std::vector<TicketStub> out;
+    if (status_) return out;
+    status_ = r_.objects("tickets", [&](const Reader& t) -> Status {
+      TicketStub stub;
+      if (auto e = t.text("id", stub.id)) return e;
+      if (auto e = t.text("hash", stub.hash)) return e;
+      out.push_back(std::move(stub));
+      return std::nullopt;
+    });
+    if (!status_ && (out.empty() || out.size() > kMaxTicketsPerIssue)) {
+      status_ = r_.mistyped("tickets", "1 to " + std::to_string(kMaxTicketsPerIssue) + " tickets");
+    }
     return out;
   }
   void round_entry(std::string& round, std::string& entry) {
@@ -408,6 +483,27 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
   if (kind == "close_poll") {
     ClosePoll c;
     c.poll = read.name("poll");
+    c.refusals = read.counts("refusals");
+    return finish(read, std::move(c));
+  }
+  if (kind == "set_admission") {
+    SetAdmission c;
+    const std::string mode = read.name("mode");
+    if (read.status()) return *read.status();
+    const auto admission = admission_from_string(mode);
+    if (!admission) return r.mistyped("mode", "open, code or ticket");
+    c.mode = *admission;
+    return Command{c};
+  }
+  if (kind == "issue_tickets") {
+    IssueTickets c;
+    c.tickets = read.tickets();
+    return finish(read, std::move(c));
+  }
+  if (kind == "void_ticket") {
+    VoidTicket c;
+    c.ticket = read.name("ticket");
+    c.reason = read.text("reason");
     return finish(read, std::move(c));
   }
   if (kind == "lock_scores") {
@@ -478,6 +574,18 @@ json published_to_json(const Published& published) {
 
 }  // namespace
 
+json audience_to_json(const AudiencePolicy& a) {
+  return {{"admission", to_string(a.admission)},
+          {"identities_per_address", a.identities_per_address},
+          {"identity_window_s", a.identity_window_s},
+          {"connections_per_address", a.connections_per_address},
+          {"code_digits", a.code_digits},
+          {"code_period_s", a.code_period_s},
+          {"code_grace_s", a.code_grace_s},
+          {"alert_identities_per_minute", a.alert_identities_per_minute},
+          {"alert_votes_per_minute", a.alert_votes_per_minute}};
+}
+
 json contest_to_json(const Contest& contest, bool with_tokens) {
   json criteria = json::array();
   for (const auto& c : contest.scoring.criteria) {
@@ -524,6 +632,7 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
       {"themes", contest.themes},
       {"awards", std::move(awards)},
       {"popularity_award", contest.popularity_award},
+      {"audience", audience_to_json(contest.audience)},
   };
 }
 

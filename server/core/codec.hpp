@@ -12,6 +12,7 @@ namespace stagevote::core {
 // Contest <-> JSON in the shape of the contract's GET /api/contest (plus units, forms,
 // themes, awards, judge title). Import files use the same shape.
 nlohmann::json contest_to_json(const Contest& contest, bool with_tokens);
+nlohmann::json audience_to_json(const AudiencePolicy& audience);
 Result<Contest> contest_from_json(const nlohmann::json& json);
 
 // Command <-> JSON. `kind` is command_kind(); the object holds the fields. The one reader of

@@ -37,6 +37,15 @@ constexpr const char* kind_of(const Score&) {
 constexpr const char* kind_of(const CorrectScore&) {
   return "correct_score";
 }
+constexpr const char* kind_of(const SetAdmission&) {
+  return "set_admission";
+}
+constexpr const char* kind_of(const IssueTickets&) {
+  return "issue_tickets";
+}
+constexpr const char* kind_of(const VoidTicket&) {
+  return "void_ticket";
+}
 
 }  // namespace
 

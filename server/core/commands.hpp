@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -26,8 +27,11 @@ struct OpenPoll {
   std::vector<std::string> entries;
   Millis duration_ms = 0;  // 0: open until closed by the host
 };
+// `refusals`: audience hellos refused by reason while the poll was open (too_many,
+// unauthorized, rate_limited), filled in by the server for the record; replay keeps them.
 struct ClosePoll {
   std::string poll;
+  std::map<std::string, long> refusals = {};
 };
 struct LockScores {
   std::string round, entry;
@@ -69,8 +73,35 @@ struct CorrectScore {
   std::string reason;
 };
 
-using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
-                             ShowScene, DrawOrder, Vote, Score, CorrectScore>;
+// The audience's admission mode, switched by the host while no poll is open.
+struct SetAdmission {
+  Admission mode = Admission::open;
+};
+// Seat tickets made for the ticket mode: each a printed number and the SHA-256 (hex) of its
+// code. The codes themselves are never stored: whoever holds the paper holds the vote.
+struct TicketStub {
+  std::string id;    // "1", "2", ... as printed
+  std::string hash;  // 64 lowercase hex digits
+};
+struct IssueTickets {
+  std::vector<TicketStub> tickets;
+};
+// A lost ticket, voided with a reason: it votes in no poll opened after this.
+struct VoidTicket {
+  std::string ticket;  // its number
+  std::string reason;
+};
+
+using Command =
+    std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal, ShowScene,
+                 DrawOrder, Vote, Score, CorrectScore, SetAdmission, IssueTickets, VoidTicket>;
+
+// The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
+// is the voter.
+inline std::string ticket_voter(std::string_view ticket_id) {
+  return "ticket:" + std::string(ticket_id);
+}
+inline constexpr std::size_t kMaxTicketsPerIssue = 5000;
 
 // The ledger's `kind` of a command: "start_entry", "open_poll", ..., "vote", "score",
 // "correct_score". The same names are the host's `cmd` actions.

@@ -11,7 +11,7 @@ struct CodeName {
   const char* name;
 };
 
-constexpr std::array<CodeName, 14> kCodeNames{{
+constexpr std::array<CodeName, 15> kCodeNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::unauthorized, "unauthorized"},
     {ErrorCode::forbidden, "forbidden"},
@@ -22,6 +22,7 @@ constexpr std::array<CodeName, 14> kCodeNames{{
     {ErrorCode::out_of_range, "out_of_range"},
     {ErrorCode::rate_limited, "rate_limited"},
     {ErrorCode::too_large, "too_large"},
+    {ErrorCode::too_many, "too_many"},
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::invalid_state, "invalid_state"},
     {ErrorCode::conflict, "conflict"},

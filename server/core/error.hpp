@@ -9,16 +9,17 @@
 namespace stagevote::core {
 
 enum class ErrorCode {
-  bad_request,    // missing or mistyped field
-  unauthorized,   // bad key or token
-  forbidden,      // the role may not do this
-  poll_closed,    // vote on a poll that is not open
-  invalid_choice, // vote for an entry the poll does not offer
-  recused,        // judge's unit is the entry's unit
-  locked,         // scores of the entry are locked
-  out_of_range,   // mark outside 0..max or with too many decimals
+  bad_request,     // missing or mistyped field
+  unauthorized,    // bad key or token
+  forbidden,       // the role may not do this
+  poll_closed,     // vote on a poll that is not open
+  invalid_choice,  // vote for an entry the poll does not offer
+  recused,         // judge's unit is the entry's unit
+  locked,          // scores of the entry are locked
+  out_of_range,    // mark outside 0..max or with too many decimals
   rate_limited,
   too_large,
+  too_many,       // a cap on audience identities or connections refused this one
   not_found,      // unknown round, entry, poll, judge or criterion id
   invalid_state,  // a show step out of order (e.g. reveal before lock)
   conflict,       // the request contradicts existing data (duplicate id, ...)

@@ -77,7 +77,50 @@ Status validate_scoring(const ScoringScheme& scoring) {
   return std::nullopt;
 }
 
+Status validate_audience(const AudiencePolicy& audience) {
+  const auto within = [](int value, int low, int high) { return value >= low && value <= high; };
+  if (!within(audience.identities_per_address, 0, 1'000'000)) {
+    return invalid("audience.identities_per_address: must be 0 (no cap) or more");
+  }
+  if (!within(audience.identity_window_s, 1, 86'400)) {
+    return invalid("audience.identity_window_s: must be 1..86400 seconds");
+  }
+  if (!within(audience.connections_per_address, 0, 1'000'000)) {
+    return invalid("audience.connections_per_address: must be 0 (no cap) or more");
+  }
+  if (!within(audience.code_digits, 4, 6)) return invalid("audience.code_digits: must be 4..6");
+  if (!within(audience.code_period_s, 10, 86'400)) {
+    return invalid("audience.code_period_s: must be 10..86400 seconds");
+  }
+  if (!within(audience.code_grace_s, 0, 86'400)) {
+    return invalid("audience.code_grace_s: must be 0..86400 seconds");
+  }
+  if (audience.alert_identities_per_minute < 1 || audience.alert_votes_per_minute < 1) {
+    return invalid("audience.alert_*_per_minute: must be at least 1");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+const char* to_string(Admission admission) noexcept {
+  switch (admission) {
+    case Admission::open:
+      return "open";
+    case Admission::code:
+      return "code";
+    case Admission::ticket:
+      return "ticket";
+  }
+  return "open";
+}
+
+std::optional<Admission> admission_from_string(std::string_view name) noexcept {
+  for (const auto admission : {Admission::open, Admission::code, Admission::ticket}) {
+    if (name == to_string(admission)) return admission;
+  }
+  return std::nullopt;
+}
 
 const Entry* Contest::find_entry(std::string_view entry_id) const noexcept {
   return find_by_id(entries, entry_id);
@@ -104,6 +147,7 @@ Status validate(const Contest& contest) {
   if (contest.id.empty()) return invalid("contest.id: must not be empty");
   if (contest.name.empty()) return invalid("contest.name: must not be empty");
   if (auto e = validate_scoring(contest.scoring)) return e;
+  if (auto e = validate_audience(contest.audience)) return e;
   if (auto e = check_names(contest.units, "units")) return e;
   if (auto e = check_names(contest.forms, "forms")) return e;
   if (auto e = check_names(contest.themes, "themes")) return e;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "error.hpp"
@@ -21,12 +22,35 @@ struct Criterion {
 
 struct ScoringScheme {
   std::vector<Criterion> criteria;
-  int decimals = 2;             // marks have at most this many decimals
-  int result_decimals = 2;      // components and finals are published with this many
-  int trim = 1;                 // drop this many highest and lowest judge totals ...
-  int trim_min = 5;             // ... when at least this many judges scored
-  double judge_weight = 0.9;    // final = judge_weight * judge_component
-  double audience_weight = 0.1; //       + audience_weight * audience_component
+  int decimals = 2;              // marks have at most this many decimals
+  int result_decimals = 2;       // components and finals are published with this many
+  int trim = 1;                  // drop this many highest and lowest judge totals ...
+  int trim_min = 5;              // ... when at least this many judges scored
+  double judge_weight = 0.9;     // final = judge_weight * judge_component
+  double audience_weight = 0.1;  //       + audience_weight * audience_component
+};
+
+// Who may become an audience voter (docs/protocol.md, "Admission"):
+//  open   - any phone; a device token per browser, with caps per source address;
+//  code   - a new audience identity needs the join code the venue screen shows;
+//  ticket - a printed seat ticket is the voter, whatever phone it is scanned on.
+enum class Admission { open, code, ticket };
+const char* to_string(Admission admission) noexcept;
+std::optional<Admission> admission_from_string(std::string_view name) noexcept;
+
+// The audience's admission rules, from the scheme's `audience` table. The server's flags may
+// override the caps (a venue behind NAT raises them).
+struct AudiencePolicy {
+  Admission admission = Admission::open;  // the mode at the start; the host may switch it
+  int identities_per_address = 4;  // new identities one address may make per window; 0: no cap
+  int identity_window_s = 600;
+  int connections_per_address = 8;  // open audience connections per address; 0: no cap
+  int code_digits = 6;              // join codes: 4..6 digits
+  int code_period_s = 60;           // a new code every period ...
+  int code_grace_s = 60;            // ... the previous one still taken this long after
+  // The integrity panel's alert: more new identities, or votes, in one minute than this.
+  int alert_identities_per_minute = 300;
+  int alert_votes_per_minute = 6000;
 };
 
 // Units are named by their (unique) name, e.g. "省高级人民法院".
@@ -70,8 +94,9 @@ struct Contest {
   std::vector<Entry> entries;
   std::vector<Round> rounds;
   std::vector<Judge> judges;
-  std::vector<AwardTier> awards;        // e.g. 一等奖 ×3, 二等奖 ×5, 三等奖 ×8
+  std::vector<AwardTier> awards;                // e.g. 一等奖 ×3, 二等奖 ×5, 三等奖 ×8
   std::string popularity_award = "最佳人气奖";  // to the entry with most audience votes
+  AudiencePolicy audience;
 
   const Entry* find_entry(std::string_view id) const noexcept;
   const Round* find_round(std::string_view id) const noexcept;

@@ -80,7 +80,8 @@ const char* to_string(EntryStatus status) noexcept {
   return "pending";
 }
 
-Show::Show(Contest contest) : contest_(std::move(contest)) {}
+Show::Show(Contest contest)
+    : contest_(std::move(contest)), admission_(contest_.audience.admission) {}
 
 Result<Outcome> Show::apply(const Command& command, Millis now) {
   Result<Outcome> result = std::visit([&](const auto& c) { return apply_one(c, now); }, command);
@@ -155,6 +156,7 @@ Result<Outcome> Show::apply_one(const OpenPoll& c, Millis now) {
   poll.opened_at = now;
   poll.closes_at = c.duration_ms > 0 ? now + c.duration_ms : 0;
   poll.tally.assign(c.entries.size(), 0);
+  poll.admission = admission_;
   poll_index_.emplace(poll.id, polls_.size());
   polls_.push_back(std::move(poll));
 
@@ -171,6 +173,7 @@ Result<Outcome> Show::apply_one(const ClosePoll& c, Millis now) {
   if (!poll.open) return fail(ErrorCode::invalid_state, "poll " + c.poll + " is already closed");
   poll.open = false;
   poll.closed_at = now;
+  poll.refusals = c.refusals;
   return changed();
 }
 
@@ -264,6 +267,19 @@ Result<Outcome> Show::apply_one(const Vote& c, Millis now) {
     return fail(ErrorCode::invalid_choice, "poll " + c.poll + " does not offer " + c.choice);
   }
   if (c.device.empty()) return fail(ErrorCode::bad_request, "a vote needs a device");
+  constexpr std::string_view kTicketPrefix = "ticket:";
+  const bool by_ticket = c.device.starts_with(kTicketPrefix);
+  if (poll.admission == Admission::ticket && !by_ticket) {
+    return fail(ErrorCode::unauthorized, "poll " + c.poll + " takes seat tickets only");
+  }
+  if (by_ticket) {
+    const Ticket* ticket = ticket_by_id(std::string_view(c.device).substr(kTicketPrefix.size()));
+    if (!ticket) return fail(ErrorCode::unauthorized, "no such ticket");
+    // Polls are numbered in opening order: p1 is the first.
+    if (ticket->voided && it->second + 1 > ticket->voided_after_polls) {
+      return fail(ErrorCode::unauthorized, "ticket " + ticket->id + " is void");
+    }
+  }
   const auto index = static_cast<std::uint32_t>(choice - poll.entries.begin());
   if (!poll.ballots.try_emplace(c.device, Ballot{index, c.request}).second) {
     return Outcome{};  // the first one counts
@@ -312,6 +328,71 @@ Result<Outcome> Show::apply_one(const CorrectScore& c, Millis now) {
       MarkRevision{c.marks, now, true, c.reason});
   entries_[entry_key(c.round, c.entry)].amended = true;
   return changed();
+}
+
+// --- audience admission -------------------------------------------------------------------
+
+Result<Outcome> Show::apply_one(const SetAdmission& c, Millis) {
+  if (const Poll* open = open_poll()) {
+    return fail(ErrorCode::invalid_state,
+                "close poll " + open->id + " first: the admission mode changes between polls");
+  }
+  admission_ = c.mode;
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const IssueTickets& c, Millis) {
+  if (c.tickets.empty()) return fail(ErrorCode::bad_request, "no tickets to issue");
+  std::set<std::string_view> ids, hashes;
+  for (const auto& ticket : c.tickets) {
+    const bool hex = ticket.hash.size() == 64 &&
+                     std::all_of(ticket.hash.begin(), ticket.hash.end(), [](char ch) {
+                       return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+                     });
+    if (!hex) return fail(ErrorCode::bad_request, "a ticket's hash is 64 lowercase hex digits");
+    if (ticket.id.empty() || ticket.id.size() > kMaxNameLength) {
+      return fail(ErrorCode::bad_request, "a ticket's number must be 1 to 128 bytes");
+    }
+    if (ticket_by_id(ticket.id) || !ids.insert(ticket.id).second) {
+      return fail(ErrorCode::conflict, "ticket " + ticket.id + " exists already");
+    }
+    if (ticket_by_hash(ticket.hash) || !hashes.insert(ticket.hash).second) {
+      return fail(ErrorCode::conflict, "two tickets with one code");
+    }
+  }
+  for (const auto& stub : c.tickets) {
+    ticket_by_id_.emplace(stub.id, tickets_.size());
+    ticket_by_hash_.emplace(stub.hash, tickets_.size());
+    Ticket ticket;
+    ticket.id = stub.id;
+    ticket.hash = stub.hash;
+    tickets_.push_back(std::move(ticket));
+  }
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const VoidTicket& c, Millis now) {
+  const auto it = ticket_by_id_.find(c.ticket);
+  if (it == ticket_by_id_.end()) return fail(ErrorCode::not_found, "no ticket " + c.ticket);
+  if (c.reason.empty()) return fail(ErrorCode::bad_request, "voiding a ticket needs a reason");
+  Ticket& ticket = tickets_[it->second];
+  if (ticket.voided)
+    return fail(ErrorCode::invalid_state, "ticket " + c.ticket + " is void already");
+  ticket.voided = true;
+  ticket.voided_after_polls = polls_.size();
+  ticket.void_reason = c.reason;
+  ticket.voided_at = now;
+  return changed();
+}
+
+const Ticket* Show::ticket_by_hash(std::string_view hash) const noexcept {
+  const auto it = ticket_by_hash_.find(std::string(hash));
+  return it == ticket_by_hash_.end() ? nullptr : &tickets_[it->second];
+}
+
+const Ticket* Show::ticket_by_id(std::string_view id) const noexcept {
+  const auto it = ticket_by_id_.find(std::string(id));
+  return it == ticket_by_id_.end() ? nullptr : &tickets_[it->second];
 }
 
 // --- queries ------------------------------------------------------------------------------

@@ -36,7 +36,19 @@ struct Poll {
   bool open = true;
   std::vector<long> tally;  // votes per entry, parallel to `entries`
   long total = 0;
-  std::unordered_map<std::string, Ballot> ballots;  // by device
+  std::unordered_map<std::string, Ballot> ballots;  // by device (a ticket's: ticket_voter())
+  Admission admission = Admission::open;            // the mode in force when it opened
+  std::map<std::string, long> refusals;             // audience hellos refused while it was open
+};
+
+// A seat ticket (ticket admission mode).
+struct Ticket {
+  std::string id;    // its printed number
+  std::string hash;  // SHA-256 of its code, hex
+  bool voided = false;
+  std::size_t voided_after_polls = 0;  // polls opened before the void; it votes in none after
+  std::string void_reason;
+  Millis voided_at = 0;
 };
 
 struct MarkRevision {
@@ -86,6 +98,13 @@ class Show {
 
   const Poll* open_poll() const noexcept;  // at most one poll is open at a time
   const Poll* find_poll(std::string_view id) const noexcept;
+  // The audience's admission mode now.
+  Admission admission() const noexcept { return admission_; }
+  // Seat tickets, in issue order; a ticket by its code's hash or by its number.
+  const std::vector<Ticket>& tickets() const noexcept { return tickets_; }
+  const Ticket* ticket_by_hash(std::string_view hash) const noexcept;
+  const Ticket* ticket_by_id(std::string_view id) const noexcept;
+
   // The device's counted ballot in a poll, if any.
   const Ballot* ballot(std::string_view poll, std::string_view device) const noexcept;
   const std::vector<Poll>& polls() const noexcept { return polls_; }
@@ -133,6 +152,9 @@ class Show {
   Result<Outcome> apply_one(const Vote&, Millis);
   Result<Outcome> apply_one(const Score&, Millis);
   Result<Outcome> apply_one(const CorrectScore&, Millis);
+  Result<Outcome> apply_one(const SetAdmission&, Millis);
+  Result<Outcome> apply_one(const IssueTickets&, Millis);
+  Result<Outcome> apply_one(const VoidTicket&, Millis);
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -146,6 +168,9 @@ class Show {
   // Keys are "round\x1f" "entry" and "judge\x1f" "round\x1f" "entry".
   std::unordered_map<std::string, EntryState> entries_;
   std::unordered_map<std::string, std::vector<MarkRevision>> marks_;
+  Admission admission_;
+  std::vector<Ticket> tickets_;
+  std::unordered_map<std::string, std::size_t> ticket_by_hash_, ticket_by_id_;
   std::uint64_t version_ = 0;
 };
 

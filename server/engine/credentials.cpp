@@ -9,23 +9,23 @@ namespace {
 constexpr const char* kHostKeyMeta = "host_key";
 constexpr const char* kDeviceSecretMeta = "device_secret";
 
-std::string load_or_create_device_secret(store::Store& store) {
-  if (auto stored = store.get_meta(kDeviceSecretMeta); stored && stored->size() == 64) {
-    std::string bytes;
+}  // namespace
+
+std::string stored_secret(store::Store& store, const char* key, std::size_t bytes) {
+  if (auto stored = store.get_meta(key); stored && stored->size() == 2 * bytes) {
+    std::string secret;
     for (std::size_t i = 0; i < stored->size(); i += 2) {
-      bytes.push_back(static_cast<char>(std::stoi(stored->substr(i, 2), nullptr, 16)));
+      secret.push_back(static_cast<char>(std::stoi(stored->substr(i, 2), nullptr, 16)));
     }
-    return bytes;
+    return secret;
   }
-  std::string secret = random_bytes(32);
-  store.set_meta(kDeviceSecretMeta, to_hex(secret));
+  std::string secret = random_bytes(bytes);
+  store.set_meta(key, to_hex(secret));
   return secret;
 }
 
-}  // namespace
-
 Credentials::Credentials(store::Store& store, std::optional<std::string> host_key)
-    : devices_(load_or_create_device_secret(store)) {
+    : devices_(stored_secret(store, kDeviceSecretMeta)) {
   if (host_key && !host_key->empty()) {
     host_key_ = std::move(*host_key);
     host_key_source_ = HostKeySource::given;
@@ -37,6 +37,11 @@ Credentials::Credentials(store::Store& store, std::optional<std::string> host_ke
     store.set_meta(kHostKeyMeta, host_key_);
     host_key_source_ = HostKeySource::generated;
   }
+  display_key_ = base64url(hmac_sha256(host_key_, "stagevote display key").substr(0, 16));
+}
+
+bool Credentials::is_display_key(std::string_view key) const noexcept {
+  return constant_time_equal(key, display_key_);
 }
 
 bool Credentials::is_host_key(std::string_view key) const noexcept {
@@ -53,8 +58,11 @@ std::optional<core::Judge> Credentials::judge_for_token(const core::Contest& con
   return found;
 }
 
-std::string Credentials::admit_device(std::string_view offered) const {
-  if (!offered.empty() && devices_.verify(offered)) return std::string(offered);
+bool Credentials::is_device(std::string_view token) const {
+  return !token.empty() && devices_.verify(token);
+}
+
+std::string Credentials::new_device() const {
   return devices_.issue();
 }
 

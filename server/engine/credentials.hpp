@@ -11,6 +11,10 @@
 
 namespace stagevote::engine {
 
+// A random secret kept in the database's meta table under `key`: read, or made (`bytes`
+// long) and stored. Writes SQLite synchronously: start-up only.
+std::string stored_secret(store::Store& store, const char* key, std::size_t bytes = 32);
+
 // Where the host key came from, to say so at start-up.
 enum class HostKeySource { given, stored, generated };
 
@@ -24,15 +28,22 @@ class Credentials {
   HostKeySource host_key_source() const noexcept { return host_key_source_; }
   bool is_host_key(std::string_view key) const noexcept;
 
+  // The venue screens' key (`/display#k=KEY`): derived from the host key, so whoever holds
+  // the host key can always look it up (GET /api/contest) and a new host key makes a new one.
+  const std::string& display_key() const noexcept { return display_key_; }
+  bool is_display_key(std::string_view key) const noexcept;
+
   // The judge of `contest` holding this token, compared in constant time; nullopt if none.
   static std::optional<core::Judge> judge_for_token(const core::Contest& contest,
                                                     std::string_view token);
 
-  // The offered device token if this server signed it, else a fresh one.
-  std::string admit_device(std::string_view offered) const;
+  // Whether this server signed the device token; a fresh one.
+  bool is_device(std::string_view token) const;
+  std::string new_device() const;
 
  private:
   std::string host_key_;
+  std::string display_key_;
   HostKeySource host_key_source_ = HostKeySource::given;
   DeviceTokens devices_;
 };

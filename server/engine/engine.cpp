@@ -59,6 +59,7 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
     draw->seed = seed;
   }
   if (vote && id) vote->request = *id;
+  if (annotate_ && !vote) annotate_(command);
   // Serialised before taking the lock: the lock is what every vote waits on.
   std::string payload = core::command_payload(command);
 
@@ -151,6 +152,15 @@ void Engine::committed(const core::Command& command, core::Millis at,
     version = ++version_;
   }
   // Listener first: a client that connects once it has the ack sees the new state.
+  if (listener_) listener_->state_committed(version);
+}
+
+void Engine::touch() {
+  std::uint64_t version = 0;
+  {
+    std::lock_guard lock(committed_mutex_);
+    version = ++version_;
+  }
   if (listener_) listener_->state_committed(version);
 }
 

@@ -69,6 +69,15 @@ class Engine {
   // first reply. After stop_taking_requests() it takes nothing and replies nothing.
   void submit(std::string actor, protocol::RequestId id, core::Command command, ReplyFn reply);
 
+  // Called with every command before it is validated: the audience gate fills in a
+  // close_poll's refusals. Set before serving.
+  void set_annotator(std::function<void(core::Command&)> annotate) {
+    annotate_ = std::move(annotate);
+  }
+  // What clients see changed without a command (the join code turned over): a new version,
+  // and the listener is told as after a commit.
+  void touch();
+
   // Closes, through the ledger, every open poll whose deadline has passed.
   void close_expired_polls();
 
@@ -116,6 +125,7 @@ class Engine {
   store::Store& store_;
   const Clock& clock_;
   CommitListener* listener_ = nullptr;
+  std::function<void(core::Command&)> annotate_;
 
   std::mutex head_mutex_;  // guards head_, requests_, taking_requests_; taken before committed_
   core::Show head_;

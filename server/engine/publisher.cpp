@@ -14,14 +14,16 @@ const protocol::Message& Snapshot::view_for(Role role, std::string_view judge) c
     case Role::judge:
       if (const auto it = judges.find(judge); it != judges.end()) return it->second;
       return audience;
-    case Role::audience:
     case Role::display:
+      return display;
+    case Role::audience:
       return audience;
   }
   return audience;
 }
 
-Publisher::Publisher(const Engine& engine) : engine_(engine) {
+Publisher::Publisher(const Engine& engine, const AudienceGate& gate)
+    : engine_(engine), gate_(gate) {
   engine_.read([&](const core::Show& show) {
     for (const auto& poll : show.polls()) {
       // Closed polls were announced before a restart; open ones get a first tally.
@@ -34,9 +36,11 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
   json audience, host;
   std::vector<std::pair<std::string, json>> judges;
   Snapshot out;
+  core::Admission mode = core::Admission::open;
   engine_.read([&](const core::Show& show) {
     // Read under the same lock as the show: the version names exactly this state.
     out.version = engine_.version();
+    mode = show.admission();
     audience = protocol::public_state_json(show);
     host = protocol::host_extras_json(show, connections);
     for (const auto& judge : show.contest().judges) {
@@ -45,10 +49,21 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
   });
   const core::Millis now = engine_.clock().now();
 
+  // The screens (never the phones) see the join code, which turns over with the clock.
+  json display = audience;
+  if (mode == core::Admission::code) {
+    const auto code = gate_.join_code(now);
+    display["admission"]["code"] = code.code;
+    display["admission"]["code_changes_at"] = code.changes_at;
+  }
+
   std::lock_guard lock(mutex_);
   std::string audience_view = audience.dump();
   out.audience_changed = audience_view != last_audience_view_;
   if (broadcast) last_audience_view_ = std::move(audience_view);
+  std::string display_view = display.dump();
+  out.display_changed = display_view != last_display_view_;
+  if (broadcast) last_display_view_ = std::move(display_view);
   for (auto& [judge_id, extras] : judges) {
     std::string judge_view = extras.dump();
     auto& last = last_judge_views_[judge_id];
@@ -58,9 +73,10 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
     state["judge"] = std::move(extras);
     out.judges.emplace(judge_id, protocol::state_message(std::move(state), out.version, now));
   }
-  json host_state = audience;
+  json host_state = display;
   host_state["host"] = std::move(host);
   out.host = protocol::state_message(std::move(host_state), out.version, now);
+  out.display = protocol::state_message(std::move(display), out.version, now);
   out.audience = protocol::state_message(std::move(audience), out.version, now);
   return out;
 }
@@ -87,7 +103,7 @@ protocol::Message Publisher::open_tally() const {
 }
 
 protocol::Message Publisher::welcome(Role role, const protocol::RequestId& id,
-                                     const std::string& device,
+                                     const std::string& device, const std::string& voter,
                                      const std::optional<core::Judge>& judge) {
   protocol::Welcome welcome;
   welcome.role = role;
@@ -98,7 +114,7 @@ protocol::Message Publisher::welcome(Role role, const protocol::RequestId& id,
   if (role == Role::audience) {
     engine_.read([&](const core::Show& show) {
       for (const auto& poll : show.polls()) {
-        if (auto it = poll.ballots.find(device); it != poll.ballots.end()) {
+        if (auto it = poll.ballots.find(voter); it != poll.ballots.end()) {
           welcome.votes.emplace_back(poll.id, poll.entries.at(it->second.choice));
         }
       }

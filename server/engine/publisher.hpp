@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/audience_gate.hpp"
 #include "engine/engine.hpp"
 #include "protocol/message.hpp"
 #include "protocol/role.hpp"
@@ -24,12 +25,14 @@ namespace stagevote::engine {
 // The state as each group sees it, at one version.
 struct Snapshot {
   std::uint64_t version = 0;
-  protocol::Message audience;  // every phone and display
+  protocol::Message audience;  // every phone
+  protocol::Message display;   // every venue screen: the audience's, and the join code
   protocol::Message host;
   std::map<std::string, protocol::Message, std::less<>> judges;  // by judge id
   // Whether a group's view differs from the previous broadcast's: a judge's score changes the
   // host's and the judges' views, not the 19,000 phones', which then need not be sent anything.
   bool audience_changed = true;
+  bool display_changed = true;
   std::set<std::string, std::less<>> judges_changed;
 
   // The view for a connection of `role` (`judge`: the judge's id).
@@ -38,7 +41,7 @@ struct Snapshot {
 
 class Publisher {
  public:
-  explicit Publisher(const Engine& engine);
+  Publisher(const Engine& engine, const AudienceGate& gate);
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
 
@@ -55,10 +58,11 @@ class Publisher {
   // The open poll's tally for a display or host that has just joined (null if none open).
   protocol::Message open_tally() const;
 
-  // The welcome of a connection that has just said hello as `role` (audience: its device
-  // token; judge: who).
+  // The welcome of a connection that has just said hello as `role` (audience: the device
+  // token it keeps, and the voter whose ballots it is told; judge: who).
   protocol::Message welcome(protocol::Role role, const protocol::RequestId& id,
-                            const std::string& device, const std::optional<core::Judge>& judge);
+                            const std::string& device, const std::string& voter,
+                            const std::optional<core::Judge>& judge);
 
  private:
   struct PublishedTally {
@@ -67,11 +71,12 @@ class Publisher {
   };
 
   const Engine& engine_;
+  const AudienceGate& gate_;
 
   std::mutex mutex_;                                           // guards everything below
   std::unordered_map<std::string, PublishedTally> published_;  // by poll id
   // The last broadcast's views, without version and time, to tell what changed.
-  std::string last_audience_view_;
+  std::string last_audience_view_, last_display_view_;
   std::map<std::string, std::string, std::less<>> last_judge_views_;
   // The catalogue of the contest served (welcomes splice it in), serialised once per contest.
   std::shared_ptr<const core::Contest> catalogued_;

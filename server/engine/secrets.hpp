@@ -14,6 +14,12 @@ std::string to_hex(std::string_view bytes);
 // RFC 4648 §5 alphabet, without padding (safe in URLs and JSON without escaping).
 std::string base64url(std::string_view bytes);
 
+// Lowercase hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes);
+
+// HMAC-SHA256 of `message` under `key`: 32 bytes.
+std::string hmac_sha256(std::string_view key, std::string_view message);
+
 // Compares without an early exit, so the time taken does not reveal where a guess differs.
 // Lengths are not secret: different lengths compare unequal at once.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;

@@ -1,11 +1,16 @@
 #pragma once
-// What a connection may ask, and who answers: hello admits a connection as a role; every
-// request after it goes, by what its role may do, to the engine (commands, votes, scores) or
-// is answered from the committed show (results). The network layer hands typed requests in
-// and gets rendered replies back; it never decides what a role may do.
+// What a connection may ask, and who answers: hello admits a connection as a role (the
+// audience through the gate); every request after it goes, by what its role may do, to the
+// engine (commands, votes, scores) or is answered from the committed show (results). The
+// network layer hands typed requests in and gets rendered replies back; it never decides what
+// a role may do.
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "engine/audience_gate.hpp"
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "engine/publisher.hpp"
@@ -16,34 +21,52 @@ namespace stagevote::engine {
 // A connection that has said hello.
 struct Identity {
   protocol::Role role = protocol::Role::audience;
-  // The ledger's actor for its requests: the device token (audience), the judge's id, "host"
-  // or "display".
+  // The ledger's actor for its requests: the device token or the ticket's voter (audience),
+  // the judge's id, "host" or "display".
   std::string actor;
+  std::string address;  // where it connects from
+  std::string device;   // audience: the device token it keeps
 };
 
 struct HelloResult {
   std::optional<Identity> identity;  // set: admitted
-  protocol::Message reply;           // the welcome, or the refusal
+  protocol::Message reply;           // the welcome, or the refusal (then close the connection)
 };
 
 class Service {
  public:
-  Service(Engine& engine, const Credentials& credentials, Publisher& publisher);
+  Service(Engine& engine, const Credentials& credentials, Publisher& publisher, AudienceGate& gate);
 
-  HelloResult hello(const protocol::HelloRequest& hello);
+  HelloResult hello(const protocol::HelloRequest& hello, std::string_view address);
+  // A connection admitted by hello() has ended.
+  void leave(const Identity& who);
 
   // Answers one request (not hello, not ping) of an admitted connection: `reply` is called
   // exactly once, now or from the store's writer thread.
   void handle(const Identity& who, protocol::Request&& request, ReplyFn reply);
 
+  // Makes `count` seat tickets (POST /api/tickets, `stagevote tickets`): their codes, which
+  // exist nowhere else, and their numbers; or the error. `done` is called once, maybe from the
+  // store's writer thread.
+  struct Tickets {
+    std::vector<std::string> codes, numbers;
+  };
+  using TicketsDone = std::function<void(std::variant<Tickets, core::Error>)>;
+  void issue_tickets(int count, TicketsDone done);
+
   Engine& engine() noexcept { return engine_; }
   const Credentials& credentials() const noexcept { return credentials_; }
   Publisher& publisher() noexcept { return publisher_; }
+  AudienceGate& gate() noexcept { return gate_; }
 
  private:
   Engine& engine_;
   const Credentials& credentials_;
   Publisher& publisher_;
+  AudienceGate& gate_;
 };
+
+// A ticket code as printed ("k7mq-2nxe-...") or typed: lower case, without separators.
+std::string normalise_ticket(std::string_view code);
 
 }  // namespace stagevote::engine

@@ -51,6 +51,7 @@ struct World {
   engine::SystemClock clock;
   engine::Credentials* credentials = nullptr;
   engine::Engine* engine = nullptr;
+  engine::AudienceGate* gate = nullptr;
   engine::Publisher* publisher = nullptr;
   engine::Service* service = nullptr;
   boost::asio::io_context io;
@@ -68,8 +69,9 @@ World& world() {
     engine::ensure_contest(*w->store, /*demo=*/true);
     w->credentials = new engine::Credentials(*w->store, std::string(kHostKey));
     w->engine = new engine::Engine(*w->store, w->clock, engine::restore(*w->store));
-    w->publisher = new engine::Publisher(*w->engine);
-    w->service = new engine::Service(*w->engine, *w->credentials, *w->publisher);
+    w->gate = new engine::AudienceGate(*w->store, *w->engine, *w->credentials, {});
+    w->publisher = new engine::Publisher(*w->engine, *w->gate);
+    w->service = new engine::Service(*w->engine, *w->credentials, *w->publisher, *w->gate);
     w->web_root = fs::weakly_canonical(STAGEVOTE_SOURCE_WEB_ROOT);
     net::ServeOptions options;
     options.allowed_origins = {"http://stage.local:8080"};

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kImport = "/api/import";
 constexpr std::string_view kExport = "/api/export";
+constexpr std::string_view kTickets = "/api/tickets";
 constexpr std::size_t kMaxFiles = 16;
 
 std::string_view path_of(std::string_view target) {
@@ -115,11 +116,37 @@ std::variant<std::vector<UploadedFile>, http_response> uploaded_files(const http
   return files;
 }
 
+// POST /api/tickets {"count": N}: N new seat tickets, their codes in the reply only.
+void make_tickets(const ServerContext& context, const http_request& request,
+                  std::function<void(http_response)> respond) {
+  if (request.method() != http::verb::post) return respond(method_not_allowed("POST", request));
+  if (!host_authorised(context, request)) return respond(unauthorized_response(request));
+  const auto count = protocol::parse_tickets_request(request.body());
+  if (!count) {
+    return respond(
+        error_response(http::status::bad_request, "bad_request", count.error().message, request));
+  }
+  context.service.issue_tickets(
+      static_cast<int>(count.value()),
+      [respond = std::move(respond),
+       header = http_request(static_cast<const http_request::header_type&>(request))](
+          std::variant<engine::Service::Tickets, core::Error> made) {
+        if (auto* error = std::get_if<core::Error>(&made)) {
+          const bool bad = error->code == core::ErrorCode::bad_request;
+          return respond(error_response(bad ? http::status::bad_request : http::status::conflict,
+                                        core::to_string(error->code), error->message, header));
+        }
+        const auto& tickets = std::get<engine::Service::Tickets>(made);
+        respond(json_response(http::status::ok,
+                              protocol::tickets_body(tickets.codes, tickets.numbers), header));
+      });
+}
+
 }  // namespace
 
 bool is_console_route(std::string_view target) {
   const auto path = path_of(target);
-  return path == kImport || path == kExport;
+  return path == kImport || path == kExport || path == kTickets;
 }
 
 bool is_upload(const http_request& header) {
@@ -141,6 +168,7 @@ http_response upload_refused(const ServerContext& context, const http_request& h
 void handle_console(const ServerContext& context, http_request&& request,
                     std::function<void(http_response)> respond) {
   const auto target = target_of(request);
+  if (path_of(target) == kTickets) return make_tickets(context, request, std::move(respond));
   const bool is_import = path_of(target) == kImport;
   if (is_import && request.method() != http::verb::post) {
     return respond(method_not_allowed("POST", request));

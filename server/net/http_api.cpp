@@ -48,7 +48,16 @@ http_response handle_api(const ServerContext& context, std::string_view path,
   }
   if (path == "/api/contest") {
     if (!host_authorised(context, request)) return unauthorized();
-    return json_response(http::status::ok, protocol::contest_body(*engine.contest()), request);
+    return json_response(
+        http::status::ok,
+        protocol::contest_body(*engine.contest(), context.service.credentials().display_key()),
+        request);
+  }
+  if (path == "/api/integrity") {
+    if (!host_authorised(context, request)) return unauthorized();
+    return json_response(
+        http::status::ok,
+        protocol::integrity_body(context.service.gate().panel(engine.clock().now())), request);
   }
   // /api/rounds/{round}/results
   constexpr std::string_view kRounds = "/api/rounds/";

@@ -136,8 +136,8 @@ void hub::publish_state() {
 void hub::send_state(const engine::Snapshot& snapshot, const std::vector<Target>& recipients) {
   std::unordered_map<boost::asio::io_context*, std::shared_ptr<Delivery>> by_context;
   for (const auto& target : recipients) {
-    const bool phone_or_screen = target.role == Role::audience || target.role == Role::display;
-    if (phone_or_screen && !snapshot.audience_changed) continue;
+    if (target.role == Role::audience && !snapshot.audience_changed) continue;
+    if (target.role == Role::display && !snapshot.display_changed) continue;
     auto session = target.session.lock();
     if (!session) continue;
     if (target.role == Role::judge && !snapshot.judges_changed.count(session->actor())) continue;

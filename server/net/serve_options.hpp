@@ -28,6 +28,13 @@ struct ServeOptions {
   std::filesystem::path web_root;            // holds display/ and voter-web/
 
   SessionLimits limits;
+  // Caps on the audience over the scheme's (docs/protocol.md, "Admission"): new identities per
+  // source address per window and open connections per address (nullopt: the scheme's; 0: no
+  // cap), and audience connections in all (0: no cap; `serve` sets it below the open-file
+  // limit so that judges, hosts and displays always find room).
+  std::optional<int> audience_per_address;
+  std::optional<int> audience_connections_per_address;
+  long max_audience = 0;
   bool handle_signals = false;  // SIGINT/SIGTERM start a clean shutdown
   // Import and exports from the host console (null: those routes answer 501). Stop it after
   // wait() and before the server is destroyed: its replies are posted to the connections.

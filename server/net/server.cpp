@@ -48,11 +48,12 @@ void server::Commits::commit_failed(const std::string& reason) {
 }
 
 server::server(engine::Engine& engine, const engine::Credentials& credentials,
-               const ServeOptions& options)
+               engine::AudienceGate& gate, const ServeOptions& options)
     : engine_(engine),
       pool_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
-      publisher_(engine),
-      service_(engine, credentials, publisher_) {
+      publisher_(engine, gate),
+      service_(engine, credentials, publisher_, gate) {
+  engine_.set_annotator([&gate](core::Command& command) { gate.annotate(command); });
   hub_ = std::make_shared<hub>(pool_.main().get_executor(), engine_, publisher_);
   context_ =
       std::make_shared<ServerContext>(service_, hub_, static_files(options.web_root), options);
@@ -61,7 +62,7 @@ server::server(engine::Engine& engine, const engine::Credentials& credentials,
   port_ = listener_->port();
   base_url_ = net::base_url(options.public_url, options.bind, port_);
   context_->join_url = base_url_ + "/vote";
-  ticker_ = std::make_shared<ticker>(pool_.main(), engine_, publisher_, hub_);
+  ticker_ = std::make_shared<ticker>(pool_.main(), engine_, publisher_, gate, hub_);
   if (options.handle_signals) {
     signals_.emplace(pool_.main(), SIGINT, SIGTERM);
     signals_->async_wait([this](boost::system::error_code ec, int) {
@@ -128,6 +129,7 @@ void server::wait() {
   started_ = false;
   engine_.flush();
   engine_.set_listener(nullptr);
+  engine_.set_annotator(nullptr);
 }
 
 }  // namespace stagevote::net

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/audience_gate.hpp"
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "engine/publisher.hpp"
@@ -28,7 +29,7 @@ struct ServerContext;
 class server {
  public:
   // Binds the port; throws std::runtime_error with a one-line reason if it cannot.
-  server(engine::Engine& engine, const engine::Credentials& credentials,
+  server(engine::Engine& engine, const engine::Credentials& credentials, engine::AudienceGate& gate,
          const ServeOptions& options);
   ~server();  // stops and waits if still running
   server(const server&) = delete;

@@ -7,8 +7,8 @@
 namespace stagevote::net {
 
 ticker::ticker(boost::asio::io_context& ioc, engine::Engine& engine, engine::Publisher& publisher,
-               std::shared_ptr<hub> hub)
-    : timer_(ioc), engine_(engine), publisher_(publisher), hub_(std::move(hub)) {}
+               engine::AudienceGate& gate, std::shared_ptr<hub> hub)
+    : timer_(ioc), engine_(engine), publisher_(publisher), gate_(gate), hub_(std::move(hub)) {}
 
 void ticker::start() {
   boost::asio::dispatch(timer_.get_executor(), [self = shared_from_this()] {
@@ -37,7 +37,17 @@ void ticker::on_tick(boost::beast::error_code ec) {
   if (ec || stopped_) return;
   engine_.close_expired_polls();
   hub_->publish_to_screens(publisher_.changed_tallies());
-  if (++ticks_ % 10 == 0) hub_->publish_connections();
+  const core::Millis now = engine_.clock().now();
+  const bool code_mode = engine_.read(
+      [](const core::Show& show) { return show.admission() == core::Admission::code; });
+  if (const auto slot = gate_.code_slot(now); code_mode && slot != code_slot_) {
+    code_slot_ = slot;
+    engine_.touch();  // the screens' view (the code) changed: a new version goes out
+  }
+  if (++ticks_ % 10 == 0) {
+    hub_->publish_connections();
+    gate_.sample(now);
+  }
   arm();
 }
 

@@ -37,6 +37,7 @@ websocket_session::websocket_session(connection_socket&& socket,
 
 websocket_session::~websocket_session() {
   context_->fanout->remove(*this);
+  if (identity_) context_->service.leave(*identity_);
 }
 
 void websocket_session::fail(beast::error_code ec, const char* what) {
@@ -52,6 +53,9 @@ void websocket_session::fail(beast::error_code ec, const char* what) {
 }
 
 void websocket_session::run(beast::http::request<beast::http::string_body> request) {
+  beast::error_code ec;
+  const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  if (!ec) address_ = peer.address().to_string();
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout = limits_.idle_timeout;
   timeouts.keep_alive_pings = true;
@@ -138,7 +142,7 @@ void websocket_session::handle_message(std::string_view text) {
 }
 
 void websocket_session::handle_hello(const protocol::HelloRequest& hello) {
-  auto admitted = context_->service.hello(hello);
+  auto admitted = context_->service.hello(hello, address_);
   on_send(std::move(admitted.reply));
   if (!admitted.identity) return start_close(websocket::close_code::policy_error);
   identity_ = std::move(admitted.identity);
@@ -165,8 +169,9 @@ void websocket_session::close(websocket::close_reason reason) {
 void websocket_session::welcome_again(protocol::Message state, std::uint64_t version) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), state = std::move(state), version] {
     if (!self->identity_) return;
-    self->on_send(self->context_->service.publisher().welcome(
-        self->identity_->role, std::nullopt, self->identity_->actor, std::nullopt));
+    const auto& who = *self->identity_;
+    self->on_send(self->context_->service.publisher().welcome(who.role, std::nullopt, who.device,
+                                                              who.actor, std::nullopt));
     self->on_send_state(state, version);
   });
 }

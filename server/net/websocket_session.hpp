@@ -74,6 +74,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::asio::steady_timer hello_timer_;
 
   const SessionLimits& limits_;
+  std::string address_;                       // the peer's, for the audience's caps
   std::optional<engine::Identity> identity_;  // empty until hello
   static inline const std::string no_actor_;
   TokenBucket bucket_;

@@ -90,6 +90,9 @@ core::Result<Request> parse_hello(const json& message, RequestId id) {
   if (role == "audience") {
     hello.role = Role::audience;
     hello.device = fields.lenient_text("device");
+    // Absent and empty are the same: no code, no ticket (the gate then says what it needs).
+    hello.code = fields.optional_text("code", kMaxNameLength, true).value_or("");
+    hello.ticket = fields.optional_text("ticket", kMaxNameLength, true).value_or("");
   } else if (role == "judge") {
     hello.role = Role::judge;
     // An empty token or key is a wrong one (unauthorized, then closed), not a malformed hello.
@@ -105,6 +108,8 @@ core::Result<Request> parse_hello(const json& message, RequestId id) {
     hello.key = std::move(*key);
   } else if (role == "display") {
     hello.role = Role::display;
+    // Without a key a display is unauthorized, not malformed.
+    hello.key = fields.optional_text("key", kMaxNameLength, true).value_or("");
   } else {
     return bad("unknown role \"" + role + "\" (audience, judge, host or display)");
   }

@@ -22,8 +22,10 @@ struct HelloRequest {
   RequestId id;
   Role role = Role::audience;
   std::string device;  // audience: token from an earlier welcome ("" if none or malformed)
+  std::string code;    // audience, code admission: the join code ("" if none)
+  std::string ticket;  // audience, ticket admission: the seat ticket's code ("" if none)
   std::string token;   // judge
-  std::string key;     // host
+  std::string key;     // host: the host key; display: the display key ("" if none)
 };
 
 struct PingRequest {

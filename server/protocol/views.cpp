@@ -217,7 +217,8 @@ json public_state_json(const core::Show& show) {
   const auto& scene = show.scene();
   json params = json::object();
   for (const auto& [key, value] : scene.params) params[key] = value;
-  return {{"phase", core::to_string(show.phase())},
+  return {{"admission", {{"mode", core::to_string(show.admission())}}},
+          {"phase", core::to_string(show.phase())},
           {"stage", stage_json(show)},
           {"scene", {{"name", scene.name}, {"params", std::move(params)}}},
           {"poll", open_poll_json(show)},

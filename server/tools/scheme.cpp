@@ -309,6 +309,34 @@ void read_awards(const Fields& top, core::Contest& contest) {
   });
 }
 
+// [audience]: who may vote (docs/data.md). Ranges are checked by core::validate with the rest.
+void read_audience(const Fields& top, core::AudiencePolicy& audience, Problems& problems) {
+  if (!top.has("audience")) return;
+  if (!top.get("audience").is_object()) return top.problem("audience", "must be a table");
+  Fields a(top.doc(), top.get("audience"), "/audience", "audience", problems);
+  a.reject_unknown({"admission", "identities_per_address", "identity_window_s",
+                    "connections_per_address", "code_digits", "code_period_s", "code_grace_s",
+                    "alert_identities_per_minute", "alert_votes_per_minute"});
+  if (auto mode = a.text("admission", false)) {
+    if (auto admission = core::admission_from_string(*mode)) {
+      audience.admission = *admission;
+    } else {
+      a.problem("admission", "must be open, code or ticket, not \"" + *mode + "\"");
+    }
+  }
+  for (auto [key, field] :
+       {std::pair{"identities_per_address", &audience.identities_per_address},
+        std::pair{"identity_window_s", &audience.identity_window_s},
+        std::pair{"connections_per_address", &audience.connections_per_address},
+        std::pair{"code_digits", &audience.code_digits},
+        std::pair{"code_period_s", &audience.code_period_s},
+        std::pair{"code_grace_s", &audience.code_grace_s},
+        std::pair{"alert_identities_per_minute", &audience.alert_identities_per_minute},
+        std::pair{"alert_votes_per_minute", &audience.alert_votes_per_minute}}) {
+    if (auto value = a.integer(key)) *field = *value;
+  }
+}
+
 std::vector<EntryRow> read_inline_entries(const Fields& top) {
   std::vector<EntryRow> rows;
   top.objects("entries", [&](const Fields& e) {
@@ -353,7 +381,7 @@ SchemeRosters read_scheme(const Document& doc, Draft& draft, Problems& problems)
   }
   Fields top(doc, doc.root, "", "", problems);
   top.reject_unknown({"contest", "scoring", "units", "forms", "themes", "rounds", "awards",
-                      "popularity_award", "entries", "judges"});
+                      "popularity_award", "audience", "entries", "judges"});
   core::Contest& contest = draft.contest;
   read_head(top, contest, problems);
   read_scoring(top, contest.scoring, problems);
@@ -372,6 +400,7 @@ SchemeRosters read_scheme(const Document& doc, Draft& draft, Problems& problems)
   read_rounds(top, draft, problems);
   read_awards(top, contest);
   if (auto name = top.text("popularity_award", false)) contest.popularity_award = *name;
+  read_audience(top, contest.audience, problems);
   return {read_inline_entries(top), read_inline_judges(top)};
 }
 

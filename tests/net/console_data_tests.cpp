@@ -39,6 +39,8 @@ class ConsoleServer {
     if (!first.imported) throw std::runtime_error("the first contest did not import");
     credentials_ = std::make_unique<engine::Credentials>(*store_, kHostKey);
     engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::restore(*store_));
+    gate_ = std::make_unique<engine::AudienceGate>(*store_, *engine_, *credentials_,
+                                                   engine::AudienceLimits{});
     console_ = std::make_shared<app::ToolsConsole>(*engine_, *store_, "show.db");
     net::ServeOptions options;
     options.bind = "127.0.0.1";
@@ -46,7 +48,7 @@ class ConsoleServer {
     options.threads = 2;
     options.web_root = STAGEVOTE_TEST_WEB_ROOT;
     options.console = console_;
-    server_ = std::make_unique<net::server>(*engine_, *credentials_, options);
+    server_ = std::make_unique<net::server>(*engine_, *credentials_, *gate_, options);
     server_->start();
   }
   ~ConsoleServer() {
@@ -55,6 +57,7 @@ class ConsoleServer {
     console_->stop();
     server_.reset();
     console_.reset();
+    gate_.reset();
     engine_.reset();
     store_.reset();
   }
@@ -62,6 +65,7 @@ class ConsoleServer {
   unsigned short port() const { return server_->port(); }
   engine::Engine& engine() { return *engine_; }
   store::Store& store() { return *store_; }
+  const std::string& display_key() const { return credentials_->display_key(); }
   std::string db_path() const { return (dir_.path() / "show.db").string(); }
 
   std::unique_ptr<WsClient> connect(ClientIo& io, const json& hello) {
@@ -77,6 +81,7 @@ class ConsoleServer {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<engine::Credentials> credentials_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::AudienceGate> gate_;
   std::shared_ptr<app::ToolsConsole> console_;
   std::unique_ptr<net::server> server_;
 };
@@ -172,7 +177,7 @@ TEST_CASE("An upload before the show replaces the contest and every screen hears
           "[net][console]") {
   ConsoleServer server;
   ClientIo io;
-  auto display = server.connect(io, {{"role", "display"}});
+  auto display = server.connect(io, {{"role", "display"}, {"key", server.display_key()}});
   auto host = server.connect(io, {{"role", "host"}, {"key", kHostKey}});
   auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret"}});
   await_state(*display, [](const json&) { return true; });
@@ -230,7 +235,7 @@ TEST_CASE("A malformed upload is reported with file, line and reason and changes
           "[net][console]") {
   ConsoleServer server;
   ClientIo io;
-  auto display = server.connect(io, {{"role", "display"}});
+  auto display = server.connect(io, {{"role", "display"}, {"key", server.display_key()}});
   await_state(*display, [](const json&) { return true; });
   const std::string before = contest_json(server.port());
 

@@ -431,5 +431,6 @@ TEST_CASE("WebSocket upgrades from origins outside the allow-list are refused", 
   ClientIo io;
   CHECK_THROWS(WsClient(io, server.port(), "http://evil.example"));
   WsClient allowed(io, server.port(), "http://venue.local:8080");
-  CHECK(allowed.hello({{"role", "display"}}).at("type") == "welcome");
+  CHECK(allowed.hello({{"role", "display"}, {"key", server.display_key()}}).at("type") ==
+        "welcome");
 }

@@ -26,6 +26,10 @@ TestServer::TestServer(net::ServeOptions options, const engine::Clock* clock,
   options_.bind = "127.0.0.1";
   options_.port = 0;
   if (options_.threads == 0) options_.threads = 2;
+  // Most tests connect many phones from 127.0.0.1: the audience's per-address caps are lifted
+  // unless a test sets them.
+  if (!options_.audience_per_address) options_.audience_per_address = 0;
+  if (!options_.audience_connections_per_address) options_.audience_connections_per_address = 0;
   if (options_.web_root.empty()) options_.web_root = STAGEVOTE_TEST_WEB_ROOT;
   start();
 }
@@ -39,8 +43,12 @@ void TestServer::start() {
   engine::ensure_contest(*store_, /*demo=*/true);
   credentials_ = std::make_unique<engine::Credentials>(*store_, kHostKey);
   engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::restore(*store_));
+  gate_ = std::make_unique<engine::AudienceGate>(
+      *store_, *engine_, *credentials_,
+      engine::AudienceLimits{options_.audience_per_address,
+                             options_.audience_connections_per_address, options_.max_audience});
   contest_ = engine_->contest();
-  server_ = std::make_unique<net::server>(*engine_, *credentials_, options_);
+  server_ = std::make_unique<net::server>(*engine_, *credentials_, *gate_, options_);
   server_->start();
 }
 
@@ -50,6 +58,7 @@ void TestServer::stop() {
     server_->wait();
   }
   server_.reset();
+  gate_.reset();
   engine_.reset();
   credentials_.reset();
   store_.reset();
@@ -95,7 +104,7 @@ std::unique_ptr<WsClient> TestServer::host(ClientIo& io) {
 }
 
 std::unique_ptr<WsClient> TestServer::display(ClientIo& io) {
-  return welcomed(io, port(), {{"role", "display"}});
+  return welcomed(io, port(), {{"role", "display"}, {"key", display_key()}});
 }
 
 std::unique_ptr<WsClient> TestServer::judge(ClientIo& io, const std::string& judge_id) {

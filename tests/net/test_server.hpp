@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/audience_gate.hpp"
 #include "engine/clock.hpp"
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
@@ -42,6 +43,7 @@ class TestServer {
   const core::Contest& contest() { return *contest_; }
   std::string db_path() const { return (dir_.path() / "show.db").string(); }
   std::string judge_token(const std::string& judge_id);
+  const std::string& display_key() const { return credentials_->display_key(); }
 
   // Clean stop and start on the same database file (the port may change), with these store
   // options from now on.
@@ -67,6 +69,7 @@ class TestServer {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<engine::Credentials> credentials_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::AudienceGate> gate_;
   std::shared_ptr<const core::Contest> contest_;
   std::unique_ptr<net::server> server_;
 };

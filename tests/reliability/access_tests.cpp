@@ -51,47 +51,65 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
 
   WsClient host(server.port());
   REQUIRE(host.hello(hello_host(kHostKey))["type"] == "welcome");
-  REQUIRE(host.request({{"type", "cmd"}, {"id", "c1"}, {"action", "start_entry"},
-                        {"round", round.id}, {"entry", recused_entry}})["type"] == "ack");
-  const auto poll = host.request({{"type", "cmd"}, {"id", "c2"}, {"action", "open_poll"},
-                                  {"round", round.id}, {"entries", {recused_entry}}});
+  REQUIRE(host.request({{"type", "cmd"},
+                        {"id", "c1"},
+                        {"action", "start_entry"},
+                        {"round", round.id},
+                        {"entry", recused_entry}})["type"] == "ack");
+  const auto poll = host.request({{"type", "cmd"},
+                                  {"id", "c2"},
+                                  {"action", "open_poll"},
+                                  {"round", round.id},
+                                  {"entries", {recused_entry}}});
   REQUIRE(poll["type"] == "ack");
   const std::string poll_id = poll["poll"];
 
-  const json score{{"type", "score"}, {"id", "s1"}, {"round", round.id}, {"entry", recused_entry},
+  const json score{{"type", "score"},
+                   {"id", "s1"},
+                   {"round", round.id},
+                   {"entry", recused_entry},
                    {"marks", {{"theme", 20}, {"innovation", 20}, {"art", 20}, {"live", 10}}}};
 
   SECTION("the audience gets forbidden for cmd and score, and stays connected") {
     WsClient phone(server.port());
     REQUIRE(phone.hello({{"type", "hello"}, {"role", "audience"}})["type"] == "welcome");
-    const auto cmd = phone.request({{"type", "cmd"}, {"id", "x1"}, {"action", "close_poll"},
-                                    {"poll", poll_id}});
+    const auto cmd =
+        phone.request({{"type", "cmd"}, {"id", "x1"}, {"action", "close_poll"}, {"poll", poll_id}});
     CHECK(cmd["type"] == "error");
     CHECK(cmd["code"] == "forbidden");
     const auto scored = phone.request(score);
     CHECK(scored["code"] == "forbidden");
-    const auto results = phone.request({{"type", "cmd"}, {"id", "x2"}, {"action", "results"},
-                                        {"round", round.id}});
+    const auto results =
+        phone.request({{"type", "cmd"}, {"id", "x2"}, {"action", "results"}, {"round", round.id}});
     CHECK(results["code"] == "forbidden");
     // Still connected, and still allowed to vote.
-    const auto vote = phone.request({{"type", "vote"}, {"id", "v1"}, {"poll", poll_id},
-                                     {"choice", recused_entry}});
+    const auto vote = phone.request(
+        {{"type", "vote"}, {"id", "v1"}, {"poll", poll_id}, {"choice", recused_entry}});
     CHECK(vote["type"] == "ack");
     CHECK(vote["counted"] == true);
   }
 
   SECTION("a judge or a display may not vote, and a display may not command") {
     WsClient judge(server.port());
-    REQUIRE(judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", free_judge->token}})["type"] ==
-            "welcome");
-    CHECK(judge.request({{"type", "vote"}, {"id", "v1"}, {"poll", poll_id},
+    REQUIRE(
+        judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", free_judge->token}})["type"] ==
+        "welcome");
+    CHECK(judge.request({{"type", "vote"},
+                         {"id", "v1"},
+                         {"poll", poll_id},
                          {"choice", recused_entry}})["code"] == "forbidden");
-    CHECK(judge.request({{"type", "cmd"}, {"id", "c9"}, {"action", "close_poll"},
-                         {"poll", poll_id}})["code"] == "forbidden");
+    CHECK(
+        judge.request(
+            {{"type", "cmd"}, {"id", "c9"}, {"action", "close_poll"}, {"poll", poll_id}})["code"] ==
+        "forbidden");
     WsClient display(server.port());
-    REQUIRE(display.hello({{"type", "hello"}, {"role", "display"}})["type"] == "welcome");
-    CHECK(display.request({{"type", "cmd"}, {"id", "c9"}, {"action", "close_poll"},
-                           {"poll", poll_id}})["code"] == "forbidden");
+    REQUIRE(display.hello(
+                {{"type", "hello"}, {"role", "display"}, {"key", contest.display_key}})["type"] ==
+            "welcome");
+    CHECK(
+        display.request(
+            {{"type", "cmd"}, {"id", "c9"}, {"action", "close_poll"}, {"poll", poll_id}})["code"] ==
+        "forbidden");
     CHECK(display.request(score)["code"] == "forbidden");
   }
 
@@ -114,8 +132,11 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
 
   SECTION("the HTTP API wants the host key") {
     for (const auto& header : std::vector<std::vector<std::pair<std::string, std::string>>>{
-             {}, {{"Authorization", "Bearer wrong"}}, {{"Authorization", kHostKey}},
-             {{"Authorization", "Basic " + kHostKey}}, {{"Authorization", "Bearer  " + kHostKey}},
+             {},
+             {{"Authorization", "Bearer wrong"}},
+             {{"Authorization", kHostKey}},
+             {{"Authorization", "Basic " + kHostKey}},
+             {{"Authorization", "Bearer  " + kHostKey}},
              {{"Authorization", "bearer" + kHostKey}}}) {
       for (const std::string& target :
            std::vector<std::string>{"/api/contest", "/api/rounds/" + round.id + "/results"}) {
@@ -129,7 +150,8 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
 
   SECTION("a judge from the entry's unit gets recused, and nothing is recorded") {
     WsClient judge(server.port());
-    REQUIRE(judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", recused_judge.token}})["type"] ==
+    REQUIRE(judge.hello(
+                {{"type", "hello"}, {"role", "judge"}, {"token", recused_judge.token}})["type"] ==
             "welcome");
     const auto reply = judge.request(score);
     CHECK(reply["type"] == "error");
@@ -145,13 +167,19 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
 
   SECTION("after a lock a judge gets locked, and the locked marks stand") {
     WsClient judge(server.port());
-    REQUIRE(judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", free_judge->token}})["type"] ==
-            "welcome");
+    REQUIRE(
+        judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", free_judge->token}})["type"] ==
+        "welcome");
     REQUIRE(judge.request(score)["type"] == "ack");
-    REQUIRE(host.request({{"type", "cmd"}, {"id", "c3"}, {"action", "close_poll"},
-                          {"poll", poll_id}})["type"] == "ack");
-    REQUIRE(host.request({{"type", "cmd"}, {"id", "c4"}, {"action", "lock_scores"},
-                          {"round", round.id}, {"entry", recused_entry}})["type"] == "ack");
+    REQUIRE(
+        host.request(
+            {{"type", "cmd"}, {"id", "c3"}, {"action", "close_poll"}, {"poll", poll_id}})["type"] ==
+        "ack");
+    REQUIRE(host.request({{"type", "cmd"},
+                          {"id", "c4"},
+                          {"action", "lock_scores"},
+                          {"round", round.id},
+                          {"entry", recused_entry}})["type"] == "ack");
     json revision = score;
     revision["id"] = "s2";
     revision["marks"]["theme"] = 29;
@@ -172,7 +200,10 @@ TEST_CASE("Each role may do only its own part, and a refusal names why", "[acces
 
 TEST_CASE("With an origin allow-list, a WebSocket from a foreign page is refused", "[access]") {
   TempDir dir;
-  ServerProcess server({dir / "show.db", dir / "server.log", kHostKey, true,
+  ServerProcess server({dir / "show.db",
+                        dir / "server.log",
+                        kHostKey,
+                        true,
                         {"--allow-origin", "http://stage.local:8080"}});
 
   SECTION("a foreign origin gets no WebSocket") {
@@ -184,10 +215,13 @@ TEST_CASE("With an origin allow-list, a WebSocket from a foreign page is refused
     }
   }
   SECTION("the allowed origin, and clients that send no Origin (not a browser), get one") {
+    const json hello = {{"type", "hello"},
+                        {"role", "display"},
+                        {"key", fetch_contest(server.port(), kHostKey).display_key}};
     WsClient allowed(server.port(), WsOptions{"http://stage.local:8080"});
-    CHECK(allowed.hello({{"type", "hello"}, {"role", "display"}})["type"] == "welcome");
+    CHECK(allowed.hello(hello)["type"] == "welcome");
     WsClient tool(server.port());
-    CHECK(tool.hello({{"type", "hello"}, {"role", "display"}})["type"] == "welcome");
+    CHECK(tool.hello(hello)["type"] == "welcome");
   }
 }
 
@@ -203,17 +237,20 @@ TEST_CASE("Keys and tokens are never written to the log", "[access]") {
     WsClient host(server.port());
     REQUIRE(host.hello(hello_host(kHostKey))["type"] == "welcome");
     WsClient judge(server.port());
-    REQUIRE(judge.hello({{"type", "hello"}, {"role", "judge"}, {"token", contest.judges[0].token}})
-                ["type"] == "welcome");
+    REQUIRE(judge.hello({{"type", "hello"},
+                         {"role", "judge"},
+                         {"token", contest.judges[0].token}})["type"] == "welcome");
     WsClient phone(server.port());
     const auto welcome = phone.hello({{"type", "hello"}, {"role", "audience"}});
     secrets.push_back(welcome["device"].get<std::string>());
     WsClient intruder(server.port());
     CHECK(intruder.hello(hello_host("wrong-key-attempt-91c4"))["code"] == "unauthorized");
     WsClient forger(server.port());
-    CHECK(forger.hello({{"type", "hello"}, {"role", "judge"}, {"token", "wrong-key-attempt-91c4"}})
-              ["code"] == "unauthorized");
-    CHECK(http_get(server.port(), "/api/contest", {{"Authorization", "Bearer wrong-key-attempt-91c4"}})
+    CHECK(forger.hello({{"type", "hello"},
+                        {"role", "judge"},
+                        {"token", "wrong-key-attempt-91c4"}})["code"] == "unauthorized");
+    CHECK(http_get(server.port(), "/api/contest",
+                   {{"Authorization", "Bearer wrong-key-attempt-91c4"}})
               ->status == 401);
     server.signal(SIGTERM);
     REQUIRE(server.wait(20s));
@@ -245,7 +282,8 @@ TEST_CASE("A generated host key is printed once, at the first start only", "[acc
   }
   ServerProcess second({dir / "show.db", second_log, ""});
   CHECK(read_file(second_log).find(key) == std::string::npos);
-  CHECK(http_get(second.port(), "/api/contest", {{"Authorization", "Bearer " + key}})->status == 200);
+  CHECK(http_get(second.port(), "/api/contest", {{"Authorization", "Bearer " + key}})->status ==
+        200);
 }
 
 TEST_CASE("Keys are compared in constant time: where a guess differs does not change the time",

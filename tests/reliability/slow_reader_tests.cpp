@@ -76,7 +76,7 @@ TEST_CASE(
   std::atomic<bool> stop_screen{false};  // the reading screen, once it has seen the last votes
   std::thread screen([&] {
     WsClient display(port);
-    display.hello({{"type", "hello"}, {"role", "display"}});
+    display.hello({{"type", "hello"}, {"role", "display"}, {"key", contest.display_key}});
     while (!stop_screen) {
       const auto message = display.next(50ms);
       if (!message || message->value("type", "") != "tally" || (*message)["poll"] != poll) continue;
@@ -92,7 +92,8 @@ TEST_CASE(
     // As a browser does, it waits for the upgrade's response before saying hello (bytes sent
     // behind the upgrade request are not read as WebSocket frames); then it never reads again.
     laggards.back()->upgrade(/*read_response=*/true);
-    laggards.back()->send_text(R"({"type":"hello","role":"display"})");
+    laggards.back()->send_text(
+        json{{"type", "hello"}, {"role", "display"}, {"key", contest.display_key}}.dump());
   }
 
   // Phones vote all along, each on a fresh connection; the test keeps the benchmark's books.

@@ -26,6 +26,7 @@ ContestInfo fetch_contest(unsigned short port, const std::string& host_key) {
   for (const auto& criterion : body.at("scoring").at("criteria")) {
     info.criteria.push_back({criterion.at("id"), criterion.at("max").get<double>()});
   }
+  info.display_key = body.at("display_key");
   return info;
 }
 

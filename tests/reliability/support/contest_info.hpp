@@ -25,6 +25,7 @@ struct ContestInfo {
   std::map<std::string, std::string> entry_units;  // entry id -> unit
   std::vector<Judge> judges;
   std::vector<Criterion> criteria;
+  std::string display_key;  // what a display's hello must carry
 
   bool recused(const Judge& judge, const std::string& entry) const {
     return judge.unit && entry_units.at(entry) == *judge.unit;

@@ -87,20 +87,26 @@ ServerProcess::ServerProcess(Launch launch, std::chrono::milliseconds ready_time
   std::error_code ec;
   const auto log_start = fs::exists(launch_.log, ec) ? fs::file_size(launch_.log, ec) : 0;
 
-  std::vector<std::string> args{stagevote_binary().string(), "serve", "--port", "0", "--bind",
-                                "127.0.0.1", "--db", launch_.db.string()};
+  std::vector<std::string> args{
+      stagevote_binary().string(), "serve", "--port", "0", "--bind", "127.0.0.1", "--db",
+      launch_.db.string()};
   if (launch_.demo) args.push_back("--demo");
   if (!launch_.host_key.empty()) {
     args.push_back("--host-key");
     args.push_back(launch_.host_key);
+  }
+  if (!launch_.audience_caps) {
+    for (const char* flag : {"--audience-per-address", "--audience-connections-per-address"}) {
+      args.insert(args.end(), {flag, "0"});
+    }
   }
   args.insert(args.end(), launch_.extra_args.begin(), launch_.extra_args.end());
   auto env = child_environment(launch_.extra_env);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, launch_.log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, launch_.log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   auto argv = pointers(args);
   auto envp = pointers(env);

@@ -13,11 +13,14 @@ namespace stagevote::reliability {
 
 struct Launch {
   std::filesystem::path db;
-  std::filesystem::path log;           // stdout and stderr of the process (appended)
+  std::filesystem::path log;  // stdout and stderr of the process (appended)
   std::string host_key = "reliability-host-key-0123456789";  // empty: no --host-key flag
   bool demo = true;
   std::vector<std::string> extra_args;  // e.g. {"--allow-origin", "http://stage.local"}
   std::vector<std::string> extra_env;   // "NAME=value", added to (or replacing) ours
+  // The audience's per-address caps (docs/protocol.md, "Admission") are lifted unless a test
+  // is about them: most tests connect many phones from 127.0.0.1.
+  bool audience_caps = false;
 };
 
 // How a process ended.
