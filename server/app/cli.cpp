@@ -1,5 +1,7 @@
 #include "app/cli.hpp"
 
+#include <algorithm>
+
 namespace stagevote::app {
 
 const char* const kUsage =
@@ -27,16 +29,18 @@ const char* const kServeUsage =
     "  --audience-connections-per-address N   open audience connections per address\n"
     "                       (default: the scheme's, 8; 0: no cap)\n"
     "  --max-audience N     audience connections in all (default: the open-file limit less\n"
-    "                       room for judges, hosts and displays; 0: no cap)\n";
+    "                       room for judges, hosts and displays; 0: no cap)\n"
+    "  --alert-identities-per-minute N   the integrity panel's alert (default: the scheme's)\n";
 
 const char* const kResultsUsage = "usage: stagevote results --db FILE --round ID\n";
 
 ServeArgs parse_serve_args(const std::vector<std::string>& words) {
-  const Args args(words, {{"port", "bind", "db", "host-key", "allow-origin", "threads",
-                           "public-url", "web-root", "audience-per-address",
-                           "audience-connections-per-address", "max-audience"},
-                          {"demo"},
-                          {"allow-origin"}});
+  const Args args(words,
+                  {{"port", "bind", "db", "host-key", "allow-origin", "threads", "public-url",
+                    "web-root", "audience-per-address", "audience-connections-per-address",
+                    "max-audience", "alert-identities-per-minute"},
+                   {"demo"},
+                   {"allow-origin"}});
   args.no_positional();
   ServeArgs parsed;
   parsed.help = args.help();
@@ -56,6 +60,9 @@ ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   }
   if (auto cap = args.number("audience-connections-per-address", 1'000'000)) {
     out.audience_connections_per_address = static_cast<int>(*cap);
+  }
+  if (auto alert = args.number("alert-identities-per-minute", 1'000'000)) {
+    out.alert_identities_per_minute = static_cast<int>(std::max(1UL, *alert));
   }
   if (auto cap = args.number("max-audience", 10'000'000)) {
     out.max_audience = static_cast<long>(*cap);

@@ -104,7 +104,8 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
     gate = std::make_unique<engine::AudienceGate>(
         *store, *show, *credentials,
         engine::AudienceLimits{options.audience_per_address,
-                               options.audience_connections_per_address, options.max_audience});
+                               options.audience_connections_per_address, options.max_audience,
+                               options.alert_identities_per_minute});
   } catch (const std::exception& e) {
     std::cerr << "stagevote: " << options.db << ": " << e.what() << "\n";
     return 1;

@@ -35,6 +35,9 @@ core::AudiencePolicy AudienceGate::policy() const {
   if (limits_.connections_per_address) {
     policy.connections_per_address = *limits_.connections_per_address;
   }
+  if (limits_.alert_identities_per_minute) {
+    policy.alert_identities_per_minute = *limits_.alert_identities_per_minute;
+  }
   return policy;
 }
 

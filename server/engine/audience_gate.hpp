@@ -40,6 +40,7 @@ struct AudienceLimits {
   std::optional<int> identities_per_address;
   std::optional<int> connections_per_address;
   long max_audience = 0;
+  std::optional<int> alert_identities_per_minute;
 };
 
 using protocol::IntegrityPanel;

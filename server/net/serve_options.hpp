@@ -35,7 +35,8 @@ struct ServeOptions {
   std::optional<int> audience_per_address;
   std::optional<int> audience_connections_per_address;
   long max_audience = 0;
-  bool handle_signals = false;  // SIGINT/SIGTERM start a clean shutdown
+  std::optional<int> alert_identities_per_minute;  // over the scheme's (the integrity panel)
+  bool handle_signals = false;                     // SIGINT/SIGTERM start a clean shutdown
   // Import and exports from the host console (null: those routes answer 501). Stop it after
   // wait() and before the server is destroyed: its replies are posted to the connections.
   std::shared_ptr<ConsoleData> console;

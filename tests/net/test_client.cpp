@@ -23,9 +23,18 @@ ClientIo::~ClientIo() {
   thread_.join();
 }
 
-WsClient::WsClient(ClientIo& io, unsigned short port, const std::string& origin)
+WsClient::WsClient(ClientIo& io, unsigned short port, const std::string& origin,
+                   const std::string& source)
     : ws_(io.context()) {
   // The handshake runs synchronously on this thread before the read loop starts.
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  if (!source.empty()) {
+    socket.open(tcp::v4());
+    // The port is picked at connect time, per (source, destination) pair.
+    const int one = 1;
+    ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    socket.bind(tcp::endpoint(asio::ip::make_address(source), 0));
+  }
   beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   if (!origin.empty()) {
     ws_.set_option(websocket::stream_base::decorator(
@@ -180,19 +189,20 @@ int WsClient::close_code() {
   return close_code_;
 }
 
-HttpResult http_get(unsigned short port, const std::string& target,
-                    const std::map<std::string, std::string>& headers, http::verb method) {
+namespace {
+
+// Writes `request` on a fresh connection and reads the response whole.
+template <class Body>
+HttpResult exchange(unsigned short port, http::request<Body>& request) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> request{method, target, 11};
   request.set(http::field::host, "127.0.0.1");
-  for (const auto& [name, value] : headers) request.set(name, value);
   http::write(stream, request);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  if (method == http::verb::head) parser.skip(true);
+  if (request.method() == http::verb::head) parser.skip(true);
   http::read(stream, buffer, parser);
   auto response = parser.release();
   HttpResult result;
@@ -206,6 +216,25 @@ HttpResult http_get(unsigned short port, const std::string& target,
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   return result;
+}
+
+}  // namespace
+
+HttpResult http_get(unsigned short port, const std::string& target,
+                    const std::map<std::string, std::string>& headers, http::verb method) {
+  http::request<http::empty_body> request{method, target, 11};
+  for (const auto& [name, value] : headers) request.set(name, value);
+  return exchange(port, request);
+}
+
+HttpResult http_post_json(unsigned short port, const std::string& target,
+                          const std::map<std::string, std::string>& headers, const json& body) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.set(http::field::content_type, "application/json");
+  request.body() = body.dump();
+  request.prepare_payload();
+  return exchange(port, request);
 }
 
 }  // namespace stagevote::test

@@ -37,7 +37,9 @@ class ClientIo {
 class WsClient {
  public:
   // Connects and completes the WebSocket handshake; throws on failure.
-  WsClient(ClientIo& io, unsigned short port, const std::string& origin = {});
+  // `source`: the loopback address to connect from (e.g. "127.0.3.7"; empty: the system's).
+  WsClient(ClientIo& io, unsigned short port, const std::string& origin = {},
+           const std::string& source = {});
   ~WsClient();
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;
@@ -83,6 +85,10 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  // lower-case names
   json json_body() const { return json::parse(body); }
 };
+
+// A POST of `body` as JSON on a fresh connection.
+HttpResult http_post_json(unsigned short port, const std::string& target,
+                          const std::map<std::string, std::string>& headers, const json& body);
 
 // One request on a fresh connection.
 HttpResult http_get(unsigned short port, const std::string& target,

@@ -46,7 +46,8 @@ void TestServer::start() {
   gate_ = std::make_unique<engine::AudienceGate>(
       *store_, *engine_, *credentials_,
       engine::AudienceLimits{options_.audience_per_address,
-                             options_.audience_connections_per_address, options_.max_audience});
+                             options_.audience_connections_per_address, options_.max_audience,
+                             options_.alert_identities_per_minute});
   contest_ = engine_->contest();
   server_ = std::make_unique<net::server>(*engine_, *credentials_, *gate_, options_);
   server_->start();
