@@ -45,6 +45,23 @@ std::string td(const std::string& cls, const std::string& content) {
   return "<td" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + ">" + content + "</td>";
 }
 
+// The round's audience polls: who could vote in each, and what was refused while it was open.
+std::string polls_section(const RoundReport& report) {
+  if (report.polls.empty()) return {};
+  std::string html =
+      "<h3>观众投票 Audience polls</h3>\n<table>\n<thead><tr><th>投票 Poll</th>"
+      "<th>入场 Admission</th><th>票数 Votes</th><th>开始 Opened</th><th>结束 Closed</th>"
+      "<th>拒绝 Refused</th></tr></thead>\n<tbody>\n";
+  for (const auto& poll : report.polls) {
+    html += "<tr>" + td("", html_escape(poll.id)) + td("", core::to_string(poll.admission)) +
+            td("num", std::to_string(poll.total)) +
+            td("num", html_escape(format_time(poll.opened_at))) +
+            td("num", poll.closed_at ? html_escape(format_time(poll.closed_at)) : "进行中 open") +
+            td("", html_escape(describe_refusals(poll.refusals))) + "</tr>\n";
+  }
+  return html + "</tbody>\n</table>\n";
+}
+
 std::string round_section(const core::Contest& contest, const RoundReport& report) {
   const auto& scheme = contest.scoring;
   std::string html = "<section class=\"round\">\n<h2>" + html_escape(report.round->name) +
@@ -115,6 +132,7 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
     }
     html += "</tbody>\n</table>\n";
   }
+  html += polls_section(report);
   html += "</section>\n";
   return html;
 }
@@ -166,6 +184,7 @@ std::string export_publication_html(const core::Show& show, const std::optional<
       "</h1>\n";
   if (!contest.subtitle.empty())
     html += "<p class=\"subtitle\">" + html_escape(contest.subtitle) + "</p>\n";
+  html += "<p class=\"subtitle\">" + html_escape(admission_label(show.admission())) + "</p>\n";
   html += "</header>\n";
   for (const auto* r : rounds) html += round_section(contest, build_round_report(show, r->id));
   html += rules_paragraph(contest);

@@ -147,8 +147,8 @@ void write_grid(lxw_worksheet* sheet, const Grid& grid, Formats& formats) {
   }
 }
 
-void write_about(lxw_worksheet* sheet, const core::Contest& contest, const LedgerSeal& seal,
-                 Formats& formats) {
+void write_about(lxw_worksheet* sheet, const core::Contest& contest, core::Admission admission,
+                 const LedgerSeal& seal, Formats& formats) {
   lxw_row_t row = 0;
   auto line = [&](const std::string& label, const std::string& value) {
     worksheet_write_string(sheet, row, 0, label.c_str(), formats.header());
@@ -158,6 +158,7 @@ void write_about(lxw_worksheet* sheet, const core::Contest& contest, const Ledge
   worksheet_write_string(sheet, row++, 0, contest.name.c_str(), formats.title());
   if (!contest.subtitle.empty()) line("副标题 subtitle", contest.subtitle);
   line("比赛 contest", contest.id);
+  line("观众入场 admission", admission_label(admission));
   const auto& s = contest.scoring;
   std::string criteria;
   for (const auto& c : s.criteria)
@@ -213,8 +214,10 @@ std::string export_results_xlsx(const core::Show& show, const std::optional<std:
   Formats formats(book);
   std::set<std::string> used;
   std::vector<Correction> corrections;
+  std::vector<RoundReport> reports;
   for (const auto* r : rounds) {
-    RoundReport report = build_round_report(show, r->id);
+    reports.push_back(build_round_report(show, r->id));
+    const RoundReport& report = reports.back();
     Grid grid = round_grid(contest, report, false);
     lxw_worksheet* sheet =
         workbook_add_worksheet(book, sheet_name(r->name + " " + r->id, used).c_str());
@@ -223,8 +226,10 @@ std::string export_results_xlsx(const core::Show& show, const std::optional<std:
   }
   Grid fixes = corrections_grid(contest, corrections);
   write_grid(workbook_add_worksheet(book, sheet_name(fixes.name, used).c_str()), fixes, formats);
-  write_about(workbook_add_worksheet(book, sheet_name("说明 about", used).c_str()), contest, seal,
-              formats);
+  Grid polls = polls_grid(reports);
+  write_grid(workbook_add_worksheet(book, sheet_name(polls.name, used).c_str()), polls, formats);
+  write_about(workbook_add_worksheet(book, sheet_name("说明 about", used).c_str()), contest,
+              show.admission(), seal, formats);
   if (lxw_error error = workbook_close(book); error != LXW_NO_ERROR)
     throw std::runtime_error(std::string("libxlsxwriter: ") + lxw_strerror(error));
 

@@ -42,8 +42,8 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
     header.push_back(judge_label(judge) + " · 去掉 dropped");
   }
   for (const char* title : {"评委得分 judge component", "评委平均 plain mean", "票数 votes",
-                            "观众得分 audience component", "最终得分 final", "奖项 award",
-                            "状态 status", "更正 amended"})
+                            "入场 admission", "观众得分 audience component", "最终得分 final",
+                            "奖项 award", "状态 status", "更正 amended"})
     header.push_back(title);
 
   for (const auto& row : report.rows) {
@@ -93,6 +93,7 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
       cells.push_back(text_cell(""));
     }
     cells.push_back(number_cell(static_cast<double>(result.votes), 0));
+    cells.push_back(text_cell(admission_of(report, result.entry)));
     cells.push_back(published_cell(published.audience_component));
     cells.push_back(published_cell(published.final_score,
                                    row.amended ? GridCell::Mark::amended : GridCell::Mark::none));
@@ -103,6 +104,26 @@ Grid round_grid(const core::Contest& contest, const RoundReport& report, bool ro
     cells.push_back(row.amended ? text_cell(kAmendedLabel, GridCell::Mark::amended)
                                 : text_cell(""));
     grid.rows.push_back(std::move(cells));
+  }
+  return grid;
+}
+
+Grid polls_grid(const std::vector<RoundReport>& reports) {
+  Grid grid;
+  grid.name = "观众投票 polls";
+  grid.header = {"轮次 round", "投票 poll",   "作品 entries", "入场 admission",
+                 "票数 votes", "开始 opened", "结束 closed",  "拒绝 refused"};
+  for (const auto& report : reports) {
+    for (const auto& poll : report.polls) {
+      std::string entries;
+      for (const auto& entry : poll.entries) entries += (entries.empty() ? "" : " ") + entry;
+      grid.rows.push_back({text_cell(report.round->id), text_cell(poll.id), text_cell(entries),
+                           text_cell(core::to_string(poll.admission)),
+                           number_cell(static_cast<double>(poll.total), 0),
+                           text_cell(format_time(poll.opened_at)),
+                           text_cell(poll.closed_at ? format_time(poll.closed_at) : "进行中 open"),
+                           text_cell(describe_refusals(poll.refusals))});
+    }
   }
   return grid;
 }

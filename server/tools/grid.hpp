@@ -29,6 +29,10 @@ struct Grid {
 // `round_column` every row starts with the round (for the whole-contest CSV).
 Grid round_grid(const core::Contest& contest, const RoundReport& report, bool round_column);
 
+// One row per audience poll of the rounds: round, poll, entries, admission, votes, opened,
+// closed, refused.
+Grid polls_grid(const std::vector<RoundReport>& reports);
+
 // One row per correction: round, entry, judge, before, after, who, when, why.
 Grid corrections_grid(const core::Contest& contest, const std::vector<Correction>& corrections);
 

@@ -104,7 +104,44 @@ RoundReport build_round_report(const core::Show& show, std::string_view round_id
     report.rows.push_back(std::move(row));
   }
   report.corrections = corrections_of(show, round_id);
+  for (const auto& poll : show.polls()) {
+    if (poll.round != round_id) continue;
+    report.polls.push_back({poll.id, poll.entries, poll.admission, poll.total, poll.opened_at,
+                            poll.closed_at, poll.refusals});
+  }
+  report.admission = show.admission();
   return report;
+}
+
+std::string admission_of(const RoundReport& report, std::string_view entry) {
+  std::string modes;
+  for (const auto& poll : report.polls) {
+    if (std::find(poll.entries.begin(), poll.entries.end(), entry) == poll.entries.end()) continue;
+    const std::string mode = core::to_string(poll.admission);
+    if (modes.find(mode) == std::string::npos) modes += (modes.empty() ? "" : "+") + mode;
+  }
+  return modes;
+}
+
+std::string describe_refusals(const std::map<std::string, long>& refusals) {
+  std::string out;
+  for (const auto& [reason, count] : refusals) {
+    out += (out.empty() ? "" : ", ") + reason + " " + std::to_string(count);
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string admission_label(core::Admission admission) {
+  switch (admission) {
+    case core::Admission::open:
+      return "观众入场 admission: open（每部手机一票，按来源地址限额 one vote per phone, capped "
+             "per network address）";
+    case core::Admission::code:
+      return "观众入场 admission: code（凭现场大屏加入码 with the join code on the venue screen）";
+    case core::Admission::ticket:
+      return "观众入场 admission: ticket（凭座位票，一票一人 one seat ticket, one voter）";
+  }
+  return "";
 }
 
 }  // namespace stagevote::tools

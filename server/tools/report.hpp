@@ -2,6 +2,7 @@
 // What every export says about a round: each entry's result as the show computes it (the
 // contract's definitions, via core::Show::results), every judge's marks, awards, and the
 // host's corrections with before and after.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,11 +41,31 @@ struct ReportRow {
   bool amended = false;
 };
 
+// An audience poll of the round: who could vote (the admission mode it was opened in) and
+// the hellos refused while it was open.
+struct PollRecord {
+  std::string id;
+  std::vector<std::string> entries;
+  core::Admission admission = core::Admission::open;
+  long total = 0;
+  core::Millis opened_at = 0, closed_at = 0;  // closed_at 0: still open
+  std::map<std::string, long> refusals;       // by reason
+};
+
 struct RoundReport {
   const core::Round* round = nullptr;
   std::vector<ReportRow> rows;  // rank order, as Show::results gives it
   std::vector<Correction> corrections;
+  std::vector<PollRecord> polls;                      // opening order
+  core::Admission admission = core::Admission::open;  // the mode in force now
 };
+
+// "code" for the polls that counted an entry's votes ("open+code" when they differ; "" none).
+std::string admission_of(const RoundReport& report, std::string_view entry);
+// "too_many 3, unauthorized 12" ("none" when nothing was refused).
+std::string describe_refusals(const std::map<std::string, long>& refusals);
+// "观众入场 admission: code" and what it means, bilingual, for the head of every export.
+std::string admission_label(core::Admission admission);
 
 // Throws std::invalid_argument for an unknown round.
 RoundReport build_round_report(const core::Show& show, std::string_view round);

@@ -174,8 +174,17 @@ TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]
   Problems problems;
   auto sheets = xlsx_sheet_names("all.xlsx", xlsx, problems);
   REQUIRE(problems.empty());
-  CHECK(sheets ==
-        std::vector<std::string>{"初赛 prelim", "决赛 final", "更正 corrections", "说明 about"});
+  CHECK(sheets == std::vector<std::string>{"初赛 prelim", "决赛 final", "更正 corrections",
+                                           "观众投票 polls", "说明 about"});
+  // Every poll states who could vote in it and what was refused while it was open.
+  Table polls = parse_xlsx("all.xlsx", xlsx, "观众投票 polls", problems);
+  REQUIRE(problems.empty());
+  REQUIRE(polls.rows.size() > 1);  // the header, then a row per poll
+  CHECK(polls.rows.front().cells.at(3) == "入场 admission");
+  for (const auto& row : std::vector(polls.rows.begin() + 1, polls.rows.end())) {
+    CHECK(row.cells.at(3) == "open");
+    CHECK(row.cells.at(7) == "none");
+  }
 
   Table sheet = parse_xlsx("all.xlsx", xlsx, "初赛 prelim", problems);
   Table csv = parse_csv("prelim.csv", export_results_csv(show, "prelim"), problems);
@@ -351,6 +360,8 @@ TEST_CASE("The publication sheet is print-ready HTML with amended results marked
   CHECK(html.find("决赛 成绩公示") != std::string::npos);
   CHECK(html.find("已更正 amended") != std::string::npos);
   CHECK(html.find("更正记录 Corrections") != std::string::npos);
+  CHECK(html.find("观众入场 admission: open") != std::string::npos);
+  CHECK(html.find("观众投票 Audience polls") != std::string::npos);
   CHECK(html.find(html_escape(kCorrectionReason)) != std::string::npos);
   CHECK(html.find("class=\"num dropped\"") != std::string::npos);
   CHECK(html.find(seal.head_hash) != std::string::npos);
