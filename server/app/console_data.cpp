@@ -94,21 +94,21 @@ net::ConsoleReply ToolsConsole::import_now(const std::vector<net::UploadedFile>&
   for (const auto& file : files) uploads.push_back({file.name, file.bytes});
 
   tools::ImportResult result;
-  const tools::ImportSources sources = tools::classify_uploads(uploads, result.problems);
-  tools::ImportPlan plan = tools::plan_import(sources);
-  result.problems.insert(result.problems.end(), plan.problems.begin(), plan.problems.end());
-
   const auto started_problem = [this] {
     return tools::Problem{
         db_name_, 0,
-        "the ledger already holds " + std::to_string(store_.record_count()) +
-            " records (the show has started); the contest can be replaced only before the "
-            "first vote, score or host action"};
+        "the ledger already holds " + std::to_string(engine::show_records(store_)) +
+            " records of the show (the show has started); the contest can be replaced only before "
+            "the first vote, score or host action"};
   };
-  if (store_.record_count() > 0) {
+  // Refused before a byte of the files is read once the show has started.
+  if (engine::show_records(store_) > 0) {
     result.problems.push_back(started_problem());
     return json_reply(409, tools::import_result_to_json(result));
   }
+  const tools::ImportSources sources = tools::classify_uploads(uploads, result.problems);
+  tools::ImportPlan plan = tools::plan_import(sources);
+  result.problems.insert(result.problems.end(), plan.problems.begin(), plan.problems.end());
   if (!result.problems.empty()) return json_reply(422, tools::import_result_to_json(result));
   // The engine checks again under its lock: a first action may have come in meanwhile.
   if (!engine_.replace_contest(*plan.contest)) {

@@ -212,7 +212,16 @@ int run_verify(const std::vector<std::string>& raw) {
               << "\n";
     std::cout << "contest: " << (report.contest_hash.empty() ? "(none)" : report.contest_hash)
               << "\n";
+    for (const auto& round : report.results) {
+      std::cout << "results from the ledger alone: " << round << "\n";
+    }
+    if (report.published_heads > 0) {
+      std::cout << "published heads: " << report.published_heads << " (all in the chain)\n";
+    }
     if (!report.note.empty()) std::cout << "note: " << report.note << "\n";
+    for (const auto& [kind, count] : report.after_head) {
+      std::cout << "after the published head: " << count << " " << kind << "\n";
+    }
     return kOk;
   } catch (const UsageError& error) {
     return usage(error.what(), kVerifySynopsis);

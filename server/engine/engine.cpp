@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/codec.hpp"
+#include "engine/heads.hpp"
 #include "engine/secrets.hpp"
 #include "protocol/replies.hpp"
 
@@ -14,7 +15,12 @@ Engine::Engine(store::Store& store, const Clock& clock, Restored restored)
       clock_(clock),
       head_(restored.show),
       committed_(std::move(restored.show)),
-      contest_(std::make_shared<const core::Contest>(restored.contest)) {
+      contest_(std::make_shared<const core::Contest>(restored.contest)),
+      restored_commands_(restored.commands) {
+  if (!restored.contest_recorded) {
+    std::cerr << "stagevote: warning: this ledger predates contest records: the chain does not "
+                 "cover the contest's definition (docs/data.md)\n";
+  }
   for (const auto& reply : restored.replies) {
     requests_.remember_durable(reply.actor, reply.request_id, protocol::make_message(reply.text));
   }
@@ -151,6 +157,8 @@ void Engine::committed(const core::Command& command, core::Millis at,
     if (!applied.value().state_changed) return;
     version = ++version_;
   }
+  // A reveal is what the hall sees: the head it was committed at is published beside the file.
+  if (std::holds_alternative<core::Reveal>(command)) append_head(store_.path(), at, store_.head());
   // Listener first: a client that connects once it has the ack sees the new state.
   if (listener_) listener_->state_committed(version);
 }
@@ -193,8 +201,8 @@ bool Engine::replace_contest(const core::Contest& contest) {
     std::lock_guard head(head_mutex_);
     // Nothing applied since the ledger was replayed, and nothing in it: no client has been
     // told anything that the new contest could contradict.
-    if (head_.version() != 0 || store_.record_count() != 0) return false;
-    store_.set_meta(kContestMetaKey, core::contest_to_json(contest, true).dump());
+    if (head_.version() != 0 || restored_commands_ != 0) return false;
+    store_contest(store_, contest, "host", clock_.now());
     std::lock_guard lock(committed_mutex_);
     head_ = core::Show(contest);
     committed_ = core::Show(contest);

@@ -108,10 +108,10 @@ class Engine {
   // The contest as defined (imported); running orders are in the show.
   std::shared_ptr<const core::Contest> contest() const;
 
-  // Before the show only: if nothing has happened yet (no command applied, the ledger empty),
-  // stores `contest` (valid: core::validate) in the database and starts the show over from it,
-  // then tells the listener. Returns false, changing nothing, once the show has started.
-  // Writes SQLite synchronously: call it off the network threads.
+  // Before the show only: if nothing has happened yet (no command applied or in the ledger),
+  // stores `contest` (valid: core::validate) in the settings and as a new contest record of
+  // the ledger, starts the show over from it, then tells the listener. Returns false, changing
+  // nothing, once the show has started. Writes SQLite synchronously: off the network threads.
   bool replace_contest(const core::Contest& contest);
 
  private:
@@ -136,6 +136,7 @@ class Engine {
   core::Show committed_;
   std::shared_ptr<const core::Contest> contest_;
   std::atomic<std::uint64_t> version_{1};
+  const std::int64_t restored_commands_;  // show records in the file at start
 
   std::atomic<bool> failed_{false};
 };

@@ -19,6 +19,7 @@ std::uint64_t thread_cpu_ns() {
 GroupCommitter::GroupCommitter(LedgerWriter& writer, std::size_t max_batch)
     : writer_(writer),
       max_batch_(std::max<std::size_t>(1, max_batch)),
+      head_(writer.head()),
       thread_([this] { run(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -66,6 +67,11 @@ void GroupCommitter::run() {
   }
 }
 
+LedgerHead GroupCommitter::head() const {
+  std::lock_guard lock(head_mutex_);
+  return head_;
+}
+
 std::string GroupCommitter::failure() const {
   std::lock_guard lock(failure_mutex_);
   return failure_;
@@ -80,6 +86,10 @@ void GroupCommitter::commit_and_complete(std::span<PendingWrite> batch) {
   if (ok && writes > 0) {
     ok = writer_.commit(batch);
     if (ok) {
+      {
+        std::lock_guard lock(head_mutex_);
+        head_ = writer_.head();
+      }
       writes_ += writes;
       ++transactions_;
       if (writes > largest_batch_.load()) largest_batch_ = writes;

@@ -30,6 +30,7 @@ class GroupCommitter {
   void push(PendingWrite pending);
 
   StoreStats stats() const;
+  LedgerHead head() const;
   // Fail-stop (see Store): whether a commit has failed, and the error.
   bool failed() const noexcept { return failed_.load(); }
   std::string failure() const;
@@ -51,6 +52,9 @@ class GroupCommitter {
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> largest_batch_{0};
   std::atomic<std::uint64_t> writer_cpu_ns_{0};
+
+  mutable std::mutex head_mutex_;
+  LedgerHead head_;  // guarded by head_mutex_; set after each commit
 
   std::atomic<bool> failed_{false};  // set once by the writer thread, never cleared
   mutable std::mutex failure_mutex_;

@@ -34,6 +34,8 @@ class LedgerWriter {
 
   // Why the last failed commit failed ("" if none did).
   const std::string& last_error() const { return last_error_; }
+  // The last committed record (the writer thread's view; Store::head() is the shared one).
+  LedgerHead head() const { return {last_seq_, last_hash_}; }
 
  private:
   enum class Check { after_insert, before_insert };

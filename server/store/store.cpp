@@ -30,8 +30,9 @@ sqlite::Connection& open_reader(sqlite::Connection& db) {
 // Member order is construction order: the writer connection is set up and migrated before
 // anything prepares a statement, and the committer (declared last) is stopped first.
 struct Store::Impl {
-  Impl(const std::string& path, const StoreOptions& options)
-      : writer_db(path, sqlite::Connection::Mode::read_write_create),
+  Impl(const std::string& path_, const StoreOptions& options)
+      : path(path_),
+        writer_db(path, sqlite::Connection::Mode::read_write_create),
         ledger_writer(open_writer(writer_db), options.fail_commit),
         reader_db(path, sqlite::Connection::Mode::read_write),
         get_meta(open_reader(reader_db), "SELECT value FROM meta WHERE key = ?1"),
@@ -43,6 +44,7 @@ struct Store::Impl {
             "SELECT seq, ts, kind, actor, payload, prev_hash, hash, request_id, reply FROM ledger "
             "ORDER BY seq"),
         record_count(reader_db, "SELECT count(*) FROM ledger"),
+        records_other_than(reader_db, "SELECT count(*) FROM ledger WHERE kind != ?1"),
         votes_of_poll(reader_db,
                       "SELECT poll, device, choice FROM votes WHERE poll = ?1 ORDER BY seq"),
         schema_version(reader_db, "PRAGMA user_version"),
@@ -51,6 +53,7 @@ struct Store::Impl {
     checkpointer.watch(writer_db);
   }
 
+  const std::string path;
   sqlite::Connection writer_db;  // the writer thread's, once construction is over
   LedgerWriter ledger_writer;
 
@@ -63,6 +66,7 @@ struct Store::Impl {
   sqlite::Statement set_meta;
   sqlite::Statement records;
   sqlite::Statement record_count;
+  sqlite::Statement records_other_than;
   sqlite::Statement votes_of_poll;
   sqlite::Statement schema_version;
 
@@ -134,6 +138,14 @@ std::int64_t Store::record_count() const {
   return impl_->record_count.column_int(0);
 }
 
+std::int64_t Store::records_other_than(const std::string& kind) const {
+  std::lock_guard lock(impl_->reader_mutex);
+  sqlite::ResetOnExit reset(impl_->records_other_than);
+  impl_->records_other_than.bind_text_static(1, kind);
+  impl_->records_other_than.step();
+  return impl_->records_other_than.column_int(0);
+}
+
 std::vector<VoteRow> Store::votes_of_poll(const std::string& poll) const {
   std::lock_guard lock(impl_->reader_mutex);
   sqlite::Statement& query = impl_->votes_of_poll;
@@ -161,6 +173,14 @@ void Store::flush() {
   auto future = committed.get_future();
   barrier([&committed](bool) { committed.set_value(); });
   future.wait();
+}
+
+LedgerHead Store::head() const {
+  return impl_->committer.head();
+}
+
+const std::string& Store::path() const noexcept {
+  return impl_->path;
 }
 
 bool Store::failed() const {

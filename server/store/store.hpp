@@ -58,6 +58,12 @@ struct LedgerRecord {
   std::string reply;
 };
 
+// The last committed record: what a published head names.
+struct LedgerHead {
+  std::int64_t seq = 0;  // 0: the ledger is empty
+  std::string hash;
+};
+
 // Result of checking the hash chain: ok, or the first record that does not match.
 struct ChainCheck {
   bool ok = true;
@@ -116,6 +122,8 @@ class Store {
   // The ledger in seq order. Start-up, tools and tests only (reads on the caller's thread).
   void for_each_record(const std::function<void(const LedgerRecord&)>& visit) const;
   std::int64_t record_count() const;
+  // Records whose kind is not `kind` (e.g. commands, not contest records).
+  std::int64_t records_other_than(const std::string& kind) const;
   // All rows of the votes table for a poll (for recount).
   std::vector<VoteRow> votes_of_poll(const std::string& poll) const;
 
@@ -128,6 +136,10 @@ class Store {
   void flush();
 
   StoreStats stats() const;
+
+  // The last committed record (thread-safe; as of the last commit).
+  LedgerHead head() const;
+  const std::string& path() const noexcept;
 
   // Whether a commit has failed (the store then commits nothing more), and why.
   bool failed() const;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/codec.hpp"
+#include "engine/clock.hpp"
 #include "engine/restore.hpp"
 #include "store/store.hpp"
 #include "tools/document.hpp"
@@ -175,18 +176,21 @@ ImportPlan plan_import(const ImportSources& sources,
 ImportResult import_contest(store::Store& store, const std::string& db_name,
                             const ImportSources& sources) {
   ImportResult result;
+  // Refused before a byte of the files is read once the show has started.
+  if (const auto records = engine::show_records(store); records > 0) {
+    result.problems.push_back({db_name, 0,
+                               "the ledger already holds " + std::to_string(records) +
+                                   " records of the show (the show has started); import only "
+                                   "before the first vote, score "
+                                   "or host action"});
+    return result;
+  }
   ImportPlan plan = plan_import(sources);
   result.problems = std::move(plan.problems);
-  if (const auto records = store.record_count(); records > 0) {
-    result.problems.push_back(
-        {db_name, 0,
-         "the ledger already holds " + std::to_string(records) +
-             " records (the show has started); import only into a database whose ledger is empty"});
-  }
   if (!result.problems.empty()) return result;
 
-  result.replaced = store.get_meta(engine::kContestMetaKey).has_value();
-  store.set_meta(engine::kContestMetaKey, core::contest_to_json(*plan.contest, true).dump());
+  result.replaced = engine::has_contest(store);
+  engine::store_contest(store, *plan.contest, "organiser", engine::SystemClock().now());
   result.imported = true;
   result.contest = std::move(plan.contest);
   result.generated_tokens = std::move(plan.generated_tokens);

@@ -8,7 +8,10 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/codec.hpp"
+#include "engine/heads.hpp"
 #include "engine/restore.hpp"
+#include "engine/secrets.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 
@@ -78,21 +81,90 @@ void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
   }
 }
 
-}  // namespace
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL: SHA-256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0x0f];
+// The contest in the settings must be the one the ledger's last contest record holds: the
+// chain covers the scheme and weights, the settings are only a copy.
+void check_contest(store::sqlite::Connection& db, VerifyReport& report) {
+  store::sqlite::Statement record(
+      db, "SELECT seq, payload FROM ledger WHERE kind = ?1 ORDER BY seq DESC LIMIT 1");
+  record.bind(1, std::string_view(engine::kContestRecordKind));
+  if (!record.step()) {
+    report.note = "this ledger predates contest records: its chain does not cover the contest";
+    return;
   }
-  return hex;
+  const std::int64_t seq = record.column_int(0);
+  const auto recorded = engine::contest_from_record(record.column_view(1));
+  if (!recorded) {
+    return broken(report, seq, "the contest record is invalid: " + recorded.error().message);
+  }
+  store::sqlite::Statement meta(db, "SELECT value FROM meta WHERE key = ?1");
+  meta.bind(1, std::string_view(engine::kContestMetaKey));
+  if (!meta.step()) return broken(report, 0, "the database's settings hold no contest");
+  const auto json = nlohmann::json::parse(meta.column_view(0), nullptr, false);
+  const auto stored = core::contest_from_json(json);
+  if (!stored) {
+    return broken(report, 0, "the contest in the settings is invalid: " + stored.error().message);
+  }
+  if (const auto differs = engine::contest_difference(stored.value(), recorded.value());
+      !differs.empty()) {
+    broken(report, seq,
+           "the contest the server uses differs from ledger record " + std::to_string(seq) +
+               " in: " + differs + " (changed behind the ledger's back)");
+  }
 }
+
+// Every result, from the ledger alone (its contest record and its commands).
+void recompute_results(store::sqlite::Connection& db, VerifyReport& report) {
+  store::sqlite::Statement any(db, "SELECT 1 FROM ledger WHERE kind = ?1 LIMIT 1");
+  any.bind(1, std::string_view(engine::kContestRecordKind));
+  if (!any.step()) return;  // an older ledger: the note says so
+  try {
+    const core::Show show = engine::replay_ledger([&](const engine::RecordVisitor& visit) {
+      store::sqlite::Statement records(
+          db, "SELECT seq, ts, kind, actor, payload, request_id FROM ledger ORDER BY seq");
+      store::LedgerRecord record;
+      while (records.step()) {
+        record.seq = records.column_int(0);
+        record.ts = records.column_int(1);
+        record.kind = records.column_view(2);
+        record.actor = records.column_view(3);
+        record.payload = records.column_view(4);
+        record.request_id = records.column_view(5);
+        visit(record);
+      }
+    });
+    for (const auto& round : show.contest().rounds) {
+      long revealed = 0;
+      for (const auto& result : show.results(round.id)) {
+        revealed += show.entry_state(round.id, result.entry).status == core::EntryStatus::revealed;
+      }
+      report.results.push_back(round.id + ": " + std::to_string(round.entries.size()) +
+                               " entries, " + std::to_string(revealed) + " revealed");
+    }
+  } catch (const engine::RestoreError& error) {
+    broken(report, 0, std::string("the ledger does not replay: ") + error.what());
+  }
+}
+
+// The heads published beside the file must all still be in the chain.
+void check_published_heads(store::sqlite::Connection& db, const std::string& path,
+                           VerifyReport& report) {
+  store::sqlite::Statement find(db, "SELECT hash FROM ledger WHERE seq = ?1");
+  for (const auto& head : engine::read_heads(path)) {
+    ++report.published_heads;
+    find.reset();
+    find.bind(1, head.seq);
+    if (head.seq <= 0 || !find.step() || std::string(find.column_view(0)) != head.hash) {
+      return broken(report, head.seq,
+                    "the head published at " + head.when + " (seq " + std::to_string(head.seq) +
+                        ", " + engine::short_hash(head.hash) +
+                        ") is not in the ledger: records up to it were cut or rewritten "
+                        "after it was published (" +
+                        engine::heads_path(path) + ")");
+    }
+  }
+}
+
+}  // namespace
 
 VerifyReport verify_database(const std::string& path, const VerifyOptions& options) {
   if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
@@ -107,13 +179,21 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
     if (last.step()) report.head_hash = std::string(last.column_view(0));
     store::sqlite::Statement contest(db, "SELECT value FROM meta WHERE key = ?1");
     contest.bind(1, std::string_view(engine::kContestMetaKey));
-    if (contest.step()) report.contest_hash = sha256_hex(std::string(contest.column_view(0)));
+    if (contest.step()) {
+      report.contest_hash = engine::sha256_hex(std::string(contest.column_view(0)));
+    }
   }
   if (!chain.ok) {
     broken(report, chain.first_bad_seq, chain.reason);
     return report;
   }
   check_votes(db, report);
+  if (!report.ok) return report;
+  check_contest(db, report);
+  if (!report.ok) return report;
+  recompute_results(db, report);
+  if (!report.ok) return report;
+  check_published_heads(db, path, report);
   if (!report.ok) return report;
 
   if (options.head) {
@@ -126,9 +206,12 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
       return report;
     }
     const std::int64_t seq = find.column_int(0);
-    if (seq < report.records)
-      report.note = "the published head is seq " + std::to_string(seq) + "; " +
-                    std::to_string(report.records - seq) + " records were added after it";
+    store::sqlite::Statement after(
+        db, "SELECT kind, count(*) FROM ledger WHERE seq > ?1 GROUP BY kind ORDER BY kind");
+    after.bind(1, seq);
+    while (after.step()) report.after_head[std::string(after.column_view(0))] = after.column_int(1);
+    report.note = "nothing up to the published head (seq " + std::to_string(seq) + ") changed; " +
+                  std::to_string(report.records - seq) + " records were added after it";
   }
   if (options.contest && *options.contest != report.contest_hash) {
     report.ok = false;

@@ -1,7 +1,11 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
+#include "engine/heads.hpp"
+#include "engine/restore.hpp"
 #include "played_show.hpp"
+#include "store/ledger_hash.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/recount.hpp"
@@ -108,7 +112,93 @@ TEST_CASE("verify catches a changed contest against its published hash", "[verif
       "UPDATE meta SET value = replace(value, '\"max\":40', '\"max\":45') WHERE key = 'contest';");
   VerifyReport report = verify_database(played.db, {std::nullopt, published});
   CHECK_FALSE(report.ok);
-  CHECK(report.reason.find("does not match the published contest hash") != std::string::npos);
+  // The contest record in the chain catches it first, without the published hash.
+  CHECK(report.reason.find("differs from ledger record 1 in: scoring") != std::string::npos);
+}
+
+TEST_CASE("Weights swapped behind the ledger's back are caught by verify and by a restart",
+          "[verify]") {
+  PlayedShow played;
+  REQUIRE(verify_database(played.db).ok);
+  tamper(played.db,
+         "UPDATE meta SET value = replace(replace(replace(value, '\"judge_weight\":0.9', "
+         "'\"judge_weight\":0.X'), '\"audience_weight\":0.1', '\"audience_weight\":0.9'), "
+         "'0.X', '0.1') WHERE key = 'contest';");
+  const VerifyReport report = verify_database(played.db);
+  INFO(report.reason);
+  CHECK_FALSE(report.ok);
+  CHECK(report.broken_seq == 1);
+  CHECK(report.reason.find("the contest the server uses differs from ledger record 1 in: "
+                           "scoring") != std::string::npos);
+  store::Store store(played.db);
+  CHECK_THROWS_WITH(engine::restore(store), Catch::Contains("changed behind the ledger's back"));
+}
+
+TEST_CASE("verify recomputes every result from the ledger alone", "[verify]") {
+  PlayedShow played;
+  const VerifyReport report = verify_database(played.db);
+  REQUIRE(report.ok);
+  CHECK(report.results ==
+        std::vector<std::string>{"prelim: 4 entries, 4 revealed", "final: 2 entries, 0 revealed"});
+}
+
+TEST_CASE("A cut or re-hashed tail is caught by the heads published at reveals", "[verify]") {
+  PlayedShow played;
+  // The server writes a line at every reveal; here the played show's last head is published.
+  const store::LedgerHead published = store::Store(played.db).head();
+  REQUIRE(published.seq > 10);
+  engine::append_head(played.db, 1'764'000'000'000, published);
+  REQUIRE(verify_database(played.db).ok);
+
+  SECTION("--head proves the prefix and lists what came after") {
+    const auto head = store::Store(played.db).head();
+    const VerifyReport report = verify_database(played.db, {head.hash, std::nullopt});
+    CHECK(report.ok);
+    CHECK(report.after_head.empty());
+    CHECK(report.published_heads == 1);
+  }
+  SECTION("a cut tail") {
+    tamper(played.db,
+           "DROP TRIGGER ledger_no_delete; DROP TRIGGER votes_no_delete; "
+           "DELETE FROM votes WHERE seq > " +
+               std::to_string(published.seq - 3) + "; DELETE FROM ledger WHERE seq > " +
+               std::to_string(published.seq - 3) + ";");
+    REQUIRE(store::Store::verify_chain(played.db).ok);  // what is left chains up
+    const VerifyReport report = verify_database(played.db);
+    CHECK_FALSE(report.ok);
+    CHECK(report.reason.find("is not in the ledger: records up to it were cut or rewritten") !=
+          std::string::npos);
+  }
+  SECTION("a re-hashed tail") {
+    // Change the record before the last and hash the chain again from there.
+    const std::int64_t changed = published.seq - 1;
+    store::sqlite::Connection db(played.db, store::sqlite::Connection::Mode::read_write);
+    db.exec("DROP TRIGGER ledger_no_update");
+    db.exec("UPDATE ledger SET ts = ts + 1 WHERE seq = " + std::to_string(changed));
+    store::LedgerHasher hasher;
+    std::string prev;
+    {
+      store::sqlite::Statement before(db, "SELECT hash FROM ledger WHERE seq = ?1");
+      before.bind(1, changed - 1);
+      REQUIRE(before.step());
+      prev = before.column_text(0);
+    }
+    for (std::int64_t seq = changed; seq <= published.seq; ++seq) {
+      store::sqlite::Statement row(db,
+                                   "SELECT ts, kind, actor, payload FROM ledger WHERE seq = ?1");
+      row.bind(1, seq);
+      REQUIRE(row.step());
+      const std::string hash = hasher.hash({prev, seq, row.column_int(0), row.column_view(1),
+                                            row.column_view(2), row.column_view(3)});
+      db.exec("UPDATE ledger SET prev_hash = '" + prev + "', hash = '" + hash +
+              "' WHERE seq = " + std::to_string(seq));
+      prev = hash;
+    }
+    REQUIRE(store::Store::verify_chain(played.db).ok);  // a consistent, rewritten chain
+    const VerifyReport report = verify_database(played.db);
+    CHECK_FALSE(report.ok);
+    CHECK(report.broken_seq == published.seq);
+  }
 }
 
 TEST_CASE("recount from raw ballots matches what was shown", "[recount]") {
