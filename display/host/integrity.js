@@ -114,7 +114,9 @@ export function createIntegrityPanel(app) {
   let inFlight = false;
   async function poll() {
     clearTimeout(timer);
-    if (document.visibilityState !== 'visible') return;   // visibilitychange starts it again
+    // A hidden console asks nothing (visibilitychange starts it again), nor does one whose
+    // server is down (the next welcome does).
+    if (document.visibilityState !== 'visible' || !app.client?.online) return;
     if (!inFlight) {
       inFlight = true;
       try {
