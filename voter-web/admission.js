@@ -166,9 +166,11 @@ export function createAdmission({ t, client, section, onChange }) {
 
   function build(lang) {
     const { kind } = card;
+    const typed = parts.input?.value || '';   // a language switch keeps what was typed
     const heading = h('h2', { id: 'admit-heading', class: 'admit-title' });
     const hint = h('p', { class: 'muted admit-hint', id: 'admit-hint' });
     const status = h('p', { class: 'notice', id: 'admit-status', role: 'status', 'aria-live': 'polite' });
+    for (const key of Object.keys(parts)) delete parts[key];
     parts.heading = heading;
     parts.hint = hint;
     parts.status = status;
@@ -187,6 +189,7 @@ export function createAdmission({ t, client, section, onChange }) {
         event.preventDefault();
         if (!busy) submit(input.value);
       });
+      if (kind === built.split('|')[0]) input.value = typed;
       Object.assign(parts, { input, label, button });
       children.push(form);
     } else if (kind === 'tooMany') {
