@@ -41,6 +41,8 @@ export function joinBlock(ctx, state, { variant = 'standby', ticketHint = false 
   const el = h('div', { class: look.box });
   let mode = null;
   let parts = {};
+  // replaceChildren() would write a null as the text "null": leave out the parts a look lacks.
+  const fill = (...children) => el.replaceChildren(...children.filter(Boolean));
 
   function build(nextMode) {
     mode = nextMode;
@@ -48,7 +50,7 @@ export function joinBlock(ctx, state, { variant = 'standby', ticketHint = false 
     el.dataset.mode = mode;
     if (ticketHint && mode === 'ticket') {
       parts = {};
-      el.replaceChildren(
+      fill(
         h('div', { class: 'ticket-card' }, h('span', { class: 'ticket-glyph', 'aria-hidden': 'true' })),
         h('div', { class: look.caption, text: t('join.ticket') }),
         h('div', { class: 'ticket-hint', text: t('join.ticketHint') }),
@@ -61,7 +63,7 @@ export function joinBlock(ctx, state, { variant = 'standby', ticketHint = false 
     const code = h('div', { class: 'join-code', hidden: true },
       h('span', { class: 'join-code-label', text: t('join.code') }), codeValue);
     parts = { img, code, codeValue };
-    el.replaceChildren(
+    fill(
       h('div', { class: look.card }, img),
       h('div', { class: look.caption, text: t(look.scan) }),
       code,
