@@ -19,7 +19,8 @@ function svg(tag, attrs = {}, text = null) {
   return el;
 }
 
-// Ten bars, oldest first; the newest (this minute) is the one an alert is about.
+// Ten bars, oldest first; the newest (this minute) is the one an alert is about. Class names
+// of their own: the console also loads display.css, whose poll bars are sized by CSS.
 function barChart(values, t) {
   const n = values.length || 1;
   const { width, height, gap, top, bottom } = CHART;
@@ -31,18 +32,21 @@ function barChart(values, t) {
     const x = i * (barWidth + gap);
     const barHeight = value ? Math.max(2, ((height - top - bottom) * value) / max) : 0;
     const y = height - bottom - barHeight;
-    chart.append(svg('rect', { x, y, width: barWidth, height: barHeight, rx: 2, class: i === n - 1 ? 'bar now' : 'bar' }));
-    if (value) chart.append(svg('text', { x: x + barWidth / 2, y: y - 3, class: 'bar-value' }, count(value)));
-    chart.append(svg('text', { x: x + barWidth / 2, y: height - 4, class: 'bar-label' },
+    chart.append(svg('rect', { x, y, width: barWidth, height: barHeight, rx: 2, class: i === n - 1 ? 'ichart-bar now' : 'ichart-bar' }));
+    if (value) chart.append(svg('text', { x: x + barWidth / 2, y: y - 3, class: 'ichart-value' }, count(value)));
+    chart.append(svg('text', { x: x + barWidth / 2, y: height - 4, class: 'ichart-label' },
       i === n - 1 ? t('integrity.now') : `-${n - 1 - i}`));
   });
-  chart.append(svg('line', { x1: 0, x2: width, y1: height - bottom + 0.5, y2: height - bottom + 0.5, class: 'axis' }));
+  chart.append(svg('line', { x1: 0, x2: width, y1: height - bottom + 0.5, y2: height - bottom + 0.5, class: 'ichart-axis' }));
   return chart;
 }
 
 export function createIntegrityPanel(app) {
   const { t } = app;
   const updated = h('span', { class: 'panel-summary', id: 'integrity-updated' });
+  // In the header, so that an alert is seen whatever the console is scrolled to.
+  const badge = h('button', { class: 'btn small alert-badge', id: 'integrity-badge', type: 'button', hidden: true, text: t('integrity.badge'),
+    onclick: () => el.scrollIntoView({ behavior: 'smooth', block: 'start' }) });
   const banner = h('div', { class: 'integrity-alert', id: 'integrity-alert', role: 'alert', hidden: true });
   const figure = (id, label) => {
     const value = h('strong', { class: 'figure-value', id });
@@ -79,6 +83,7 @@ export function createIntegrityPanel(app) {
     setText(updated, t('integrity.updated', { time: new Date().toLocaleTimeString(app.i18n.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false }) }));
     const alerts = panel.alerts || [];
     banner.hidden = alerts.length === 0;
+    badge.hidden = alerts.length === 0;
     el.classList.toggle('alerting', alerts.length > 0);
     clear(banner).append(...alerts.map((alert) => h('p', { class: 'alert-line', dataset: { kind: alert.kind } },
       h('strong', { text: t(`integrity.alert.${alert.kind}`) === `integrity.alert.${alert.kind}` ? alert.kind : t(`integrity.alert.${alert.kind}`) }),
@@ -136,6 +141,7 @@ export function createIntegrityPanel(app) {
 
   return {
     el,
+    badge,
     start: poll,
     render() {},   // fed by its own polling, not by the state
   };

@@ -136,6 +136,7 @@ const displayLink = createDisplayLink(app);
 app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
+header.querySelector('.host-status').insertBefore(integrity.badge, data.button);
 
 const main = h('main', { class: 'host-main' },
   h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),
