@@ -30,6 +30,7 @@ const contexts = [];
 let entryIndex = 0;
 let openPollNow = null;   // {poll, entry}: left open by the code test for the keyless display's
 let tickets;              // POST /api/tickets: {tickets: [codes], numbers}
+let scanner;              // the phone that joined by the screen's QR code in code mode
 
 const artifact = (name) => path.join(artifactsDir, name);
 
@@ -143,7 +144,7 @@ test('code mode: the host switches, the screen shows the code, a phone scans the
   await capture(display, 'admission-display-standby-code');
 
   // A phone opens what the QR code says, is let in, and the code leaves its address bar.
-  const scanner = await phone();
+  scanner = await phone();
   await scanner.goto(scanned);
   await online(scanner);
   assert.equal(new URL(scanner.url()).hash, '');
@@ -253,6 +254,18 @@ test('ticket mode: a phone opens a ticket URL, votes, and a reload keeps the tic
   assert.equal(await display.locator('.scene-standby.shown img.qr').count(), 0);
   assert.match(await display.locator('.scene-standby.shown .standby-qr').innerText(), /凭座位票投票/);
   await screenshot(display, 'admission-display-standby-ticket');
+
+  // A phone already here without a ticket is asked for one, above the page it keeps showing;
+  // the ticket it types takes over its connection at once.
+  await admitCard(scanner, 'ticket');
+  assert.equal(await scanner.locator('#main').evaluate((el) => el.classList.contains('blocked')), false);
+  assert.equal(await scanner.locator('#conn').getAttribute('data-online'), 'true');
+  await screenshot(scanner, 'admission-vote-ticket-prompt');
+  await scanner.fill('#admit-input', tickets.tickets[1]);
+  await scanner.locator('#admit-submit').tap();
+  await scanner.locator('#admit').waitFor({ state: 'hidden', timeout: LONG });
+  await online(scanner);
+  assert.equal(await scanner.evaluate(() => JSON.parse(localStorage.getItem('stagevote.ticket'))), tickets.tickets[1]);
 
   const page = await phone();
   // As printed, in capitals with dashes: the page takes it as the server does.
