@@ -80,7 +80,9 @@ export function createAdmission({ t, client, section, onChange }) {
     storage.set(TICKET_KEY, null);
   }
 
+  // Called at every (re)connect: a refusal that follows is about this hello.
   function hello() {
+    welcomed = false;
     sent = { code, ticket };
     const fields = {};
     if (code) fields.code = code;
@@ -110,10 +112,6 @@ export function createAdmission({ t, client, section, onChange }) {
     code = null;   // the device token from this welcome is the phone's pass from now on
     clearTimeout(timer);
     if (card) show(null);
-  }
-
-  function onClose() {
-    welcomed = false;
   }
 
   // Every state: the host may switch to tickets while this phone is here.
@@ -259,7 +257,6 @@ export function createAdmission({ t, client, section, onChange }) {
     hello,
     refused,
     onWelcome,
-    onClose,
     onState,
     voteRefused,
     render,

@@ -147,7 +147,6 @@ client.on('status', (online) => {
 client.on('error', (msg) => {
   if (admission.refused(msg)) render();
 });
-client.on('close', () => admission.onClose());
 
 function stageKeyOf(state) {
   return state && state.stage ? `${state.stage.round}/${state.stage.entry}` : '';
