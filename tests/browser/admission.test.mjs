@@ -142,6 +142,21 @@ test('code mode: the host switches, the screen shows the code, a phone scans the
   assert.ok([shown, now].some((code) => scanned === `${info.join_url}#c=${code}`), `the QR code says ${scanned}`);
   assert.match(await display.locator('.standby-qr .join-code').innerText(), /加入码\s*\d{6}/);
   await capture(display, 'admission-display-standby-code');
+  await settled(host);
+  await host.locator('#admission-panel').screenshot({ path: artifact('admission-host-admission-code.png') });
+
+  // When the code turns over, the next state carries the new one: the same scene updates the
+  // picture and the digits in place (no cross-fade, no replayed entrance).
+  await display.evaluate(() => {
+    window.standbyBefore = document.querySelector('.scene-standby.shown');
+    const { state, router } = window.stagevoteDisplay;
+    router.render({ ...state, admission: { ...state.admission, code: '654321' } });
+  });
+  await display.waitForFunction(() => document.querySelector('.scene-standby.shown .join-code')?.dataset.code === '654321', null, { timeout: LONG });
+  assert.equal(await display.evaluate(() => document.querySelector('.scene-standby.shown') === window.standbyBefore), true);
+  await display.waitForFunction(() => document.querySelector('.standby-qr img.qr')?.complete, null, { timeout: LONG });
+  assert.equal(await readQr(display.locator('.standby-qr .qr-card')), `${info.join_url}#c=654321`);
+  await display.evaluate(() => { const { state, router } = window.stagevoteDisplay; router.render(state); });
 
   // A phone opens what the QR code says, is let in, and the code leaves its address bar.
   scanner = await phone();
