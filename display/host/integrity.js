@@ -142,7 +142,6 @@ export function createIntegrityPanel(app) {
   return {
     el,
     badge,
-    start: poll,
-    render() {},   // fed by its own polling, not by the state
+    start: poll,   // at every welcome; it is fed by its own polling, not by the state
   };
 }
