@@ -1,7 +1,9 @@
 // The audience page (/vote): what is on stage, the open poll with its countdown, one tap to
 // vote (pending until the server's ack, then counted), results once the host reveals them.
 // A vote that was sent but not acknowledged is kept in localStorage and re-sent with the
-// same id after a reload or reconnect; the server counts it once.
+// same id after a reload or reconnect; the server counts it once. Who may vote (a join code,
+// a seat ticket, the caps) is admission.js's business: it adds to the hello and explains a refusal.
+import { createAdmission } from './admission.js';
 import { StageClient, newRequestId } from './lib/client.js';
 import { h, byId, storage } from './lib/dom.js';
 import { clock, published, quoted } from './lib/format.js';
@@ -31,9 +33,11 @@ const view = {
 const client = new StageClient({
   hello: () => {
     const device = storage.get(DEVICE_KEY, null);
-    return device ? { role: 'audience', device, lang: i18n.lang } : { role: 'audience', lang: i18n.lang };
+    return { role: 'audience', ...(device ? { device } : {}), ...admission.hello(), lang: i18n.lang };
   },
 });
+
+const admission = createAdmission({ t, client, section: byId('admit'), onChange: () => render() });
 
 // ---- votes ---------------------------------------------------------------------------
 
@@ -62,7 +66,9 @@ function sendPending() {
     (err) => {
       if (view.pending && view.pending.id === vote.id) setPending(null);
       // A vote counted before a reload may come back as poll_closed once the poll has closed.
-      if (!view.ballots[vote.poll]) view.error = { poll: vote.poll, code: err.code };
+      if (!view.ballots[vote.poll]) view.error = { poll: vote.poll, code: err.code, void: /\bvoid\b/i.test(err.message || '') };
+      // The poll takes seat tickets (or this one is void): ask for one.
+      if (err.code === 'unauthorized') admission.voteRefused(err);
       render();
       if (err.code === 'rate_limited' || err.code === 'internal') {
         // Nothing was done: try the same vote again shortly, with the same id.
@@ -96,6 +102,7 @@ function isOpen(pollId) {
 // ---- server messages -----------------------------------------------------------------
 
 client.on('welcome', (msg) => {
+  admission.onWelcome();
   if (msg.device) storage.set(DEVICE_KEY, msg.device);
   if (msg.contest) {
     view.contest = msg.contest;
@@ -114,6 +121,7 @@ client.on('welcome', (msg) => {
 client.on('state', (state) => {
   const before = view.state;
   view.state = state;
+  admission.onState(state);
   const stageKey = stageKeyOf(state);
   if (state.poll) {
     view.closedPoll = null;
@@ -135,6 +143,11 @@ client.on('status', (online) => {
   renderConnection();
 });
 
+// A refused hello (no code, a wrong ticket, a cap): the admission card says why.
+client.on('error', (msg) => {
+  if (admission.refused(msg)) render();
+});
+
 function stageKeyOf(state) {
   return state && state.stage ? `${state.stage.round}/${state.stage.entry}` : '';
 }
@@ -153,7 +166,10 @@ function score(result, field) {
 function renderConnection() {
   const el = byId('conn');
   el.dataset.online = String(view.online);
-  el.textContent = view.online ? t('online') : view.everOnline ? t('offline') : t('connecting');
+  // Not admitted is not offline: nothing is being retried behind the user's back.
+  el.dataset.refused = String(!view.online && admission.blocking);
+  el.textContent = view.online ? t('online') : admission.blocking ? t('admitNotJoined')
+    : view.everOnline ? t('offline') : t('connecting');
 }
 
 function renderChrome() {
@@ -262,8 +278,8 @@ const optional = (node) => (node ? [node] : []);
 
 function errorNotice() {
   if (!view.error) return null;
-  const key = { poll_closed: 'errPollClosed', invalid_choice: 'errInvalid', rate_limited: 'errRate' }[view.error.code] ||
-    'errGeneric';
+  const key = view.error.code === 'unauthorized' ? (view.error.void ? 'errTicketVoid' : 'errTicket')
+    : { poll_closed: 'errPollClosed', invalid_choice: 'errInvalid', rate_limited: 'errRate' }[view.error.code] || 'errGeneric';
   return h('p', { class: 'notice err', role: 'alert' }, t(key));
 }
 
@@ -326,6 +342,9 @@ function renderLeaderboard() {
 }
 
 function render() {
+  // While the server has not let this phone in, the admission card is the whole page.
+  byId('main').classList.toggle('blocked', admission.blocking);
+  admission.render(i18n.lang);
   renderChrome();
   renderConnection();
   renderStage();

@@ -1,14 +1,42 @@
 // The venue display: one WebSocket (role display) through the shared client, a fixed
 // 1920x1080 stage scaled to the screen, and the scene router. It never needs a reload: the
 // client reconnects with backoff and the next `state` resyncs the scene in place.
+// The server shows the live counts only to a screen with the display key: the display link
+// (`/display#k=KEY`, printed at start-up and shown in the host console) carries it once, and
+// the page keeps it, so the venue PC can reload or reopen /display without the link.
 import { StageClient } from '/v/lib/client.js';
-import { h } from '/v/lib/dom.js';
+import { h, storage } from '/v/lib/dom.js';
 import { createI18n } from '/v/lib/i18n.js';
 import { displayStrings } from '../i18n/display.js';
 import { Catalogue } from '../lib/catalogue.js';
 import { fitStage } from '../lib/stage-scale.js';
 import { scenes } from '../scenes/index.js';
 import { SceneRouter } from './scene-router.js';
+
+const KEY_STORAGE = 'stagevote.display_key';
+
+// The key from the fragment (then removed from the address bar, so that it is not in sight on
+// the venue screen nor in a screenshot of it), else the one kept from an earlier visit.
+function displayKey() {
+  const fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const given = fragment.get('k');
+  if (given !== null) {
+    history.replaceState(null, '', location.pathname + location.search);
+    if (given) storage.set(KEY_STORAGE, given);
+  }
+  return given || storage.get(KEY_STORAGE, '') || '';
+}
+
+// Refused: a full-screen message in both languages (nobody stands at the venue PC to toggle
+// one), and no retry: without the key every hello would be refused again.
+function showKeyNeeded() {
+  if (document.querySelector('.key-needed')) return;
+  const lang = (code) => h('div', { class: 'key-needed-lang', lang: code === 'zh' ? 'zh-CN' : 'en' },
+    h('h1', { text: displayStrings[code]['key.title'] }),
+    h('p', { text: displayStrings[code]['key.hint'] }));
+  document.body.append(h('div', { class: 'key-needed', id: 'key-needed', role: 'alert' },
+    h('span', { class: 'brand-mark large' }), lang('zh'), h('div', { class: 'key-needed-rule' }), lang('en')));
+}
 
 const params = new URLSearchParams(location.search);
 const overlay = params.get('overlay') === '1';
@@ -35,7 +63,11 @@ const ctx = {
 const router = new SceneRouter(stage, scenes, ctx);
 let lastState = null;
 
-const client = new StageClient({ hello: () => ({ role: 'display', lang: i18n.lang }) });
+const key = displayKey();
+const client = new StageClient({ hello: () => ({ role: 'display', key, lang: i18n.lang }) });
+client.on('error', (msg) => {
+  if (msg.code === 'unauthorized') showKeyNeeded();
+});
 let catalogueJson = '';
 let versionSeen = -1;  // per connection: a state older than one we have is stale
 client.on('welcome', (msg) => {

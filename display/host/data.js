@@ -1,7 +1,8 @@
 // The data dialog (数据): before the show, upload the contest's files (scheme, entries,
 // judges) and read back what was imported or every problem with file, line and reason;
-// at any time, download the exports. Downloads carry the host key, so they are fetched
-// (Authorization header) and saved from a Blob URL rather than opened as plain links.
+// at any time, download the exports, make seat tickets (a PDF to print and cut) and void a
+// lost one. Downloads carry the host key, so they are fetched (Authorization header) and
+// saved from a Blob URL rather than opened as plain links.
 import { h, clear, setText } from '/v/lib/dom.js';
 import { storedKey } from './auth.js';
 
@@ -25,6 +26,23 @@ async function errorWords(response) {
   } catch {
     return `HTTP ${response.status}`;
   }
+}
+
+// Saves a Blob under `name` through a temporary link.
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+// The codes of a batch as CSV (number, code, the URL its QR code would carry), for when the
+// server could not make the PDF: the codes exist nowhere else, so they must not be lost.
+function ticketsCsv(body, joinUrl) {
+  const rows = body.tickets.map((code, i) => [body.numbers?.[i] ?? String(i + 1), code, `${joinUrl}#ticket=${code}`]);
+  return `\uFEFF编号 number,票码 code,链接 url\r\n${rows.map((row) => row.join(',')).join('\r\n')}\r\n`;
 }
 
 export function createDataPanel(app) {
@@ -108,13 +126,7 @@ export function createDataPanel(app) {
         dialogs.notice(`${t('data.exportFailed')}：${await errorWords(response)}`);
         return;
       }
-      const blob = await response.blob();
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: fileNameOf(response.headers.get('Content-Disposition'), 'export') });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      saveBlob(await response.blob(), fileNameOf(response.headers.get('Content-Disposition'), 'export'));
     } catch (err) {
       dialogs.notice(`${t('data.exportFailed')}：${err.message}`);
     } finally {
@@ -122,6 +134,79 @@ export function createDataPanel(app) {
       control.classList.remove('busy');
     }
   }
+
+  // ---- seat tickets ----
+  const ticketCount = h('input', { id: 'tickets-count', type: 'number', min: '1', max: '5000', step: '1', value: '100', 'aria-describedby': 'tickets-hint' });
+  const makeTickets = h('button', { class: 'btn primary', id: 'tickets-make', type: 'button', text: t('tickets.make') });
+  const ticketResult = h('div', { class: 'data-result', id: 'tickets-result', 'aria-live': 'polite' });
+  makeTickets.addEventListener('click', () => issueTickets());
+
+  async function issueTickets() {
+    const n = Number(ticketCount.value);
+    clear(ticketResult);
+    if (!Number.isInteger(n) || n < 1 || n > 5000) {
+      ticketResult.append(h('p', { class: 'data-bad', text: t('tickets.badCount') }));
+      return;
+    }
+    makeTickets.disabled = true;
+    setText(makeTickets, t('tickets.making'));
+    try {
+      const response = await fetch('/api/tickets', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${storedKey()}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ count: n, format: 'pdf' }),
+      });
+      if (!response.ok) {
+        ticketResult.append(h('p', { class: 'data-bad', text: `${t('tickets.failed')}：${await errorWords(response)}` }));
+        return;
+      }
+      if ((response.headers.get('Content-Type') || '').startsWith('application/pdf')) {
+        const name = fileNameOf(response.headers.get('Content-Disposition'), 'tickets.pdf');
+        saveBlob(await response.blob(), name);
+        ticketResult.append(h('p', { class: 'data-good', id: 'tickets-done', text: t('tickets.done', { n, file: name }) }));
+        return;
+      }
+      // A server without the PDF answers the codes as JSON: say so, and keep them savable.
+      const body = await response.json();
+      const made = body.tickets?.length || 0;
+      const csv = h('button', { class: 'btn small', id: 'tickets-csv', type: 'button', text: t('tickets.csv') });
+      csv.addEventListener('click', () => saveBlob(new Blob([ticketsCsv(body, app.joinUrl || `${location.origin}/vote`)], { type: 'text/csv' }), 'tickets.csv'));
+      ticketResult.append(
+        h('p', { class: 'data-warn', id: 'tickets-nopdf', text: t('tickets.noPdf', { n: made }) }),
+        h('div', { class: 'data-ledger' }, csv, h('span', { class: 'panel-hint', text: t('tickets.csvHint') })));
+    } catch (err) {
+      ticketResult.append(h('p', { class: 'data-bad', text: `${t('tickets.failed')}：${err.message}` }));
+    } finally {
+      makeTickets.disabled = false;
+      setText(makeTickets, t('tickets.make'));
+    }
+  }
+
+  const voidTicket = h('input', { id: 'void-ticket', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: t('tickets.voidWhich') });
+  const voidReason = h('input', { id: 'void-reason', type: 'text', placeholder: t('tickets.voidReason') });
+  const voidSubmit = h('button', { class: 'btn warn', id: 'void-submit', type: 'submit', text: t('tickets.void') });
+  const voidResult = h('p', { class: 'panel-hint', id: 'void-result', role: 'status', 'aria-live': 'polite' });
+  const voidForm = h('form', { class: 'data-void', novalidate: true },
+    h('label', {}, t('tickets.voidWhichLabel'), voidTicket),
+    h('label', {}, t('tickets.voidReasonLabel'), voidReason),
+    voidSubmit);
+  voidForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const ticket = voidTicket.value.trim();
+    const reason = voidReason.value.trim();
+    if (!ticket || !reason) {
+      setText(voidResult, t(ticket ? 'tickets.needReason' : 'tickets.needTicket'));
+      (ticket ? voidReason : voidTicket).focus();
+      return;
+    }
+    setText(voidResult, '');
+    const ack = await app.command('void_ticket', { ticket, reason }, { confirm: t('tickets.voidConfirm', { ticket, reason }) });
+    if (!ack) return;
+    setText(voidResult, t('tickets.voided', { ticket }));
+    dialogs.notice(t('tickets.voided', { ticket }), 'ok');
+    voidTicket.value = '';
+    voidReason.value = '';
+  });
 
   const exportBody = h('tbody');
   let exportKey = '';
@@ -155,7 +240,15 @@ export function createDataPanel(app) {
         h('h3', { text: t('data.exportTitle') }),
         h('p', { class: 'panel-hint', text: t('data.exportHint') }),
         h('table', { class: 'data-exports' }, exportBody),
-        h('div', { class: 'data-ledger' }, ledger, h('span', { class: 'panel-hint', text: t('data.ledgerHint') }))));
+        h('div', { class: 'data-ledger' }, ledger, h('span', { class: 'panel-hint', text: t('data.ledgerHint') }))),
+      h('section', { class: 'data-section', id: 'tickets-section' },
+        h('h3', { text: t('tickets.title') }),
+        h('p', { class: 'panel-hint', id: 'tickets-hint', text: t('tickets.hint') }),
+        h('div', { class: 'data-upload-row' }, h('label', { for: 'tickets-count', text: t('tickets.count') }), ticketCount, makeTickets),
+        ticketResult,
+        h('h3', { text: t('tickets.voidTitle') }),
+        voidForm,
+        voidResult));
     backdrop = h('div', { class: 'backdrop' }, dialog);
     const onKey = (event) => {
       if (event.key === 'Escape') { event.preventDefault(); hide(); }

@@ -7,11 +7,14 @@ import { count } from '/v/lib/format.js';
 import { createI18n } from '/v/lib/i18n.js';
 import { hostStrings } from '../i18n/host.js';
 import { Catalogue } from '../lib/catalogue.js';
+import { createAdmissionPanel } from './admission.js';
 import { askForKey, storedKey } from './auth.js';
 import { createCorrection } from './correction.js';
 import { createDataPanel } from './data.js';
 import { createDialogs } from './dialog.js';
+import { createDisplayLink } from './display-link.js';
 import { nextStep } from './flow.js';
+import { createIntegrityPanel } from './integrity.js';
 import { createJudgesPanel } from './judges.js';
 import { createRunOfShow } from './run-of-show.js';
 import { createScenesPanel } from './scenes-panel.js';
@@ -127,14 +130,18 @@ const correction = createCorrection(app);
 const screens = createScreens(app);
 const scenesPanel = createScenesPanel(app);
 const data = createDataPanel(app);
-app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, data, { render: renderChrome }];
+const admission = createAdmissionPanel(app);
+const integrity = createIntegrityPanel(app);
+const displayLink = createDisplayLink(app);
+app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
+header.querySelector('.host-status').insertBefore(integrity.badge, data.button);
 
 const main = h('main', { class: 'host-main' },
   h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),
-  h('div', { class: 'col col-centre' }, step.el, judges.el),
-  h('div', { class: 'col col-right' }, screens.el, correction.el));
+  h('div', { class: 'col col-centre' }, step.el, judges.el, admission.el, integrity.el),
+  h('div', { class: 'col col-right' }, screens.el, displayLink.el, correction.el));
 document.body.append(header, main, footer);
 
 function renderChrome(state) {
@@ -164,6 +171,27 @@ document.addEventListener('keydown', (event) => {
 
 i18n.onChange(() => location.reload());  // every label is built once; a reload is simplest and keeps the key (session)
 
+// The display key and the LAN address, for the display link and the live miniature. Asked
+// after the welcome, when the host key is known to be right.
+let linkShown = false;
+async function loadDisplayLink() {
+  if (linkShown) return;
+  try {
+    const headers = { Authorization: `Bearer ${storedKey()}` };
+    const [contest, info] = await Promise.all([
+      fetch('/api/contest', { headers }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`)))),
+      fetch('/api/info').then((r) => (r.ok ? r.json() : {})),
+    ]);
+    if (!contest.display_key || linkShown) return;
+    linkShown = true;
+    app.joinUrl = info.join_url;
+    screens.setDisplayKey(contest.display_key);
+    displayLink.setLink(info.join_url, contest.display_key);
+  } catch (err) {
+    dialogs.notice(`${t('screens.linkFailed')}：${err.message}`);
+  }
+}
+
 // ---- connection ----
 async function start() {
   let key = storedKey() || (await askForKey(t));
@@ -173,6 +201,8 @@ async function start() {
   client.on('welcome', (msg) => {
     versionSeen = -1;
     app.catalogue = new Catalogue(msg.contest || {});
+    loadDisplayLink();
+    integrity.start();
   });
   client.on('state', (state) => {
     if (typeof state.version === 'number') {
@@ -187,6 +217,7 @@ async function start() {
     if (!app.state || !msg.connections) return;
     app.state = { ...app.state, host: { ...(app.state.host || {}), connections: msg.connections } };
     renderChrome(app.state);
+    displayLink.render(app.state);
   });
   client.on('tally', (msg) => {
     app.tallies.set(msg.poll, msg);

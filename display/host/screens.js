@@ -1,6 +1,7 @@
 // Right column, top: the result preview (the display's own reveal scene module, rendered
 // instantly on a scaled 1920x1080 stage) and a live miniature of the venue display (the
-// real /display page in a small frame, so it shows exactly what the hall sees).
+// real /display page in a small frame, so it shows exactly what the hall sees; it is a screen
+// like any other and needs the display key, so it is loaded once the console knows it).
 import { h } from '/v/lib/dom.js';
 import { fitStage } from '../lib/stage-scale.js';
 import reveal from '../scenes/reveal.js';
@@ -12,7 +13,7 @@ export function createScreens(app) {
   const previewEmpty = h('div', { class: 'mini-empty', text: t('preview.none') });
   const revealButton = h('button', { class: 'btn primary', id: 'btn-reveal-preview', type: 'button', text: t('act.reveal') });
   revealButton.addEventListener('click', () => app.runStep('reveal'));
-  const live = h('iframe', { class: 'live-frame', id: 'live-display', title: t('live.title'), src: '/display?embed=1', tabindex: '-1' });
+  const live = h('iframe', { class: 'live-frame', id: 'live-display', title: t('live.title'), tabindex: '-1' });
   const el = h('section', { class: 'panel screens' },
     h('div', { class: 'panel-head' }, h('h2', { text: t('preview.title') }), revealButton),
     h('div', { class: 'mini-wrap' }, previewFrame, previewEmpty),
@@ -25,6 +26,9 @@ export function createScreens(app) {
 
   return {
     el,
+    setDisplayKey(displayKey) {
+      live.src = `/display?embed=1#k=${encodeURIComponent(displayKey)}`;
+    },
     render(state) {
       const preview = state.host?.preview || null;
       const stage = state.stage;

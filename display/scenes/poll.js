@@ -4,7 +4,7 @@ import { h, setText } from '/v/lib/dom.js';
 import { clock, count, orderNumber, percent, quoted, ratio } from '/v/lib/format.js';
 import { countUp, Timeline } from '../lib/motion.js';
 import { framed, lowerThird } from './chrome.js';
-import { qrImage, shortUrl } from './standby.js';
+import { joinBlock } from './join.js';
 
 function pollId(state) {
   return state.scene?.params?.poll || state.poll?.id || state.last_poll?.id || '';
@@ -53,6 +53,7 @@ export default {
     const statusEl = h('div', { class: 'poll-status' });
     const liveText = h('span', { class: 'poll-live-text' });
     let heroEl = null;
+    let join = null;
 
     let el;
     if (ctx.overlay) {
@@ -78,12 +79,11 @@ export default {
         rows.set(entryId, { fill, countEl, pctEl, shown: 0 });
         list.append(row);
       }
+      // The QR code carries the join code in code mode, and follows it when it turns over.
+      join = joinBlock(ctx, state, { variant: 'poll' });
       const side = h('div', { class: 'poll-side' },
         h('div', { class: 'poll-clock' }, clockLabel, clockEl, h('div', { class: 'poll-clock-bar' }, clockBar)),
-        h('div', { class: 'poll-qr' },
-          h('div', { class: 'qr-card small' }, qrImage(ctx.info.join_url)),
-          h('div', { class: 'poll-qr-caption', text: t('poll.scan') }),
-          h('div', { class: 'poll-qr-url', text: shortUrl(ctx.info.join_url) })));
+        join.el);
       let main;
       if (single) {
         const entry = catalogue.entry(poll.entries[0]);
@@ -154,6 +154,7 @@ export default {
     return {
       el,
       update(next) {
+        join?.update(next);
         const fresh = pollFrom(next, id);
         if (!fresh) return;
         poll = { ...poll, ...fresh, entries: poll.entries };

@@ -1,15 +1,9 @@
-// Before the show and between parts: the contest's name, its motto, and the QR code that
-// brings the audience's phones to the voting page.
+// Before the show and between parts: the contest's name, its motto, and the way in for the
+// audience's phones (join.js: the QR code, with the join code in code mode, or the seat-ticket
+// instruction in ticket mode).
 import { h } from '/v/lib/dom.js';
 import { footer, lowerThird } from './chrome.js';
-
-export function shortUrl(url) {
-  return String(url || '').replace(/^https?:\/\//, '').replace(/\/$/, '');
-}
-
-export function qrImage(url, className = 'qr') {
-  return h('img', { class: className, alt: shortUrl(url), src: `/qr.svg?text=${encodeURIComponent(url)}` });
-}
+import { admissionMode, joinBlock, joinUrl, shortUrl } from './join.js';
 
 // Breaks a contest name after its quoted brand (“椰树杯” / 党建…大赛) rather than wherever
 // the line happens to end, which in Chinese can split a word.
@@ -21,14 +15,19 @@ export function titleLines(name) {
 }
 
 export default {
-  key: () => '',
-  mount(ctx) {
+  // A new mode is a new picture (cross-fade); a new join code only updates it in place. The
+  // overlay's lower third is one line of text: it is simply rebuilt with the new code.
+  key: (state, ctx) => (ctx.overlay ? `${admissionMode(state)}|${state.admission?.code || ''}` : admissionMode(state)),
+  mount(ctx, state) {
     const { t } = ctx;
     const contest = ctx.catalogue.contest;
-    const joinUrl = ctx.info.join_url;
     if (ctx.overlay) {
-      return { el: lowerThird({ tab: '◆', kicker: contest.subtitle, title: contest.name, detail: `${t('standby.scan')}  ${shortUrl(joinUrl)}` }) };
+      const mode = admissionMode(state);
+      const code = mode === 'code' && state.admission?.code ? `  ${t('join.code')} ${state.admission.code}` : '';
+      const detail = mode === 'ticket' ? t('join.ticketHint') : `${t('standby.scan')}  ${shortUrl(joinUrl(ctx.info.join_url))}${code}`;
+      return { el: lowerThird({ tab: '◆', kicker: contest.subtitle, title: contest.name, detail }) };
     }
+    const join = joinBlock(ctx, state, { variant: 'standby', ticketHint: true });
     const el = h('section', {},
       h('div', { class: 'standby-glow' }),
       h('div', { class: 'standby-text' },
@@ -37,12 +36,8 @@ export default {
         h('div', { class: 'rule' }, h('span'), h('i'), h('span')),
         h('p', { class: 'standby-subtitle', text: contest.subtitle || '' }),
         h('p', { class: 'standby-soon', text: t('standby.soon') })),
-      h('div', { class: 'standby-qr' },
-        h('div', { class: 'qr-card' }, qrImage(joinUrl)),
-        h('div', { class: 'qr-caption', text: t('standby.scan') }),
-        h('div', { class: 'qr-or', text: t('standby.or') }),
-        h('div', { class: 'qr-url', text: shortUrl(joinUrl) })),
+      join.el,
       footer());
-    return { el };
+    return { el, update: (next) => join.update(next) };
   },
 };

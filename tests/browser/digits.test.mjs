@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixed } from '../../voter-web/lib/format.js';
 import {
-  connectClient, HOST_KEY, hostHello, launchBrowser, screenshot as capture, startServer, watchConsole,
+  connectClient, displayUrl, HOST_KEY, hostHello, launchBrowser, screenshot as capture, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;  // software rendering on a busy machine: patient, not flaky
@@ -220,7 +220,7 @@ before(async () => {
   browser = await launchBrowser();
   pages.display = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   errors.display = watchConsole(pages.display);
-  await pages.display.goto(`${server.url}/display`);
+  await pages.display.goto(await displayUrl(server));
   await pages.display.waitForSelector('.conn-indicator[data-online="1"]', { timeout: LONG });
 
   pages.host = await browser.newPage({ viewport: { width: 1366, height: 768 } });

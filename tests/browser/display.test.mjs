@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fixed, published } from '../../voter-web/lib/format.js';
 import {
-  artifactsDir, connectClient, HOST_KEY, hostHello, launchBrowser, screenshot as capture, sleep, startServer, watchConsole,
+  artifactsDir, connectClient, displayUrl, HOST_KEY, hostHello, launchBrowser, screenshot as capture, sleep, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;  // the test machine renders in software and may be busy: be patient, not flaky
@@ -71,7 +71,7 @@ before(async () => {
   browser = await launchBrowser();
   display = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   errors.display = watchConsole(display);
-  await display.goto(`${server.url}/display`);
+  await display.goto(await displayUrl(server));
   host = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   errors.host = watchConsole(host);
   hostWs = await connectClient(server.wsUrl, hostHello);
@@ -285,9 +285,10 @@ test('the display survives a server restart without a reload and shows the same 
   assert.equal(await display.evaluate(() => window.noReloadMarker), 42);
   await sceneIs(display, 'leaderboard');
   assert.equal(await display.locator('.board-row').count(), rowsBefore);
-  // While the server was down Chromium itself logs each refused WebSocket attempt; those are
-  // the expected cost of a restart, not page errors.
-  const refused = /WebSocket connection to .* failed/;
+  // While the server was down Chromium itself logs each refused WebSocket attempt (and the
+  // console's integrity poll that was on its way when it stopped); those are the expected cost
+  // of a restart, not page errors.
+  const refused = /WebSocket connection to .* failed|net::ERR_CONNECTION_REFUSED/;
   errors.display.splice(consoleBefore, errors.display.length - consoleBefore,
     ...errors.display.slice(consoleBefore).filter((e) => !refused.test(e)));
   errors.host.splice(0, errors.host.length, ...errors.host.filter((e) => !refused.test(e)));
@@ -350,7 +351,7 @@ test('every other scene shows what the host sets, and the overlay is a lower thi
   // The overlay variant: a transparent page with a lower third.
   const overlay = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const overlayErrors = watchConsole(overlay);
-  await overlay.goto(`${server.url}/display?overlay=1`);
+  await overlay.goto(await displayUrl(server, '?overlay=1'));
   await overlay.waitForSelector('.scene-commentary.shown .lower-third', { timeout: LONG });
   assert.equal(await overlay.locator('.lt-title').innerText(), judge.name);
   const background = await overlay.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -400,7 +401,7 @@ test('the display scales its 1920x1080 stage to a 4:3 screen, letterboxed', asyn
   await host.click('#scene-standby');
   const small = await browser.newPage({ viewport: { width: 1024, height: 768 } });
   const smallErrors = watchConsole(small);
-  await small.goto(`${server.url}/display`);
+  await small.goto(await displayUrl(server));
   await sceneIs(small, 'standby');
   const box = await small.locator('#stage').boundingBox();
   assert.ok(Math.abs(box.width - 1024) < 1, `stage width ${box.width}`);

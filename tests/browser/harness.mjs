@@ -29,11 +29,20 @@ async function freePort() {
   });
 }
 
+// The audience caps per source address are lifted unless a test sets them: every page and
+// test client of a browser test comes from 127.0.0.1, where the defaults (4 new identities
+// per 10 minutes) would refuse the fifth phone.
+const LIFTED_CAPS = { '--audience-per-address': '0', '--audience-connections-per-address': '0' };
+
 // Starts `stagevote serve --demo` on a free port. restart() keeps the same database file.
-export async function startServer({ demo = true, args = [] } = {}) {
+// `publicUrl`: the join URL (QR codes, /api/info) is this server's loopback address rather than
+// the machine's LAN address, so that a test can open what a QR code says.
+export async function startServer({ demo = true, args = [], publicUrl = false } = {}) {
+  const caps = Object.entries(LIFTED_CAPS).filter(([flag]) => !args.includes(flag)).flat();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stagevote-browser-'));
   const db = path.join(dir, 'show.db');
   const port = await freePort();
+  if (publicUrl) caps.push('--public-url', `http://127.0.0.1:${port}`);
   const server = {
     port,
     db,
@@ -44,7 +53,7 @@ export async function startServer({ demo = true, args = [] } = {}) {
     output: '',
     async start() {
       const argv = ['serve', '--port', String(port), '--bind', '127.0.0.1', '--db', db,
-                    '--host-key', HOST_KEY, ...(demo ? ['--demo'] : []), ...args];
+                    '--host-key', HOST_KEY, ...(demo ? ['--demo'] : []), ...caps, ...args];
       this.proc = spawn(serverBinary, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc.stdout.on('data', (d) => { this.output += d; });
       this.proc.stderr.on('data', (d) => { this.output += d; });
@@ -73,8 +82,10 @@ export async function startServer({ demo = true, args = [] } = {}) {
       await this.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-    async api(pathname) {
-      const res = await fetch(`${this.url}${pathname}`, { headers: { Authorization: `Bearer ${HOST_KEY}` } });
+    async api(pathname, { method = 'GET', body } = {}) {
+      const headers = { Authorization: `Bearer ${HOST_KEY}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(`${this.url}${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       if (!res.ok) throw new Error(`${pathname}: HTTP ${res.status}`);
       return res.json();
     },
@@ -108,10 +119,25 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
 }
 
+// The venue screen's link: /display with the display key in its fragment, as the server
+// prints it at start-up and the host console shows it. `query`: e.g. '?overlay=1'.
+export async function displayUrl(server, query = '') {
+  const { display_key: key } = await server.api('/api/contest');
+  return `${server.url}/display${query}#k=${encodeURIComponent(key)}`;
+}
+
+// The hello of a WebSocket client that stands for a venue screen.
+export async function displayHello(server) {
+  const { display_key: key } = await server.api('/api/contest');
+  return { role: 'display', key };
+}
+
 // A WebSocket client speaking the protocol: hello, then request() resolves with the ack
-// (rejects with the error), and waitFor() awaits a message matching a predicate.
-export async function connectClient(wsUrl, hello) {
-  const ws = new WebSocket(wsUrl);
+// (rejects with the error), and waitFor() awaits a message matching a predicate. A refused
+// hello rejects with an Error carrying the refusal's `code` and `message`.
+// `localAddress`: the source address (e.g. 127.0.2.7), for tests of the per-address caps.
+export async function connectClient(wsUrl, hello, { localAddress } = {}) {
+  const ws = new WebSocket(wsUrl, localAddress ? { localAddress } : undefined);
   const messages = [];
   const waiters = [];
   // Ids unique per client, as the pages' are: a request id is an idempotency key per actor,
@@ -160,7 +186,10 @@ export async function connectClient(wsUrl, hello) {
   };
   ws.send(JSON.stringify({ type: 'hello', ...hello }));
   client.welcome = await client.waitFor((m) => m.type === 'welcome' || m.type === 'error');
-  if (client.welcome.type === 'error') throw new Error(`hello refused: ${client.welcome.code}`);
+  if (client.welcome.type === 'error') {
+    ws.close();
+    throw Object.assign(new Error(`hello refused: ${client.welcome.code}`), { code: client.welcome.code, refusal: client.welcome });
+  }
   return client;
 }
 

@@ -4,11 +4,16 @@
 //   const client = new StageClient({ hello: () => ({ role: 'display' }) });
 //   client.on('welcome', msg => ...); client.on('state', s => ...); client.on('tally', t => ...);
 //   client.on('status', online => ...);   // connection indicator
+//   client.on('error', msg => ...);        // errors without a pending request: a refused hello
 //   const ack = await client.request({ type: 'vote', poll, choice });  // rejects with {code, message}
 //   client.start();
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8000;
+// A hello refused for one of these is not retried by itself: the page says why and decides
+// when to say hello again (retry()). Reconnecting on a timer would only hammer the server with
+// hellos it must refuse (a wrong key, a cap on this address, a slowed-down guesser).
+const REFUSALS = new Set(['unauthorized', 'too_many', 'rate_limited']);
 
 // An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
 // is: unique per device without a counter that would restart at 1.
@@ -70,13 +75,15 @@ export class StageClient {
   }
 
   connect() {
+    clearTimeout(this.timer);
     const ws = new WebSocket(this.url);
     this.ws = ws;
     this.welcomed = false;
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'hello', ...this.helloFor() }));
     };
-    ws.onmessage = (event) => this.receive(event.data);
+    // A socket replaced by reconnect() may still deliver a message or two: only the current one speaks.
+    ws.onmessage = (event) => { if (this.ws === ws) this.receive(event.data); };
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.setOnline(false);
@@ -85,7 +92,7 @@ export class StageClient {
       // Jittered exponential backoff so a hall of phones does not reconnect in lockstep.
       const delay = this.backoff * (0.5 + Math.random());
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-      setTimeout(() => this.connect(), delay);
+      this.timer = setTimeout(() => this.connect(), delay);
     };
     ws.onerror = () => {};  // onclose follows and handles it
   }
@@ -116,8 +123,8 @@ export class StageClient {
       else resolve(msg);
       return;
     }
-    if (msg.type === 'error' && msg.code === 'unauthorized') {
-      this.fatal = true;  // a wrong key or token: do not hammer the server
+    if (msg.type === 'error' && (msg.code === 'unauthorized' || (!this.welcomed && REFUSALS.has(msg.code)))) {
+      this.fatal = true;  // a refused hello: do not hammer the server (see REFUSALS)
     }
     this.emit(msg.type, msg);
   }
@@ -140,10 +147,23 @@ export class StageClient {
     });
   }
 
-  // Allows a new hello (e.g. after the user typed a correct key) after an unauthorized close.
+  // Allows a new hello (e.g. after the user typed a correct key) after a refused one. The
+  // server closes a refused connection, but its close may not have arrived yet: a socket that
+  // was never welcomed is replaced at once.
   retry() {
     this.fatal = false;
     this.backoff = MIN_BACKOFF_MS;
-    if (!this.ws || this.ws.readyState === WebSocket.CLOSED) this.connect();
+    if (this.ws && this.ws.readyState === WebSocket.OPEN && this.welcomed) return;
+    this.reconnect();
+  }
+
+  // Says hello again on a new connection now, e.g. with a seat ticket the phone did not have
+  // when it joined. Requests still pending go out again after the new welcome.
+  reconnect() {
+    this.fatal = false;
+    this.stopped = false;
+    const old = this.ws;
+    this.connect();  // this.ws is the new socket now: the old one's close is ignored
+    if (old && old.readyState <= WebSocket.OPEN) old.close();
   }
 }
