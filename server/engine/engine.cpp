@@ -25,6 +25,8 @@ Engine::Engine(store::Store& store, const Clock& clock, Restored restored)
     requests_.remember_durable(reply.actor, reply.request_id, protocol::make_message(reply.text));
   }
   close_expired_polls();
+  // Before any client is served: no one may be welcomed with a poll the server is closing.
+  store_.flush();
 }
 
 std::shared_ptr<const core::Contest> Engine::contest() const {
