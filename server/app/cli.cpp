@@ -8,7 +8,8 @@ const char* const kUsage =
     "usage: stagevote <command> [options]\n"
     "  serve     run a show: pages, WebSocket, API (stagevote serve --help)\n"
     "  results   print a round's results JSON from a database\n"
-    "  import, export, verify, recount   organisers' tools (docs/data.md)\n";
+    "  import, export, verify, recount   organisers' tools (docs/data.md)\n"
+    "  tickets   make seat tickets and print them to PDF (stagevote tickets --help)\n";
 
 const char* const kServeUsage =
     "usage: stagevote serve [--port N] [--bind ADDR] [--db FILE] [--demo] [--host-key KEY]\n"

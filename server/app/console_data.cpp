@@ -7,6 +7,7 @@
 #include "protocol/api.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
+#include "tools/tickets.hpp"
 
 namespace stagevote::app {
 
@@ -89,6 +90,30 @@ void ToolsConsole::export_file(std::string format, std::optional<std::string> ro
   });
 }
 
+bool ToolsConsole::prints_pdf() const {
+  return tools::find_chromium().has_value();
+}
+
+void ToolsConsole::ticket_sheet(std::vector<core::SeatTicket> tickets, std::string base_url,
+                                bool english, Done done) {
+  post([this, tickets = std::move(tickets), base_url = std::move(base_url), english,
+        done = std::move(done)] {
+    net::ConsoleReply reply;
+    try {
+      reply = ticket_sheet_now(tickets, base_url, english);
+    } catch (const std::exception& e) {
+      // The tickets exist: their codes go back all the same, to be printed some other way.
+      reply = {500, "application/json", "",
+               protocol::unprinted_tickets_body(
+                   "internal",
+                   std::string("the tickets were made but their sheet could not be printed: ") +
+                       e.what(),
+                   tickets)};
+    }
+    done(std::move(reply));
+  });
+}
+
 net::ConsoleReply ToolsConsole::import_now(const std::vector<net::UploadedFile>& files) {
   std::vector<tools::SourceFile> uploads;
   for (const auto& file : files) uploads.push_back({file.name, file.bytes});
@@ -161,6 +186,16 @@ net::ConsoleReply ToolsConsole::export_now(const std::string& format,
     return {200, "text/html; charset=utf-8", stem + "-publication.html", std::move(html)};
   }
   return {200, "application/pdf", stem + "-publication.pdf", tools::render_pdf(html)};
+}
+
+net::ConsoleReply ToolsConsole::ticket_sheet_now(const std::vector<core::SeatTicket>& tickets,
+                                                 const std::string& base_url, bool english) {
+  const std::string html = tools::ticket_sheet_html(
+      *engine_.contest(), tickets, base_url,
+      english ? tools::TicketLanguages::zh_en : tools::TicketLanguages::zh);
+  return {200, "application/pdf",
+          "tickets-" + tickets.front().number + "-" + tickets.back().number + ".pdf",
+          tools::render_pdf(html)};
 }
 
 }  // namespace stagevote::app

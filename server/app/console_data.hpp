@@ -1,8 +1,9 @@
 #pragma once
-// The host console's import and exports (net::ConsoleData) on top of the organisers' tools
-// (server/tools/): the same code as `stagevote import` and `stagevote export`, against the
-// running show. Jobs run one at a time on a thread of their own: parsing uploads and
-// printing a PDF take a while, and the network threads must not wait on them.
+// The host console's import, exports and ticket sheets (net::ConsoleData) on top of the
+// organisers' tools (server/tools/): the same code as `stagevote import`, `stagevote export`
+// and `stagevote tickets`, against the running show. Jobs run one at a time on a thread of
+// their own: parsing uploads and printing a PDF take a while, and the network threads must
+// not wait on them.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -30,6 +31,11 @@ class ToolsConsole : public net::ConsoleData {
   // Replies with the file as an attachment, or JSON errors: 400 unknown format, 404 unknown
   // round, 501 PDF without Chromium, 500 if an export fails.
   void export_file(std::string format, std::optional<std::string> round, Done done) override;
+  bool prints_pdf() const override;
+  // Replies with the PDF as the attachment tickets-<first>-<last>.pdf; if printing fails,
+  // 500 with the codes (protocol::unprinted_tickets_body).
+  void ticket_sheet(std::vector<core::SeatTicket> tickets, std::string base_url, bool english,
+                    Done done) override;
 
   // Finishes the job under way and drops the queued ones (their `done` is never called).
   // Call it once the server's threads have stopped, before the server is destroyed.
@@ -40,6 +46,8 @@ class ToolsConsole : public net::ConsoleData {
   void run();
   net::ConsoleReply import_now(const std::vector<net::UploadedFile>& files);
   net::ConsoleReply export_now(const std::string& format, const std::optional<std::string>& round);
+  net::ConsoleReply ticket_sheet_now(const std::vector<core::SeatTicket>& tickets,
+                                     const std::string& base_url, bool english);
 
   engine::Engine& engine_;
   store::Store& store_;

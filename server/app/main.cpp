@@ -1,14 +1,17 @@
 // The `stagevote` executable: `serve` runs a show; `results` prints a round's results; the
-// organisers' tools (import, export, verify, recount) have their own faces (tool_commands).
+// organisers' tools (import, export, verify, recount, tickets) have their own faces
+// (tool_commands).
 #include <sys/resource.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli.hpp"
+#include "app/database_lock.hpp"
 #include "engine/audience_gate.hpp"
 #include "engine/clock.hpp"
 #include "engine/credentials.hpp"
@@ -79,6 +82,21 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   options.handle_signals = true;
   if (!options.host_key) {
     if (const char* env = std::getenv("STAGEVOTE_HOST_KEY"); env && *env) options.host_key = env;
+  }
+
+  // The server owns its database for its whole life (app/database_lock.hpp): taken before
+  // the file is opened, released when serve() returns, after the store has closed it.
+  std::optional<app::DatabaseLock> ownership;
+  try {
+    ownership.emplace(options.db, "serve");
+  } catch (const app::DatabaseBusy& busy) {
+    std::cerr << "stagevote: "
+              << app::refusal(busy, "stop it before starting another, or serve another --db")
+              << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "stagevote: cannot use database " << options.db << ": " << e.what() << "\n";
+    return 1;
   }
 
   store::StoreOptions store_options;
@@ -203,6 +221,7 @@ int main(int argc, char** argv) {
     if (command == "export") return app::run_export(words);
     if (command == "verify") return app::run_verify(words);
     if (command == "recount") return app::run_recount(words);
+    if (command == "tickets") return app::run_tickets(words);
     if (command == "--version" || command == "version") {
       std::cout << "stagevote " << STAGEVOTE_VERSION << "\n";
       return 0;

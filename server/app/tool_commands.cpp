@@ -3,20 +3,30 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
+#include <variant>
 
 #include "app/tool_commands.hpp"
 
 #include "app/args.hpp"
+#include "app/database_lock.hpp"
+#include "engine/clock.hpp"
+#include "engine/engine.hpp"
 #include "engine/restore.hpp"
+#include "engine/tickets.hpp"
+#include "net/lan_address.hpp"
+#include "net/serve_options.hpp"
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 #include "tools/recount.hpp"
+#include "tools/tickets.hpp"
 #include "tools/verify.hpp"
 
 namespace stagevote::app {
@@ -68,6 +78,20 @@ constexpr const char* kExportSynopsis =
     "stagevote export --db FILE [--round ID] --format csv|xlsx|html|pdf|ledger --out PATH|-";
 constexpr const char* kVerifySynopsis = "stagevote verify --db FILE [--head HASH] [--contest HASH]";
 constexpr const char* kRecountSynopsis = "stagevote recount --db FILE [--round ID]";
+constexpr const char* kTicketsSynopsis =
+    "stagevote tickets --db FILE --count N --out TICKETS.pdf [--url BASE_URL] [--lang zh|zh,en]\n"
+    "  makes N seat tickets (1 to 1000) in the database, numbered after those it holds, and\n"
+    "  prints them on A4, eight to a page, for cutting (needs Chromium)\n"
+    "  --url BASE_URL   where phones reach the server (default: what `stagevote serve` prints,\n"
+    "                   http://<LAN address>:8080); the QR codes open BASE_URL/vote#ticket=CODE\n"
+    "  --lang zh,en     the instructions in Chinese and English (default zh)\n"
+    "  Refused while `stagevote serve` runs on the database: make them from the host console.";
+
+// What a command that writes the ledger says when the server owns the database.
+constexpr const char* kImportInstead = "import from the host console (数据 → 导入比赛)";
+constexpr const char* kTicketsInstead = "make tickets from the host console (数据 → 座位票)";
+// The longest --url a ticket's QR code is sure to hold with its code (support::kMaxQrText).
+constexpr std::size_t kMaxBaseUrl = 256;
 
 void print_problems(const Problems& problems) {
   for (const auto& problem : problems) std::cerr << to_string(problem) << "\n";
@@ -118,6 +142,7 @@ int run_import(const std::vector<std::string>& raw) {
       return kOk;
     }
 
+    const DatabaseLock lock(db, "import");
     store::Store store(db);
     ImportResult result = import_contest(store, db, sources);
     if (!result.imported) {
@@ -141,6 +166,9 @@ int run_import(const std::vector<std::string>& raw) {
     return kOk;
   } catch (const UsageError& error) {
     return usage(error.what(), kImportSynopsis);
+  } catch (const DatabaseBusy& busy) {
+    std::cerr << "stagevote import: " << refusal(busy, kImportInstead) << "\n";
+    return kFailed;
   } catch (const std::exception& error) {
     std::cerr << "stagevote import: " << error.what() << "\n";
     return kFailed;
@@ -256,6 +284,97 @@ int run_recount(const std::vector<std::string>& raw) {
     return usage(error.what(), kRecountSynopsis);
   } catch (const std::exception& error) {
     std::cerr << "stagevote recount: " << error.what() << "\n";
+    return kFailed;
+  }
+}
+
+namespace {
+
+// Makes `count` tickets in the database through the engine, exactly as the host console's
+// POST /api/tickets does (engine::issue_tickets): the ledger holds them once this returns.
+// The caller holds the database's lock.
+std::pair<std::vector<core::SeatTicket>, core::Contest> make_tickets(const std::string& db,
+                                                                     int count) {
+  store::Store store(db);
+  const engine::SystemClock clock;
+  engine::Engine engine(store, clock, engine::restore(store));
+  std::promise<std::variant<std::vector<core::SeatTicket>, core::Error>> made;
+  engine::issue_tickets(engine, count, [&made](auto result) { made.set_value(std::move(result)); });
+  auto result = made.get_future().get();
+  engine.flush();
+  if (auto* error = std::get_if<core::Error>(&result)) {
+    throw std::runtime_error("no tickets made: " + error->message);
+  }
+  return {std::move(std::get<std::vector<core::SeatTicket>>(result)), *engine.contest()};
+}
+
+}  // namespace
+
+int run_tickets(const std::vector<std::string>& raw) {
+  try {
+    const Args args(raw, {{"db", "count", "out", "url", "lang"}, {}, {}});
+    if (args.help()) return help(kTicketsSynopsis);
+    args.no_positional();
+    const std::string db = args.require("db");
+    const auto count = args.number("count", core::kMaxPrintedTickets);
+    if (!count || *count == 0) {
+      throw UsageError("--count N is required: 1 to " + std::to_string(core::kMaxPrintedTickets) +
+                       " tickets");
+    }
+    const std::string out = args.require("out");
+    if (out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
+    // Without --url, what `stagevote serve` prints with its defaults: net::base_url also
+    // takes a given URL's trailing '/' off.
+    const net::ServeOptions serve_defaults;
+    const std::string url =
+        net::base_url(args.non_empty("url").value_or(""), serve_defaults.bind, serve_defaults.port);
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      throw UsageError("--url must start with http:// or https://, not '" + url + "'");
+    }
+    if (url.size() > kMaxBaseUrl) {
+      throw UsageError("--url may be at most " + std::to_string(kMaxBaseUrl) + " characters");
+    }
+    const std::string lang = args.non_empty("lang").value_or("zh");
+    if (lang != "zh" && lang != "zh,en") throw UsageError("--lang is zh or zh,en, not " + lang);
+    require_database(db);
+
+    std::vector<core::SeatTicket> tickets;
+    core::Contest contest;
+    {
+      // Held while the database is open, not while Chromium prints.
+      const DatabaseLock lock(db, "tickets");
+      // Checked before any ticket is made: tickets nobody can print are made for nothing.
+      if (!find_chromium()) {
+        throw std::runtime_error(
+            "printing tickets needs Chromium (/usr/bin/chromium), which is not installed; no "
+            "tickets made");
+      }
+      std::tie(tickets, contest) = make_tickets(db, static_cast<int>(*count));
+    }
+    const std::string range = printed_ticket_number(tickets.front().number) + " to " +
+                              printed_ticket_number(tickets.back().number);
+    std::cout << "made " << tickets.size() << " tickets in " << db << ": " << range << "\n";
+
+    const std::string html = ticket_sheet_html(
+        contest, tickets, url, lang == "zh,en" ? TicketLanguages::zh_en : TicketLanguages::zh);
+    if (std::string error = print_pdf(html, out); !error.empty()) {
+      // The codes exist nowhere else: keep the sheet as HTML, to be printed from a browser.
+      const std::string fallback = std::filesystem::path(out).replace_extension(".html").string();
+      write_file(fallback, html);
+      throw std::runtime_error("the tickets were made but not printed (" + error +
+                               "); their sheet is in " + fallback + ": print it from a browser");
+    }
+    const std::size_t pages = (tickets.size() + kTicketsPerPage - 1) / kTicketsPerPage;
+    std::cout << "wrote " << out << ": " << pages << (pages == 1 ? " A4 page" : " A4 pages")
+              << " to cut; the QR codes open " << ticket_url(url, "CODE") << "\n";
+    return kOk;
+  } catch (const UsageError& error) {
+    return usage(error.what(), kTicketsSynopsis);
+  } catch (const DatabaseBusy& busy) {
+    std::cerr << "stagevote tickets: " << refusal(busy, kTicketsInstead) << "\n";
+    return kFailed;
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote tickets: " << error.what() << "\n";
     return kFailed;
   }
 }

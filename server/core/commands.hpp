@@ -86,6 +86,12 @@ struct TicketStub {
 struct IssueTickets {
   std::vector<TicketStub> tickets;
 };
+// A ticket as printed: its number and its code. The code exists only on the paper and in the
+// reply that made it (engine::issue_tickets); the ledger keeps its stub.
+struct SeatTicket {
+  std::string number;  // TicketStub::id
+  std::string code;    // 16 letters and digits; TicketStub::hash is its SHA-256
+};
 // A lost ticket, voided with a reason: it votes in no poll opened after this.
 struct VoidTicket {
   std::string ticket;  // its number
@@ -102,6 +108,9 @@ inline std::string ticket_voter(std::string_view ticket_id) {
   return "ticket:" + std::string(ticket_id);
 }
 inline constexpr std::size_t kMaxTicketsPerIssue = 5000;
+// Tickets printed on one sheet (`stagevote tickets`, POST /api/tickets as PDF): Chromium prints
+// 125 pages in well under a minute, but 625 take it minutes; a larger hall prints in batches.
+inline constexpr std::size_t kMaxPrintedTickets = 1000;
 
 // The ledger's `kind` of a command: "start_entry", "open_poll", ..., "vote", "score",
 // "correct_score". The same names are the host's `cmd` actions.

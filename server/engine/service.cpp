@@ -1,44 +1,13 @@
 #include "engine/service.hpp"
 
-#include <cctype>
-#include <nlohmann/json.hpp>
-
 #include "engine/secrets.hpp"
+#include "engine/tickets.hpp"
 #include "protocol/replies.hpp"
 
 namespace stagevote::engine {
 
 using core::ErrorCode;
 using protocol::Role;
-
-namespace {
-
-// 31 letters and digits that cannot be misread for one another (no 0/o, 1/i/l): 16 of them
-// carry 79 bits, so a ticket cannot be guessed, and they are safe in a URL.
-constexpr std::string_view kTicketAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
-constexpr std::size_t kTicketLength = 16;
-
-std::string new_ticket_code() {
-  std::string code;
-  while (code.size() < kTicketLength) {
-    for (const unsigned char byte : random_bytes(kTicketLength)) {
-      // Rejection keeps every letter equally likely: 248 = 8 * 31.
-      if (byte < 248 && code.size() < kTicketLength) code.push_back(kTicketAlphabet[byte % 31]);
-    }
-  }
-  return code;
-}
-
-}  // namespace
-
-std::string normalise_ticket(std::string_view code) {
-  std::string out;
-  for (const char c : code) {
-    if (c == '-' || c == ' ') continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
 
 Service::Service(Engine& engine, const Credentials& credentials, Publisher& publisher,
                  AudienceGate& gate)
@@ -133,37 +102,6 @@ void Service::handle(const Identity& who, protocol::Request&& request, ReplyFn r
   // hello and ping are the connection's own business.
   reply(protocol::error(protocol::request_id(request), ErrorCode::bad_request,
                         "this connection already said hello"));
-}
-
-void Service::issue_tickets(int count, TicketsDone done) {
-  if (count < 1 || static_cast<std::size_t>(count) > core::kMaxTicketsPerIssue) {
-    return done(core::make_error(
-        ErrorCode::bad_request,
-        "count: 1 to " + std::to_string(core::kMaxTicketsPerIssue) + " tickets at a time"));
-  }
-  const std::size_t first =
-      engine_.read([](const core::Show& show) { return show.tickets().size(); });
-  Tickets tickets;
-  core::IssueTickets command;
-  for (int i = 0; i < count; ++i) {
-    tickets.codes.push_back(new_ticket_code());
-    tickets.numbers.push_back(std::to_string(first + 1 + static_cast<std::size_t>(i)));
-    command.tickets.push_back({tickets.numbers.back(), sha256_hex(tickets.codes.back())});
-  }
-  const std::string probe = command.tickets.front().hash;
-  engine_.submit("host", std::nullopt, std::move(command),
-                 [this, probe, done = std::move(done),
-                  tickets = std::move(tickets)](protocol::Message reply) mutable {
-                   // The reply comes after the commit: the show then holds the tickets, or
-                   // the reply says why not.
-                   const bool made = engine_.read([&](const core::Show& show) {
-                     return show.ticket_by_hash(probe) != nullptr;
-                   });
-                   if (made) return done(std::move(tickets));
-                   const auto error = nlohmann::json::parse(*reply, nullptr, false);
-                   done(core::make_error(ErrorCode::conflict,
-                                         error.is_object() ? error.value("message", "") : *reply));
-                 });
 }
 
 }  // namespace stagevote::engine

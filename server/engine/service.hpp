@@ -45,15 +45,6 @@ class Service {
   // exactly once, now or from the store's writer thread.
   void handle(const Identity& who, protocol::Request&& request, ReplyFn reply);
 
-  // Makes `count` seat tickets (POST /api/tickets, `stagevote tickets`): their codes, which
-  // exist nowhere else, and their numbers; or the error. `done` is called once, maybe from the
-  // store's writer thread.
-  struct Tickets {
-    std::vector<std::string> codes, numbers;
-  };
-  using TicketsDone = std::function<void(std::variant<Tickets, core::Error>)>;
-  void issue_tickets(int count, TicketsDone done);
-
   Engine& engine() noexcept { return engine_; }
   const Credentials& credentials() const noexcept { return credentials_; }
   Publisher& publisher() noexcept { return publisher_; }
@@ -65,8 +56,5 @@ class Service {
   Publisher& publisher_;
   AudienceGate& gate_;
 };
-
-// A ticket code as printed ("k7mq-2nxe-...") or typed: lower case, without separators.
-std::string normalise_ticket(std::string_view code);
 
 }  // namespace stagevote::engine

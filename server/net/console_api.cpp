@@ -1,9 +1,11 @@
 #include "net/console_api.hpp"
 
 #include <cctype>
+#include <memory>
 #include <variant>
 #include <vector>
 
+#include "engine/tickets.hpp"
 #include "net/http_routes.hpp"
 #include "net/multipart.hpp"
 #include "net/server_context.hpp"
@@ -116,29 +118,51 @@ std::variant<std::vector<UploadedFile>, http_response> uploaded_files(const http
   return files;
 }
 
-// POST /api/tickets {"count": N}: N new seat tickets, their codes in the reply only.
+// POST /api/tickets {"count": N[, "format": "pdf"][, "lang": "zh,en"]}: N new seat tickets,
+// their codes in the reply only: as JSON, or printed on the ticket sheet (a PDF made by the
+// console's worker, its QR codes linking to this server).
 void make_tickets(const ServerContext& context, const http_request& request,
                   std::function<void(http_response)> respond) {
   if (request.method() != http::verb::post) return respond(method_not_allowed("POST", request));
   if (!host_authorised(context, request)) return respond(unauthorized_response(request));
-  const auto count = protocol::parse_tickets_request(request.body());
-  if (!count) {
+  const auto parsed = protocol::parse_tickets_request(request.body());
+  if (!parsed) {
     return respond(
-        error_response(http::status::bad_request, "bad_request", count.error().message, request));
+        error_response(http::status::bad_request, "bad_request", parsed.error().message, request));
   }
-  context.service.issue_tickets(
-      static_cast<int>(count.value()),
-      [respond = std::move(respond),
+  const protocol::TicketsRequest asked = parsed.value();
+  std::shared_ptr<ConsoleData> console = context.options.console;
+  // Refused before any ticket is made: a sheet that cannot be printed would lose their codes.
+  if (asked.pdf && !console) {
+    return respond(error_response(http::status::not_implemented, "not_available",
+                                  "this server was built without the organisers' tools", request));
+  }
+  if (asked.pdf && !console->prints_pdf()) {
+    return respond(error_response(http::status::not_implemented, "no_pdf",
+                                  "PDF needs Chromium (/usr/bin/chromium), which this server does "
+                                  "not have; ask for the codes as JSON instead",
+                                  request));
+  }
+  engine::issue_tickets(
+      context.service.engine(), static_cast<int>(asked.count),
+      [asked, console = std::move(console), base_url = context.base_url,
+       respond = std::move(respond),
        header = http_request(static_cast<const http_request::header_type&>(request))](
-          std::variant<engine::Service::Tickets, core::Error> made) {
+          std::variant<std::vector<core::SeatTicket>, core::Error> made) mutable {
         if (auto* error = std::get_if<core::Error>(&made)) {
           const bool bad = error->code == core::ErrorCode::bad_request;
           return respond(error_response(bad ? http::status::bad_request : http::status::conflict,
                                         core::to_string(error->code), error->message, header));
         }
-        const auto& tickets = std::get<engine::Service::Tickets>(made);
-        respond(json_response(http::status::ok,
-                              protocol::tickets_body(tickets.codes, tickets.numbers), header));
+        auto& tickets = std::get<std::vector<core::SeatTicket>>(made);
+        if (asked.pdf) {
+          return console->ticket_sheet(
+              std::move(tickets), std::move(base_url), asked.english,
+              [respond = std::move(respond), header = std::move(header)](ConsoleReply reply) {
+                respond(to_response(std::move(reply), header));
+              });
+        }
+        respond(json_response(http::status::ok, protocol::tickets_body(tickets), header));
       });
 }
 

@@ -1,11 +1,14 @@
 #pragma once
-// What the host console's data routes (POST /api/import, GET /api/export) ask of the
-// application: the net layer parses and authorises the request, the implementation (in
-// server/app/, on top of the organisers' tools) does the work off the network threads.
+// What the host console's data routes (POST /api/import, GET /api/export, the printed form of
+// POST /api/tickets) ask of the application: the net layer parses and authorises the request,
+// the implementation (in server/app/, on top of the organisers' tools) does the work off the
+// network threads.
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "engine/tickets.hpp"
 
 namespace stagevote::net {
 
@@ -36,6 +39,17 @@ class ConsoleData {
   // `format`: csv | xlsx | html | pdf | ledger; `round`: a round id, or nullopt for the whole
   // contest. `done` is called exactly once, on any thread.
   virtual void export_file(std::string format, std::optional<std::string> round, Done done) = 0;
+
+  // Whether PDFs can be printed here (Chromium is installed). Asked before tickets are made
+  // for a printed sheet: tickets whose sheet cannot be printed would be made for nothing.
+  virtual bool prints_pdf() const = 0;
+
+  // The seat-ticket sheet of `tickets` (made already) as a PDF attachment, their QR codes
+  // linking to `base_url`, the instructions in English too if `english`. Should printing
+  // fail, the reply still carries the codes, which exist nowhere else. `done` is called
+  // exactly once, on any thread.
+  virtual void ticket_sheet(std::vector<core::SeatTicket> tickets, std::string base_url,
+                            bool english, Done done) = 0;
 };
 
 }  // namespace stagevote::net

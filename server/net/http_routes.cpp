@@ -1,9 +1,9 @@
 #include "net/http_routes.hpp"
 
 #include "net/http_api.hpp"
-#include "net/qr_code.hpp"
 #include "net/server_context.hpp"
 #include "protocol/api.hpp"
+#include "support/qr.hpp"
 
 namespace stagevote::net {
 
@@ -75,10 +75,10 @@ http::message_generator handle_request(const ServerContext& context, http_reques
   }
   if (*path == "/qr.svg") {
     const auto text = query_value(query, "text");
-    auto svg = text ? qr_svg(*text) : std::nullopt;
+    auto svg = text ? support::qr_svg(*text) : std::nullopt;
     if (!svg) {
       return text_response(http::status::bad_request,
-                           "text= must be 1 to " + std::to_string(kMaxQrText) + " bytes\n",
+                           "text= must be 1 to " + std::to_string(support::kMaxQrText) + " bytes\n",
                            "text/plain", request);
     }
     auto response = text_response(http::status::ok, std::move(*svg), "image/svg+xml", request);

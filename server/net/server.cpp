@@ -61,6 +61,7 @@ server::server(engine::Engine& engine, const engine::Credentials& credentials,
       pool_, asio::ip::tcp::endpoint(parse_address(options.bind), options.port), context_);
   port_ = listener_->port();
   base_url_ = net::base_url(options.public_url, options.bind, port_);
+  context_->base_url = base_url_;
   context_->join_url = base_url_ + "/vote";
   ticker_ = std::make_shared<ticker>(pool_.main(), engine_, publisher_, gate, hub_);
   if (options.handle_signals) {

@@ -24,6 +24,7 @@ struct ServerContext {
   std::shared_ptr<net::hub> fanout;  // every WebSocket session, by role
   static_files files;
   const ServeOptions options;
+  std::string base_url;               // where phones reach this server: http://<LAN address>:<port>
   std::string join_url;               // what phones open: <base url>/vote
   std::atomic<bool> accepting{true};  // false once shutting down: /healthz says so
 };

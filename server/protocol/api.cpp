@@ -16,6 +16,15 @@ std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+json tickets_json(const std::vector<core::SeatTicket>& tickets) {
+  json codes = json::array(), numbers = json::array();
+  for (const auto& ticket : tickets) {
+    codes.push_back(ticket.code);
+    numbers.push_back(ticket.number);
+  }
+  return {{"tickets", std::move(codes)}, {"numbers", std::move(numbers)}};
+}
+
 }  // namespace
 
 std::string contest_body(const core::Contest& contest, std::string_view display_key) {
@@ -56,19 +65,41 @@ std::string integrity_body(const IntegrityPanel& p) {
                {"alerts", std::move(alerts)}});
 }
 
-core::Result<long> parse_tickets_request(std::string_view body) {
+core::Result<TicketsRequest> parse_tickets_request(std::string_view body) {
   const auto request = json::parse(body, nullptr, false);
+  const auto refused = [](std::string message) {
+    return core::make_error(core::ErrorCode::bad_request, std::move(message));
+  };
   if (!request.is_object() || !request.contains("count") || !request["count"].is_number_integer()) {
-    return core::make_error(core::ErrorCode::bad_request,
-                            "send {\"count\": N}, N the number of tickets to make");
+    return refused("send {\"count\": N}, N the number of tickets to make");
   }
-  return static_cast<long>(
+  TicketsRequest parsed;
+  parsed.count = static_cast<long>(
       std::clamp<std::int64_t>(request["count"].get<std::int64_t>(), -1, 1'000'000));
+  if (const auto format = request.find("format"); format != request.end()) {
+    if (*format != "json" && *format != "pdf") return refused("format: \"json\" or \"pdf\"");
+    parsed.pdf = *format == "pdf";
+  }
+  if (parsed.pdf && parsed.count > static_cast<long>(core::kMaxPrintedTickets)) {
+    return refused("a printed sheet holds at most " + std::to_string(core::kMaxPrintedTickets) +
+                   " tickets: print them in batches");
+  }
+  if (const auto lang = request.find("lang"); lang != request.end()) {
+    if (*lang != "zh" && *lang != "zh,en") return refused("lang: \"zh\" or \"zh,en\"");
+    parsed.english = *lang == "zh,en";
+  }
+  return parsed;
 }
 
-std::string tickets_body(const std::vector<std::string>& codes,
-                         const std::vector<std::string>& numbers) {
-  return dump({{"tickets", codes}, {"numbers", numbers}});
+std::string tickets_body(const std::vector<core::SeatTicket>& tickets) {
+  return dump(tickets_json(tickets));
+}
+
+std::string unprinted_tickets_body(std::string_view code, std::string_view message,
+                                   const std::vector<core::SeatTicket>& tickets) {
+  json body = {{"error", code}, {"message", message}};
+  body.update(tickets_json(tickets));
+  return dump(body);
 }
 
 std::string results_body(const core::Show& show, std::string_view round) {

@@ -46,11 +46,21 @@ struct IntegrityPanel {
 };
 std::string integrity_body(const IntegrityPanel& panel);
 
-// POST /api/tickets: the request {"count": N}, and the reply
-// {"tickets":["<code>", ...],"numbers":["1", ...]}.
-core::Result<long> parse_tickets_request(std::string_view body);
-std::string tickets_body(const std::vector<std::string>& codes,
-                         const std::vector<std::string>& numbers);
+// POST /api/tickets: the request {"count": N[, "format": "json"|"pdf"][, "lang": "zh"|"zh,en"]}.
+// `count` is passed on as given (clamped to -1..1,000,000): the engine checks its range; a
+// printed one is refused here above core::kMaxPrintedTickets.
+struct TicketsRequest {
+  long count = 0;
+  bool pdf = false;      // the printed sheet instead of the codes as JSON
+  bool english = false;  // the sheet's instructions in English too
+};
+core::Result<TicketsRequest> parse_tickets_request(std::string_view body);
+// Its JSON reply: {"tickets":["<code>", ...],"numbers":["1", ...]}.
+std::string tickets_body(const std::vector<core::SeatTicket>& tickets);
+// Tickets that were made but could not be printed: the error, with the codes (they exist
+// nowhere else) so that they are not lost: {"error", "message", "tickets", "numbers"}.
+std::string unprinted_tickets_body(std::string_view code, std::string_view message,
+                                   const std::vector<core::SeatTicket>& tickets);
 
 // {"error":"<code>"} or {"error":"<code>","message":"..."}: every refusal of the API.
 std::string error_body(std::string_view code, std::string_view message = {});

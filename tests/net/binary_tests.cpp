@@ -1,5 +1,7 @@
 // The real `stagevote` binary: start, serve, stop on SIGTERM with exit 0; one-line errors
-// and non-zero exits on bad flags, a taken port and an unusable database; `results`.
+// and non-zero exits on bad flags, a taken port and an unusable database; `results`; seat
+// tickets made by `stagevote tickets` on the file a server then runs on, and the refusals
+// while that server owns it.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,13 +12,18 @@
 #include <regex>
 #include <sstream>
 
+#include "engine/tickets.hpp"
+#include "fixtures.hpp"   // tests/tools: the organiser's files
+#include "pdf_tools.hpp"  // tests/tools: a PDF's text
 #include "test_server.hpp"
+#include "tools/exporters.hpp"
 
 extern char** environ;
 
 using namespace stagevote;
 using namespace stagevote::test;
 namespace fs = std::filesystem;
+namespace fixtures = stagevote::tools::testing;
 
 namespace {
 
@@ -233,4 +240,108 @@ TEST_CASE("Bad flags, a taken port and an unusable database exit non-zero with o
     CHECK(count_lines(process.err()) == 1);
     CHECK(process.err().find("--demo") != std::string::npos);
   }
+}
+
+TEST_CASE("Tickets from stagevote tickets let phones in, and a running server owns its database",
+          "[net][binary][tickets]") {
+  if (!tools::find_chromium() || !fixtures::have_program("pdftotext")) {
+    WARN("Chromium or pdftotext is not installed: stagevote tickets not tested");
+    return;
+  }
+  TempDir dir;
+  const std::string db = (dir.path() / "show.db").string();
+  const std::string key = "binary-tickets-host-key";
+  // Each process its own folder for its output: some of them run at the same time.
+  int processes = 0;
+  const auto folder = [&] {
+    const fs::path path = dir.path() / ("process-" + std::to_string(++processes));
+    fs::create_directories(path);
+    return path;
+  };
+  const std::vector<std::string> serve = {"serve", "--port", "0",          "--bind", "127.0.0.1",
+                                          "--db",  db,       "--host-key", key};
+
+  {  // The demo contest into the file, as at the organisers' first start.
+    auto first_start = serve;
+    first_start.push_back("--demo");
+    Process first(first_start, folder());
+    first.port();
+    first.signal(SIGTERM);
+    REQUIRE(first.wait() == 0);
+  }
+  const std::string pdf = (dir.path() / "tickets.pdf").string();
+  {
+    Process tickets({"tickets", "--db", db, "--count", "4", "--out", pdf}, folder());
+    REQUIRE(tickets.wait() == 0);
+    CHECK(tickets.out().find("made 4 tickets") != std::string::npos);
+  }
+  const auto text = fixtures::pdf_text(pdf);
+  REQUIRE(text);
+  const auto codes = fixtures::printed_ticket_codes(*text);
+  REQUIRE(codes.size() == 4);
+
+  Process server(serve, folder());
+  const unsigned short port = server.port();
+  {
+    ClientIo io;
+    WsClient host(io, port);
+    REQUIRE(host.hello({{"role", "host"}, {"key", key}}).at("type") == "welcome");
+    command(host, {{"action", "set_admission"}, {"mode", "ticket"}});
+
+    // One phone scanned its ticket, another typed the code as printed (any case).
+    WsClient scanned(io, port);
+    CHECK(scanned.hello({{"role", "audience"}, {"ticket", codes[0]}}).at("type") == "welcome");
+    std::string typed_code = engine::grouped_ticket(codes[1]);
+    for (auto& c : typed_code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    WsClient typed(io, port);
+    CHECK(typed.hello({{"role", "audience"}, {"ticket", typed_code}}).at("type") == "welcome");
+    WsClient stranger(io, port);
+    const json refused = stranger.hello({{"role", "audience"}, {"ticket", "2222333344445555"}});
+    CHECK(refused.at("type") == "error");
+    CHECK(refused.at("code") == "unauthorized");
+
+    command(host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}});
+    const std::string poll =
+        command(host, {{"action", "open_poll"}, {"round", "prelim"}, {"entries", {"e13"}}})
+            .at("poll");
+    CHECK(scanned.request({{"type", "vote"}, {"poll", poll}, {"choice", "e13"}}).at("counted") ==
+          true);
+    CHECK(typed.request({{"type", "vote"}, {"poll", poll}, {"choice", "e13"}}).at("counted") ==
+          true);
+  }
+
+  // While the server runs, nothing else writes its ledger, and a second server is refused.
+  const std::string busy = "the server is running on " + db + ": ";
+  {
+    Process tickets({"tickets", "--db", db, "--count", "1", "--out", pdf + ".more.pdf"}, folder());
+    CHECK(tickets.wait() == 1);
+    CHECK(tickets.err() ==
+          "stagevote tickets: " + busy + "make tickets from the host console (数据 → 座位票)\n");
+    const fs::path files = folder();
+    const auto write = [&](const std::string& name, const std::string& bytes) {
+      std::ofstream(files / name, std::ios::binary) << bytes;
+      return (files / name).string();
+    };
+    Process import({"import", "--db", db, write("scheme.toml", fixtures::kSchemeToml),
+                    write("entries.csv", fixtures::kEntriesCsvZh),
+                    write("judges.csv", fixtures::kJudgesCsvZh)},
+                   files);
+    CHECK(import.wait() == 1);
+    CHECK(import.err() ==
+          "stagevote import: " + busy + "import from the host console (数据 → 导入比赛)\n");
+    Process second(serve, folder());
+    CHECK(second.wait() == 1);
+    CHECK(count_lines(second.err()) == 1);
+    CHECK(second.err().rfind("stagevote: " + busy, 0) == 0);
+  }
+  CHECK(http_get(port, "/healthz").body == "ok");  // the refusals left the server alone
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+
+  // Stopped, it lets go: the file holds the show and the tickets, and more can be made.
+  Process verify({"verify", "--db", db}, folder());
+  CHECK(verify.wait() == 0);
+  Process more({"tickets", "--db", db, "--count", "2", "--out", pdf}, folder());
+  CHECK(more.wait() == 0);
+  CHECK(more.out().find("No. 0005 to No. 0006") != std::string::npos);
 }

@@ -1,7 +1,8 @@
 // The host console's data routes against a real server (ephemeral port, SQLite file, the
 // organisers' tools behind them): POST /api/import replaces the contest of a show that has not
 // started and tells every connection; problems come back with file, line and reason; after
-// the first action nothing changes; GET /api/export sends every format as an attachment.
+// the first action nothing changes; GET /api/export sends every format as an attachment;
+// POST /api/tickets prints the ticket sheet.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -9,7 +10,9 @@
 
 #include "app/console_data.hpp"
 #include "engine/restore.hpp"
-#include "fixtures.hpp"  // tests/tools: the organiser's files the tools tests use
+#include "engine/secrets.hpp"
+#include "fixtures.hpp"   // tests/tools: the organiser's files the tools tests use
+#include "pdf_tools.hpp"  // tests/tools: a PDF's text and pages
 #include "test_server.hpp"
 #include "tools/exporters.hpp"
 
@@ -497,5 +500,87 @@ TEST_CASE("Every export format is a well-formed file of the live show", "[net][c
     CHECK(reply.json_body().at("error") == "bad_request");
     reply = get("round=prelim");
     CHECK(reply.status == 400);
+  }
+}
+
+TEST_CASE("POST /api/tickets prints the ticket sheet as a PDF, or sends the codes as JSON",
+          "[net][console][tickets]") {
+  ConsoleServer server;
+  const auto post = [&](const json& body) {
+    return http_send(server.port(), http::verb::post, "/api/tickets",
+                     {{"Authorization", std::string("Bearer ") + kHostKey},
+                      {"Content-Type", "application/json"}},
+                     body.dump());
+  };
+  const auto tickets_made = [&] {
+    return server.engine().read([](const core::Show& show) { return show.tickets().size(); });
+  };
+
+  SECTION("without a format: the codes as JSON") {
+    const auto reply = post({{"count", 3}});
+    REQUIRE(reply.status == 200);
+    const json body = reply.json_body();
+    CHECK(body.at("tickets").size() == 3);
+    CHECK(body.at("numbers") == json{"1", "2", "3"});
+  }
+  SECTION("as a PDF: every code on the sheet, its QR codes linking to this server") {
+    if (!tools::find_chromium()) {
+      const auto refused = post({{"count", 3}, {"format", "pdf"}});
+      CHECK(refused.status == 501);
+      CHECK(refused.json_body().at("error") == "no_pdf");
+      CHECK(tickets_made() == 0);  // refused before any was made
+      return;
+    }
+    const auto reply = post({{"count", 9}, {"format", "pdf"}, {"lang", "zh,en"}});
+    INFO(reply.body.substr(0, 300));
+    REQUIRE(reply.status == 200);
+    CHECK(reply.headers.at("content-type") == "application/pdf");
+    CHECK(
+        reply.headers.at("content-disposition").find("attachment; filename=\"tickets-1-9.pdf\"") ==
+        0);
+    REQUIRE(reply.body.rfind("%PDF-", 0) == 0);
+    CHECK(tickets_made() == 9);
+
+    fixtures::TempDir dir;
+    const std::string pdf = dir.write("tickets.pdf", reply.body);
+    const auto text = fixtures::pdf_text(pdf);
+    if (!text) {
+      WARN("pdftotext is not installed: the sheet's text was not read");
+      return;
+    }
+    const auto codes = fixtures::printed_ticket_codes(*text);
+    REQUIRE(codes.size() == 9);
+    std::set<std::string> numbers;
+    for (const auto& code : codes) {
+      const core::Ticket* ticket = nullptr;
+      const std::string number = server.engine().read([&](const core::Show& show) {
+        ticket = show.ticket_by_hash(engine::sha256_hex(code));
+        return ticket ? ticket->id : std::string();
+      });
+      CAPTURE(code);
+      CHECK_FALSE(number.empty());
+      numbers.insert(number);
+    }
+    CHECK(numbers.size() == 9);
+    CHECK(text->find("http://127.0.0.1:" + std::to_string(server.port()) + "/vote") !=
+          std::string::npos);
+    CHECK(text->find("One ticket, one voter") != std::string::npos);
+    fixtures::pdf_page_png(
+        pdf, 1, 100, std::string(STAGEVOTE_TEST_ARTIFACTS) + "/net-console-tickets-page1.png");
+
+    // The next batch, as JSON, is numbered after this one.
+    CHECK(post({{"count", 1}}).json_body().at("numbers") == json{"10"});
+  }
+  SECTION("a bad format or language is refused, and nothing is made") {
+    for (const json& body :
+         {json{{"count", 3}, {"format", "docx"}},
+          json{{"count", 3}, {"format", "pdf"}, {"lang", "fr"}},
+          json{{"count", "many"}, {"format", "pdf"}}, json{{"count", 1001}, {"format", "pdf"}}}) {
+      CAPTURE(body);
+      const auto reply = post(body);
+      CHECK(reply.status == 400);
+      CHECK(reply.json_body().at("error") == "bad_request");
+    }
+    CHECK(tickets_made() == 0);
   }
 }
