@@ -1,6 +1,9 @@
 #include "app/cli.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "engine/credentials.hpp"
 
 namespace stagevote::app {
 
@@ -20,7 +23,8 @@ const char* const kServeUsage =
     "  --bind ADDR          address to listen on (default 0.0.0.0)\n"
     "  --db FILE            SQLite database (default stagevote.db; created if missing)\n"
     "  --demo               load the bundled demo contest into an empty database\n"
-    "  --host-key KEY       host console key (else $STAGEVOTE_HOST_KEY, else stored/generated)\n"
+    "  --host-key KEY       host console key, 16 characters or more (else $STAGEVOTE_HOST_KEY,\n"
+    "                       else stored/generated)\n"
     "  --allow-origin O     only pages from this Origin may open /ws (repeatable)\n"
     "  --threads N          network threads (default: one per core)\n"
     "  --public-url URL     base URL phones use (default http://<LAN address>:<port>)\n"
@@ -51,6 +55,10 @@ ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   if (auto db = args.non_empty("db")) out.db = *db;
   out.demo = args.has("demo");
   out.host_key = args.non_empty("host-key");
+  if (out.host_key && out.host_key->size() < engine::kMinHostKeyLength) {
+    throw UsageError("--host-key must be at least " + std::to_string(engine::kMinHostKeyLength) +
+                     " characters (it is " + std::to_string(out.host_key->size()) + ")");
+  }
   args.non_empty("allow-origin");  // refuses an empty one
   out.allowed_origins = args.all("allow-origin");
   if (auto threads = args.number("threads", 256)) out.threads = static_cast<unsigned>(*threads);

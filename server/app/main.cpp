@@ -82,6 +82,10 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   options.handle_signals = true;
   if (!options.host_key) {
     if (const char* env = std::getenv("STAGEVOTE_HOST_KEY"); env && *env) options.host_key = env;
+    if (options.host_key && options.host_key->size() < engine::kMinHostKeyLength) {
+      throw app::UsageError("STAGEVOTE_HOST_KEY must be at least " +
+                            std::to_string(engine::kMinHostKeyLength) + " characters");
+    }
   }
 
   // The server owns its database for its whole life (app/database_lock.hpp): taken before

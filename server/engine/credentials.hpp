@@ -15,6 +15,10 @@ namespace stagevote::engine {
 // long) and stored. Writes SQLite synchronously: start-up only.
 std::string stored_secret(store::Store& store, const char* key, std::size_t bytes = 32);
 
+// The shortest host key accepted (--host-key, STAGEVOTE_HOST_KEY): a guess at 16 characters
+// is out of reach even unthrottled.
+inline constexpr std::size_t kMinHostKeyLength = 16;
+
 // Where the host key came from, to say so at start-up.
 enum class HostKeySource { given, stored, generated };
 

@@ -28,7 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-const std::string host_key = "bench-small-key";
+const std::string host_key = "bench-small-key-0123456";
 
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -174,13 +174,13 @@ TEST_CASE("An acknowledged vote survives kill -9", "[net][binary]") {
   const std::string db = (dir.path() / "show.db").string();
   std::string poll, device;
   {
-    Process server(
-        {"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--demo", "--host-key", "k"},
-        dir.path());
+    Process server({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--demo",
+                    "--host-key", "binary-host-key-0123"},
+                   dir.path());
     const unsigned short port = server.port();
     ClientIo io;
     WsClient host(io, port);
-    host.hello({{"role", "host"}, {"key", "k"}});
+    host.hello({{"role", "host"}, {"key", "binary-host-key-0123"}});
     command(host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}});
     poll = command(host, {{"action", "open_poll"}, {"round", "prelim"}, {"entries", {"e13"}}})
                .at("poll");
@@ -191,7 +191,8 @@ TEST_CASE("An acknowledged vote survives kill -9", "[net][binary]") {
     server.signal(SIGKILL);
     CHECK(server.wait() == 128 + SIGKILL);
   }
-  Process server({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--host-key", "k"},
+  Process server({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--host-key",
+                  "binary-host-key-0123"},
                  dir.path());
   const unsigned short port = server.port();
   ClientIo io;
@@ -214,6 +215,14 @@ TEST_CASE("Bad flags, a taken port and an unusable database exit non-zero with o
     CHECK(process.wait() == 2);
     CHECK(process.err().rfind("stagevote: ", 0) == 0);
     if (args.front() == "serve") CHECK(count_lines(process.err()) == 1);
+  }
+
+  SECTION("a host key shorter than 16 characters") {
+    Process process({"serve", "--port", "0", "--db", db, "--host-key", "fifteen-chars-x"},
+                    dir.path());
+    CHECK(process.wait() == 2);
+    CHECK(process.err() == "stagevote: --host-key must be at least 16 characters (it is 15)\n");
+    CHECK_FALSE(fs::exists(db));
   }
 
   SECTION("a port another server holds") {

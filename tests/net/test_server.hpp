@@ -16,7 +16,7 @@
 
 namespace stagevote::test {
 
-inline constexpr const char* kHostKey = "test-host-key";
+inline constexpr const char* kHostKey = "test-host-key-0123456789";
 
 // A fresh temporary directory, removed at the end.
 class TempDir {

@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kHostKey = "shutdown-host-key-77aa";
+const std::string kHostKey = "shutdown-host-key-77aa55";
 
 long vote_rows(const std::filesystem::path& db) {
   sqlite3* handle = nullptr;
