@@ -150,9 +150,7 @@ std::variant<AudienceGate::Admitted, core::Error> AudienceGate::admit(
       if (!code_matches(hello.code, now, p)) return failed("wrong or expired join code");
     }
     const core::Millis window = static_cast<core::Millis>(p.identity_window_s) * 1000;
-    while (!entry.identities.empty() && entry.identities.front() <= now - window) {
-      entry.identities.pop_front();
-    }
+    std::erase_if(entry.identities, [&](core::Millis at) { return at <= now - window; });
     if (p.identities_per_address > 0 &&
         static_cast<long>(entry.identities.size()) >= p.identities_per_address) {
       return refuse(entry, seen.open_poll, ErrorCode::too_many,
@@ -161,6 +159,7 @@ std::variant<AudienceGate::Admitted, core::Error> AudienceGate::admit(
                         std::to_string(p.identity_window_s / 60) + " minutes");
     }
     entry.identities.push_back(now);
+    forget_old_identities(now);
     new_identities_.push_back(now);
     admitted.actor = admitted.device = credentials_.new_device();
   }
@@ -191,6 +190,12 @@ core::Millis AudienceGate::window_ms() const {
 bool AudienceGate::idle(const PerAddress& e, core::Millis now, core::Millis window) {
   const bool recent = !e.identities.empty() && e.identities.back() > now - window;
   return e.connections <= 0 && !recent && e.slowed_until <= now && e.failures == 0;
+}
+
+void AudienceGate::forget_old_identities(core::Millis now) {
+  while (!new_identities_.empty() && new_identities_.front() <= now - kPanelMinutes * kMinute) {
+    new_identities_.pop_front();
+  }
 }
 
 void AudienceGate::bound_addresses(core::Millis now) {
@@ -230,9 +235,7 @@ IntegrityPanel AudienceGate::panel(core::Millis now) {
   std::lock_guard lock(mutex_);
   out.connections = connections_;
   out.identities = static_cast<long>(identities_.size());
-  while (!new_identities_.empty() && new_identities_.front() <= now - kPanelMinutes * kMinute) {
-    new_identities_.pop_front();
-  }
+  forget_old_identities(now);
   out.new_identities_per_minute.assign(kPanelMinutes, 0);
   for (const core::Millis at : new_identities_) {
     const auto minutes_ago = static_cast<int>((now - at) / kMinute);

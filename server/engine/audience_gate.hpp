@@ -81,7 +81,9 @@ class AudienceGate {
  private:
   struct PerAddress {
     long connections = 0;
-    std::deque<core::Millis> identities;  // when each new identity was made, in the window
+    // When each new identity was made, in the window: a few at most (the cap), so a vector;
+    // an empty std::deque would allocate ~600 bytes for every address in the hall.
+    std::vector<core::Millis> identities;
     long refusals = 0;
     int failures = 0;  // wrong codes or tickets in a row
     core::Millis slowed_until = 0;
@@ -97,6 +99,9 @@ class AudienceGate {
   static bool idle(const PerAddress& entry, core::Millis now, core::Millis window);
   core::Millis window_ms() const;
   void bound_addresses(core::Millis now);
+  // Under mutex_: the panel's record of new identities keeps its last kPanelMinutes only,
+  // whether or not anyone reads the panel.
+  void forget_old_identities(core::Millis now);
 
   const Engine& engine_;
   const Credentials& credentials_;
