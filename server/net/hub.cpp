@@ -75,7 +75,8 @@ hub::Joined hub::join(websocket_session& session, Role role) {
   // The engine is ahead of the latest broadcast (a commit whose broadcast is on its way, or
   // none yet): build this joiner's own, so that a client connecting after an ack never sees
   // the state from before it.
-  if (!snapshot || snapshot->version < engine_.version()) {
+  const bool built = !snapshot || snapshot->version < engine_.version();
+  if (built) {
     snapshot = std::make_shared<const engine::Snapshot>(publisher_.snapshot(connections(), false));
   }
   Joined joined;
@@ -85,6 +86,9 @@ hub::Joined hub::join(websocket_session& session, Role role) {
     members_[index_of(role)].insert(&session);
     // A newer broadcast may have been published meanwhile; it reaches this session as well.
     if (latest_ && latest_->version > snapshot->version) snapshot = latest_;
+    // Kept for the joiners after this one: a hall connecting before the first broadcast (or
+    // between a commit and its broadcast) would otherwise render the whole state per phone.
+    if (built && (!latest_ || latest_->version < snapshot->version)) latest_ = snapshot;
   }
   joined.state = snapshot->view_for(role, session.actor());
   joined.version = snapshot->version;
