@@ -90,6 +90,24 @@ constexpr const char* kTicketsSynopsis =
 // What a command that writes the ledger says when the server owns the database.
 constexpr const char* kImportInstead = "import from the host console (数据 → 导入比赛)";
 constexpr const char* kTicketsInstead = "make tickets from the host console (数据 → 座位票)";
+
+// A tool's body, with what it throws turned into its exit code and one line: a usage error
+// with the synopsis, a database a server owns with what to do instead (`instead`), anything
+// else as it is.
+template <class Body>
+int guarded(const char* tool, const char* synopsis, const char* instead, Body body) {
+  try {
+    return body();
+  } catch (const UsageError& error) {
+    return usage(error.what(), synopsis);
+  } catch (const DatabaseBusy& busy) {
+    std::cerr << "stagevote " << tool << ": " << refusal(busy, instead ? instead : "") << "\n";
+    return kFailed;
+  } catch (const std::exception& error) {
+    std::cerr << "stagevote " << tool << ": " << error.what() << "\n";
+    return kFailed;
+  }
+}
 // The longest --url a ticket's QR code is sure to hold with its code (support::kMaxQrText).
 constexpr std::size_t kMaxBaseUrl = 256;
 
@@ -102,7 +120,7 @@ void print_problems(const Problems& problems) {
 }  // namespace
 
 int run_import(const std::vector<std::string>& raw) {
-  try {
+  return guarded("import", kImportSynopsis, kImportInstead, [&] {
     const Args args(raw, {{"db", "scheme", "entries", "judges"}, {"check"}, {}});
     if (args.help()) return help(kImportSynopsis);
     const std::string db = args.require("db");
@@ -164,19 +182,11 @@ int run_import(const std::vector<std::string>& raw) {
                 << (made ? "  (new)" : "") << "\n";
     }
     return kOk;
-  } catch (const UsageError& error) {
-    return usage(error.what(), kImportSynopsis);
-  } catch (const DatabaseBusy& busy) {
-    std::cerr << "stagevote import: " << refusal(busy, kImportInstead) << "\n";
-    return kFailed;
-  } catch (const std::exception& error) {
-    std::cerr << "stagevote import: " << error.what() << "\n";
-    return kFailed;
-  }
+  });
 }
 
 int run_export(const std::vector<std::string>& raw) {
-  try {
+  return guarded("export", kExportSynopsis, nullptr, [&] {
     const Args args(raw, {{"db", "round", "format", "out"}, {}, {}});
     if (args.help()) return help(kExportSynopsis);
     args.no_positional();
@@ -212,16 +222,11 @@ int run_export(const std::vector<std::string>& raw) {
     }
     if (out != "-") std::cout << "wrote " << out << "\n";
     return kOk;
-  } catch (const UsageError& error) {
-    return usage(error.what(), kExportSynopsis);
-  } catch (const std::exception& error) {
-    std::cerr << "stagevote export: " << error.what() << "\n";
-    return kFailed;
-  }
+  });
 }
 
 int run_verify(const std::vector<std::string>& raw) {
-  try {
+  return guarded("verify", kVerifySynopsis, nullptr, [&] {
     const Args args(raw, {{"db", "head", "contest"}, {}, {}});
     if (args.help()) return help(kVerifySynopsis);
     args.no_positional();
@@ -251,16 +256,11 @@ int run_verify(const std::vector<std::string>& raw) {
       std::cout << "after the published head: " << count << " " << kind << "\n";
     }
     return kOk;
-  } catch (const UsageError& error) {
-    return usage(error.what(), kVerifySynopsis);
-  } catch (const std::exception& error) {
-    std::cerr << "stagevote verify: " << error.what() << "\n";
-    return kFailed;
-  }
+  });
 }
 
 int run_recount(const std::vector<std::string>& raw) {
-  try {
+  return guarded("recount", kRecountSynopsis, nullptr, [&] {
     const Args args(raw, {{"db", "round"}, {}, {}});
     if (args.help()) return help(kRecountSynopsis);
     args.no_positional();
@@ -280,12 +280,7 @@ int run_recount(const std::vector<std::string>& raw) {
       all_ok = all_ok && report.ok();
     }
     return all_ok ? kOk : kFailed;
-  } catch (const UsageError& error) {
-    return usage(error.what(), kRecountSynopsis);
-  } catch (const std::exception& error) {
-    std::cerr << "stagevote recount: " << error.what() << "\n";
-    return kFailed;
-  }
+  });
 }
 
 namespace {
@@ -311,7 +306,7 @@ std::pair<std::vector<core::SeatTicket>, core::Contest> make_tickets(const std::
 }  // namespace
 
 int run_tickets(const std::vector<std::string>& raw) {
-  try {
+  return guarded("tickets", kTicketsSynopsis, kTicketsInstead, [&] {
     const Args args(raw, {{"db", "count", "out", "url", "lang"}, {}, {}});
     if (args.help()) return help(kTicketsSynopsis);
     args.no_positional();
@@ -368,15 +363,7 @@ int run_tickets(const std::vector<std::string>& raw) {
     std::cout << "wrote " << out << ": " << pages << (pages == 1 ? " A4 page" : " A4 pages")
               << " to cut; the QR codes open " << ticket_url(url, "CODE") << "\n";
     return kOk;
-  } catch (const UsageError& error) {
-    return usage(error.what(), kTicketsSynopsis);
-  } catch (const DatabaseBusy& busy) {
-    std::cerr << "stagevote tickets: " << refusal(busy, kTicketsInstead) << "\n";
-    return kFailed;
-  } catch (const std::exception& error) {
-    std::cerr << "stagevote tickets: " << error.what() << "\n";
-    return kFailed;
-  }
+  });
 }
 
 }  // namespace stagevote::app

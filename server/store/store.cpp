@@ -39,10 +39,7 @@ struct Store::Impl {
         set_meta(reader_db,
                  "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-        records(
-            reader_db,
-            "SELECT seq, ts, kind, actor, payload, prev_hash, hash, request_id, reply FROM ledger "
-            "ORDER BY seq"),
+        records(reader_db, kSelectRecords),
         record_count(reader_db, "SELECT count(*) FROM ledger"),
         records_other_than(reader_db, "SELECT count(*) FROM ledger WHERE kind != ?1"),
         votes_of_poll(reader_db,
@@ -118,17 +115,21 @@ void Store::for_each_record(const std::function<void(const LedgerRecord&)>& visi
   } clear_flag{impl_->visiting_records};
   LedgerRecord record;
   while (query.step()) {
-    record.seq = query.column_int(0);
-    record.ts = query.column_int(1);
-    record.kind = query.column_view(2);
-    record.actor = query.column_view(3);
-    record.payload = query.column_view(4);
-    record.prev_hash = query.column_view(5);
-    record.hash = query.column_view(6);
-    record.request_id = query.column_view(7);
-    record.reply = query.column_view(8);
+    read_record(query, record);
     visit(record);
   }
+}
+
+void read_record(const sqlite::Statement& row, LedgerRecord& record) {
+  record.seq = row.column_int(0);
+  record.ts = row.column_int(1);
+  record.kind = row.column_view(2);
+  record.actor = row.column_view(3);
+  record.payload = row.column_view(4);
+  record.prev_hash = row.column_view(5);
+  record.hash = row.column_view(6);
+  record.request_id = row.column_view(7);
+  record.reply = row.column_view(8);
 }
 
 std::int64_t Store::record_count() const {

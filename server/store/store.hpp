@@ -58,6 +58,17 @@ struct LedgerRecord {
   std::string reply;
 };
 
+// Every ledger record in order: a query that `read_record` reads a row of. For readers that
+// open the file themselves (read-only, as `stagevote verify` does) rather than through Store.
+inline constexpr const char* kSelectRecords =
+    "SELECT seq, ts, kind, actor, payload, prev_hash, hash, request_id, reply FROM ledger "
+    "ORDER BY seq";
+namespace sqlite {
+class Statement;
+}
+// Fills `record` from the current row of kSelectRecords.
+void read_record(const sqlite::Statement& row, LedgerRecord& record);
+
 // The last committed record: what a published head names.
 struct LedgerHead {
   std::int64_t seq = 0;  // 0: the ledger is empty

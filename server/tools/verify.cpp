@@ -119,16 +119,10 @@ void recompute_results(store::sqlite::Connection& db, VerifyReport& report) {
   if (!any.step()) return;  // an older ledger: the note says so
   try {
     const core::Show show = engine::replay_ledger([&](const engine::RecordVisitor& visit) {
-      store::sqlite::Statement records(
-          db, "SELECT seq, ts, kind, actor, payload, request_id FROM ledger ORDER BY seq");
+      store::sqlite::Statement records(db, store::kSelectRecords);
       store::LedgerRecord record;
       while (records.step()) {
-        record.seq = records.column_int(0);
-        record.ts = records.column_int(1);
-        record.kind = records.column_view(2);
-        record.actor = records.column_view(3);
-        record.payload = records.column_view(4);
-        record.request_id = records.column_view(5);
+        store::read_record(records, record);
         visit(record);
       }
     });

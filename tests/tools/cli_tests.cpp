@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/tool_commands.hpp"
+#include "captured_run.hpp"
 #include "engine/restore.hpp"
 #include "played_show.hpp"
 
@@ -16,30 +17,6 @@ using stagevote::app::run_import;
 using stagevote::app::run_recount;
 using stagevote::app::run_verify;
 using namespace stagevote::tools::testing;
-
-namespace {
-
-// Runs a tool with std::cout and std::cerr captured.
-struct Run {
-  int code = 0;
-  std::string out, err;
-};
-
-template <class Tool>
-Run run(Tool tool, const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  Run result;
-  result.code = tool(args);
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
-
-}  // namespace
 
 TEST_CASE("stagevote import takes files by flag or by name and says what it did", "[cli]") {
   TempDir dir;

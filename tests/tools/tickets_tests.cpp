@@ -14,6 +14,7 @@
 
 #include "app/database_lock.hpp"
 #include "app/tool_commands.hpp"
+#include "captured_run.hpp"
 #include "engine/secrets.hpp"
 #include "engine/tickets.hpp"
 #include "pdf_tools.hpp"
@@ -28,25 +29,6 @@ using namespace stagevote::tools::testing;
 using nlohmann::json;
 
 namespace {
-
-struct Run {
-  int code = 0;
-  std::string out, err;
-};
-
-// `stagevote tickets` (or another tool) with std::cout and std::cerr captured.
-Run run(int (*tool)(const std::vector<std::string>&), const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  Run result;
-  result.code = tool(args);
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
 // The stubs of every issue_tickets record in the ledger, one list per record.
 std::vector<std::vector<core::TicketStub>> issued_batches(const std::string& db) {
