@@ -142,9 +142,10 @@ Report run(const Options& options) {
   host = std::make_unique<ControlLink>(
       control_io, target, json{{"type", "hello"}, {"role", "host"}, {"key", options.host_key}});
   const json host_state = host->open(10s);
-  display = std::make_unique<ControlLink>(
-      control_io, target,
-      json{{"type", "hello"}, {"role", "display"}, {"key", contest.at("display_key")}});
+  // A server without display keys (the Node peer predates them) takes a display's hello bare.
+  json display_hello{{"type", "hello"}, {"role", "display"}};
+  if (contest.contains("display_key")) display_hello["key"] = contest.at("display_key");
+  display = std::make_unique<ControlLink>(control_io, target, std::move(display_hello));
   display->open(10s);
 
   // The round: asked for, else the one on stage, else the first.
