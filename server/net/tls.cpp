@@ -2,8 +2,10 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -42,10 +44,14 @@ std::shared_ptr<ssl::context> make_tls_context(const std::string& cert_file,
                              ": not a PEM certificate (chain): " + ec.message());
   }
   context->use_private_key_file(key_file, ssl::context::pem, ec);
-  if (ec) {
+  const bool mismatch =
+      ec && ec.category() == boost::asio::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+  if (ec && !mismatch) {
     throw std::runtime_error("--tls-key " + key_file + ": not a PEM private key: " + ec.message());
   }
-  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+  // OpenSSL says "key values mismatch" when it loads the key; asked once more to be sure.
+  if (mismatch || SSL_CTX_check_private_key(context->native_handle()) != 1) {
     ERR_clear_error();
     throw std::runtime_error("--tls-key " + key_file + ": not the key of the certificate in " +
                              cert_file);

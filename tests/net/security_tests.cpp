@@ -102,7 +102,7 @@ TEST_CASE("A WebSocket opens from the server's own pages and allowed origins onl
     CHECK(page_upper.hello({{"role", "audience"}}).at("type") == "welcome");
     WsClient tool(io, server.port());
     CHECK(tool.hello({{"role", "audience"}}).at("type") == "welcome");
-    for (const std::string origin :
+    for (const std::string& origin :
          {std::string("http://evil.example"), "https://127.0.0.1:" + std::to_string(server.port()),
           "http://127.0.0.1:" + std::to_string(server.port() + 1), own + ".evil.example",
           std::string("null")}) {
