@@ -213,6 +213,21 @@ std::optional<std::string> read_all(int fd, std::uint64_t size) {
   return data;
 }
 
+// Whether the request's query holds the parameter `pair` ("name=value") as it is.
+bool query_says(const http::request<http::string_body>& request, std::string_view pair) {
+  const auto target = request.target();
+  std::string_view query(target.data(), target.size());
+  const auto question = query.find('?');
+  if (question == std::string_view::npos) return false;
+  query.remove_prefix(question + 1);
+  while (true) {
+    const auto amp = query.find('&');
+    if (query.substr(0, amp) == pair) return true;
+    if (amp == std::string_view::npos) return false;
+    query.remove_prefix(amp + 1);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
@@ -362,7 +377,16 @@ http::message_generator static_files::serve(std::string_view path,
     response.set(http::field::last_modified, http_date(modified));
     // A cache must keep the gzip and the plain bytes of one URL apart.
     if (compressible) response.set(http::field::vary, "Accept-Encoding");
-    if (is_html(*file)) set_page_headers(response, embeddable);
+    if (is_html(*file)) {
+      set_page_headers(response, embeddable);
+      // The display's live miniature in the host console (/display?embed=1) is framed by this
+      // server's own page: framed by this origin only.
+      if (!embeddable && path == "/display" && query_says(request, "embed=1")) {
+        response.set("Content-Security-Policy",
+                     std::string(kPagePolicy) + "; frame-ancestors 'self'");
+        response.set(http::field::x_frame_options, "SAMEORIGIN");
+      }
+    }
     response.keep_alive(request.keep_alive());
   };
   if (not_modified(request, tag, modified)) {

@@ -82,6 +82,13 @@ TEST_CASE("Every response says nosniff and no-referrer; pages carry a CSP and re
     CHECK(header(response, "x-frame-options").empty());
   }
 
+  SECTION("the display's miniature in the host console may be framed by the server's own page") {
+    const auto response = http_get(server.port(), "/display?embed=1");
+    REQUIRE(response.status == 200);
+    CHECK(contains(header(response, "content-security-policy"), "frame-ancestors 'self'"));
+    CHECK(header(response, "x-frame-options") == "SAMEORIGIN");
+  }
+
   SECTION("a revalidated page keeps its policy") {
     const auto first = http_get(server.port(), "/vote");
     const auto again = http_get(server.port(), "/vote", {{"If-None-Match", header(first, "etag")}});
