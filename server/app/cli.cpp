@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/credentials.hpp"
+#include "net/connection_budget.hpp"
 
 namespace stagevote::app {
 
@@ -19,15 +20,19 @@ const char* const kServeUsage =
     "                       [--allow-origin ORIGIN]... [--threads N] [--public-url URL]\n"
     "                       [--web-root DIR] [--audience-per-address N]\n"
     "                       [--audience-connections-per-address N] [--max-audience N]\n"
+    "                       [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
     "  --port N             TCP port (default 8080; 0 picks a free one)\n"
     "  --bind ADDR          address to listen on (default 0.0.0.0)\n"
     "  --db FILE            SQLite database (default stagevote.db; created if missing)\n"
     "  --demo               load the bundled demo contest into an empty database\n"
     "  --host-key KEY       host console key, 16 characters or more (else $STAGEVOTE_HOST_KEY,\n"
     "                       else stored/generated)\n"
-    "  --allow-origin O     only pages from this Origin may open /ws (repeatable)\n"
+    "  --allow-origin O     pages from this origin may open /ws too, besides the server's own\n"
+    "                       (repeatable)\n"
+    "  --tls-cert FILE      serve HTTPS and WSS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE       ... and its PEM private key (default: plain HTTP)\n"
     "  --threads N          network threads (default: one per core)\n"
-    "  --public-url URL     base URL phones use (default http://<LAN address>:<port>)\n"
+    "  --public-url URL     base URL phones use (default http(s)://<LAN address>:<port>)\n"
     "  --web-root DIR       folder holding display/ and voter-web/\n"
     "  --audience-per-address N   new audience identities one address may make per 10\n"
     "                       minutes (default: the scheme's, 4; 0: no cap)\n"
@@ -35,17 +40,19 @@ const char* const kServeUsage =
     "                       (default: the scheme's, 8; 0: no cap)\n"
     "  --max-audience N     audience connections in all (default: the open-file limit less\n"
     "                       room for judges, hosts and displays; 0: no cap)\n"
-    "  --alert-identities-per-minute N   the integrity panel's alert (default: the scheme's)\n";
+    "  --alert-identities-per-minute N   the integrity panel's alert (default: the scheme's)\n"
+    "  --max-connections N  connections in all (default: the open-file limit less 64; 0: no\n"
+    "                       cap); the last 2% (at least 32) are for hosts, judges, displays\n";
 
 const char* const kResultsUsage = "usage: stagevote results --db FILE --round ID\n";
 
 ServeArgs parse_serve_args(const std::vector<std::string>& words) {
-  const Args args(words,
-                  {{"port", "bind", "db", "host-key", "allow-origin", "threads", "public-url",
-                    "web-root", "audience-per-address", "audience-connections-per-address",
-                    "max-audience", "alert-identities-per-minute"},
-                   {"demo"},
-                   {"allow-origin"}});
+  const Args args(words, {{"port", "bind", "db", "host-key", "allow-origin", "threads",
+                           "public-url", "web-root", "audience-per-address",
+                           "audience-connections-per-address", "max-audience",
+                           "alert-identities-per-minute", "tls-cert", "tls-key", "max-connections"},
+                          {"demo"},
+                          {"allow-origin"}});
   args.no_positional();
   ServeArgs parsed;
   parsed.help = args.help();
@@ -76,6 +83,17 @@ ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   if (auto cap = args.number("max-audience", 10'000'000)) {
     out.max_audience = static_cast<long>(*cap);
     parsed.max_audience_given = true;
+  }
+  if (auto cap = args.number("max-connections", 10'000'000)) {
+    out.max_connections = static_cast<long>(*cap);
+    out.reserved_connections = net::connection_budget::default_reserve(out.max_connections);
+    parsed.max_connections_given = true;
+  }
+  parsed.tls_cert = args.non_empty("tls-cert").value_or("");
+  parsed.tls_key = args.non_empty("tls-key").value_or("");
+  if (parsed.tls_cert.empty() != parsed.tls_key.empty()) {
+    throw UsageError(parsed.tls_cert.empty() ? "--tls-key needs --tls-cert"
+                                             : "--tls-cert needs --tls-key");
   }
   return parsed;
 }

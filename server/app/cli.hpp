@@ -11,8 +11,11 @@
 namespace stagevote::app {
 
 struct ServeArgs {
-  net::ServeOptions options;        // web_root: --web-root as given, "" if not
-  bool max_audience_given = false;  // else serve sets it from the open-file limit
+  net::ServeOptions options;           // web_root: --web-root as given, "" if not
+  bool max_audience_given = false;     // else serve sets it from the open-file limit
+  bool max_connections_given = false;  // else serve sets it from the open-file limit
+  std::string tls_cert;                // --tls-cert and --tls-key: both or neither
+  std::string tls_key;
   bool help = false;
 };
 

@@ -17,8 +17,10 @@
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "engine/restore.hpp"
+#include "net/connection_budget.hpp"
 #include "net/server.hpp"
 #include "net/static_files.hpp"
+#include "net/tls.hpp"
 #include "protocol/views.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +36,9 @@ constexpr rlim_t kDescriptorsForAShow = 20000;
 
 // Descriptors kept out of the audience's reach: judges, hosts, displays, the database, pages.
 constexpr rlim_t kReservedDescriptors = 512;
+
+// Descriptors no connection may take: the database, its WAL and journal, logs, the listener.
+constexpr rlim_t kProcessDescriptors = 64;
 
 // Raises the soft limit on open files to the hard limit (returned); warns if a show will not
 // fit.
@@ -67,9 +72,21 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
     return 0;
   }
   net::ServeOptions& options = args.options;
+  // A certificate that cannot be used stops the start before anything else (exit 2).
+  if (!args.tls_cert.empty()) {
+    try {
+      options.tls = net::make_tls_context(args.tls_cert, args.tls_key);
+    } catch (const std::exception& e) {
+      throw app::UsageError(e.what());
+    }
+  }
   const rlim_t descriptors = raise_descriptor_limit();
   if (!args.max_audience_given && descriptors > kReservedDescriptors) {
     options.max_audience = static_cast<long>(descriptors - kReservedDescriptors);
+  }
+  if (!args.max_connections_given && descriptors > kProcessDescriptors) {
+    options.max_connections = static_cast<long>(descriptors - kProcessDescriptors);
+    options.reserved_connections = net::connection_budget::default_reserve(options.max_connections);
   }
 
   const std::string web_root_flag = options.web_root.string();

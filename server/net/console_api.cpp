@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/tickets.hpp"
+#include "net/http_headers.hpp"
 #include "net/http_routes.hpp"
 #include "net/multipart.hpp"
 #include "net/server_context.hpp"
@@ -65,7 +66,7 @@ std::string percent_encoded(std::string_view text) {
 
 http_response to_response(ConsoleReply reply, const http_request& request) {
   http_response response{static_cast<http::status>(reply.status), request.version()};
-  response.set(http::field::server, "stagevote");
+  set_common_headers(response);
   response.set(http::field::content_type, reply.content_type);
   response.set(http::field::cache_control, "no-store");
   if (!reply.filename.empty()) {

@@ -1,5 +1,6 @@
 #include "net/http_api.hpp"
 
+#include "net/http_headers.hpp"
 #include "net/server_context.hpp"
 #include "protocol/api.hpp"
 
@@ -24,7 +25,7 @@ http_response unauthorized_response(const http_request& request) {
 
 http_response json_response(http::status status, std::string body, const http_request& request) {
   http_response response{status, request.version()};
-  response.set(http::field::server, "stagevote");
+  set_common_headers(response);
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());

@@ -1,6 +1,7 @@
 #include "net/http_routes.hpp"
 
 #include "net/http_api.hpp"
+#include "net/http_headers.hpp"
 #include "net/server_context.hpp"
 #include "protocol/api.hpp"
 #include "support/qr.hpp"
@@ -14,7 +15,7 @@ namespace {
 http_response text_response(http::status status, std::string body, std::string_view type,
                             const http_request& request) {
   http_response response{status, request.version()};
-  response.set(http::field::server, "stagevote");
+  set_common_headers(response);
   response.set(http::field::content_type, type);
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
@@ -91,7 +92,9 @@ http::message_generator handle_request(const ServerContext& context, http_reques
     response.set(http::field::location, "/vote");
     return response;
   }
-  return context.files.serve(*path, request);
+  // The overlay is the one page meant to be embedded (a vision mixer's browser source).
+  const bool overlay = *path == "/display" && query_value(query, "overlay") == "1";
+  return context.files.serve(*path, request, overlay);
 }
 
 }  // namespace stagevote::net

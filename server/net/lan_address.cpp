@@ -36,7 +36,8 @@ std::string lan_address(const std::string& bind) {
   return "127.0.0.1";
 }
 
-std::string base_url(const std::string& public_url, const std::string& bind, unsigned short port) {
+std::string base_url(const std::string& public_url, const std::string& bind, unsigned short port,
+                     bool tls) {
   if (!public_url.empty()) {
     std::string url = public_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
@@ -44,7 +45,7 @@ std::string base_url(const std::string& public_url, const std::string& bind, uns
   }
   std::string host = lan_address(bind);
   if (host.find(':') != std::string::npos) host = "[" + host + "]";  // IPv6 literal
-  return "http://" + host + ":" + std::to_string(port);
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
 }  // namespace stagevote::net

@@ -8,7 +8,9 @@ namespace stagevote::net {
 // (private ranges preferred); else "127.0.0.1".
 std::string lan_address(const std::string& bind);
 
-// "http://<lan address>:<port>" unless `public_url` is given (then it, without a trailing '/').
-std::string base_url(const std::string& public_url, const std::string& bind, unsigned short port);
+// "http://<lan address>:<port>" ("https://" with `tls`) unless `public_url` is given (then it,
+// without a trailing '/').
+std::string base_url(const std::string& public_url, const std::string& bind, unsigned short port,
+                     bool tls = false);
 
 }  // namespace stagevote::net

@@ -8,6 +8,7 @@
 
 #include "net/http_session.hpp"
 #include "net/io_context_pool.hpp"
+#include "net/server_context.hpp"
 
 namespace stagevote::net {
 
@@ -56,16 +57,37 @@ void listener::do_accept() {
 
 void listener::on_accept(beast::error_code ec, connection_socket socket) {
   if (stopped_ || ec == asio::error::operation_aborted) return;
+  const auto now = throttled_count::clock::now();
   if (ec) {
-    // Typically EMFILE: out of file descriptors. Retrying at once would spin; wait a moment.
-    std::cerr << "accept: " << ec.message() << "\n";
+    // Typically EMFILE/ENFILE: out of file descriptors. Retrying at once would spin; wait a
+    // moment (a connection closing meanwhile frees one) and keep accepting.
+    if (const auto times = accept_errors_.add(now)) {
+      std::cerr << "accept: " << ec.message() << " (" << times << (times == 1 ? " time" : " times")
+                << " since the last report; retrying)\n";
+    }
     retry_timer_.expires_after(std::chrono::milliseconds(50));
     retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
       if (!wait_ec) self->do_accept();
     });
     return;
   }
-  std::make_shared<http_session>(std::move(socket), context_)->run();
+  if (const auto times = accept_errors_.flush(now)) {
+    std::cerr << "accept: failed " << times << " more times before it worked again\n";
+  }
+  if (!context_->connections.try_open()) {
+    // Even the hosts' reserve is in use: closing at once keeps descriptors for the database.
+    if (const auto times = over_cap_.add(now)) {
+      std::cerr << "connection cap (" << context_->connections.cap() << ") reached: " << times
+                << (times == 1 ? " connection" : " connections")
+                << " closed since the last report\n";
+    }
+    beast::error_code ignored;
+    socket.close(ignored);
+    return do_accept();
+  }
+  std::make_shared<http_session>(std::move(socket), context_,
+                                 connection_slot(context_->connections))
+      ->run();
   do_accept();
 }
 

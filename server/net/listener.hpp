@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "net/io_context_pool.hpp"
+#include "net/throttled_count.hpp"
 
 namespace stagevote::net {
 
@@ -34,6 +35,8 @@ class listener : public std::enable_shared_from_this<listener> {
   std::shared_ptr<ServerContext> context_;
   unsigned short port_ = 0;
   bool stopped_ = false;
+  throttled_count accept_errors_;  // EMFILE and the like, logged once a second at most
+  throttled_count over_cap_;       // connections closed at the connection cap
 };
 
 }  // namespace stagevote::net

@@ -9,6 +9,10 @@
 
 #include "net/session_limits.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace stagevote::net {
 
 class ConsoleData;
@@ -21,11 +25,15 @@ struct ServeOptions {
 
   // Where it listens and what it serves.
   std::string bind = "0.0.0.0";
-  unsigned short port = 8080;                // 0: any free port (see server::port())
-  unsigned threads = 0;                      // network threads; 0: one per core
-  std::vector<std::string> allowed_origins;  // empty: any Origin may open /ws
-  std::string public_url;                    // what phones open; default http://<LAN>:<port>
-  std::filesystem::path web_root;            // holds display/ and voter-web/
+  unsigned short port = 8080;  // 0: any free port (see server::port())
+  unsigned threads = 0;        // network threads; 0: one per core
+  // Pages from these origins may open /ws besides the server's own (a request without
+  // Origin, not from a browser, always may).
+  std::vector<std::string> allowed_origins;
+  std::string public_url;  // what phones open; default http(s)://<LAN>:<port>
+  // HTTPS and WSS on the port (net/tls.hpp: make_tls_context); null: plain HTTP and WS.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::filesystem::path web_root;  // holds display/ and voter-web/
 
   SessionLimits limits;
   // Caps on the audience over the scheme's (docs/protocol.md, "Admission"): new identities per
@@ -35,6 +43,11 @@ struct ServeOptions {
   std::optional<int> audience_per_address;
   std::optional<int> audience_connections_per_address;
   long max_audience = 0;
+  // Connections of every kind in all (0: no cap; `serve` sets it below the open-file limit),
+  // of which the last `reserved_connections` are for hosts, judges and displays only
+  // (net/connection_budget.hpp).
+  long max_connections = 0;
+  long reserved_connections = 0;
   std::optional<int> alert_identities_per_minute;  // over the scheme's (the integrity panel)
   bool handle_signals = false;                     // SIGINT/SIGTERM start a clean shutdown
   // Import and exports from the host console (null: those routes answer 501). Stop it after

@@ -60,7 +60,7 @@ server::server(engine::Engine& engine, const engine::Credentials& credentials,
   listener_ = std::make_shared<listener>(
       pool_, asio::ip::tcp::endpoint(parse_address(options.bind), options.port), context_);
   port_ = listener_->port();
-  base_url_ = net::base_url(options.public_url, options.bind, port_);
+  base_url_ = net::base_url(options.public_url, options.bind, port_, options.tls != nullptr);
   context_->base_url = base_url_;
   context_->join_url = base_url_ + "/vote";
   ticker_ = std::make_shared<ticker>(pool_.main(), engine_, publisher_, gate, hub_);

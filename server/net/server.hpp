@@ -36,7 +36,7 @@ class server {
   server& operator=(const server&) = delete;
 
   unsigned short port() const noexcept { return port_; }
-  // "http://<lan address>:<port>" or the --public-url.
+  // "http(s)://<lan address>:<port>" or the --public-url.
   const std::string& base_url() const noexcept { return base_url_; }
 
   void start();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/service.hpp"
+#include "net/connection_budget.hpp"
 #include "net/console_data.hpp"
 #include "net/hub.hpp"
 #include "net/serve_options.hpp"
@@ -18,14 +19,16 @@ struct ServerContext {
       : service(service_),
         fanout(std::move(fanout_)),
         files(std::move(files_)),
-        options(std::move(options_)) {}
+        options(std::move(options_)),
+        connections(options.max_connections, options.reserved_connections) {}
 
   engine::Service& service;
   std::shared_ptr<net::hub> fanout;  // every WebSocket session, by role
   static_files files;
   const ServeOptions options;
-  std::string base_url;               // where phones reach this server: http://<LAN address>:<port>
-  std::string join_url;               // what phones open: <base url>/vote
+  connection_budget connections;  // every open TCP connection holds a slot
+  std::string base_url;           // where phones reach this server: http(s)://<LAN address>:<port>
+  std::string join_url;           // what phones open: <base url>/vote
   std::atomic<bool> accepting{true};  // false once shutting down: /healthz says so
 };
 

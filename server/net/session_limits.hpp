@@ -37,6 +37,8 @@ struct SessionLimits {
   // An HTTP request must arrive whole within this (an upload: within upload_timeout).
   std::chrono::milliseconds http_request_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds upload_timeout{std::chrono::seconds(120)};  // 10 MiB on poor Wi-Fi
+  // With TLS: the first bytes and the handshake must be done within this.
+  std::chrono::milliseconds tls_handshake_timeout{std::chrono::seconds(10)};
 
   // `role` is empty before hello.
   const RoleLimits& for_role(std::optional<protocol::Role> role) const noexcept {

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include "net/http_headers.hpp"
+
 namespace stagevote::net {
 
 namespace fs = std::filesystem;
@@ -211,6 +213,21 @@ std::optional<std::string> read_all(int fd, std::uint64_t size) {
   return data;
 }
 
+// Whether the request's query holds the parameter `pair` ("name=value") as it is.
+bool query_says(const http::request<http::string_body>& request, std::string_view pair) {
+  const auto target = request.target();
+  std::string_view query(target.data(), target.size());
+  const auto question = query.find('?');
+  if (question == std::string_view::npos) return false;
+  query.remove_prefix(question + 1);
+  while (true) {
+    const auto amp = query.find('&');
+    if (query.substr(0, amp) == pair) return true;
+    if (amp == std::string_view::npos) return false;
+    query.remove_prefix(amp + 1);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
@@ -313,10 +330,11 @@ std::string_view static_files::content_type(const fs::path& file) {
 }
 
 http::message_generator static_files::serve(std::string_view path,
-                                            const http::request<http::string_body>& request) const {
+                                            const http::request<http::string_body>& request,
+                                            bool embeddable) const {
   auto not_found = [&] {
     http::response<http::string_body> response{http::status::not_found, request.version()};
-    response.set(http::field::server, "stagevote");
+    set_common_headers(response);
     response.set(http::field::content_type, "text/plain; charset=utf-8");
     response.keep_alive(request.keep_alive());
     constexpr std::string_view kBody = "not found\n";
@@ -351,7 +369,7 @@ http::message_generator static_files::serve(std::string_view path,
   const std::string tag = entity_tag(version, gzipped != nullptr);
 
   auto set_headers = [&](auto& response) {
-    response.set(http::field::server, "stagevote");
+    set_common_headers(response);
     // Pages are revalidated at every load, so that a new build shows at once and an unchanged
     // page costs a 304; assets may be used for a while without asking.
     response.set(http::field::cache_control, is_html(*file) ? "no-cache" : "max-age=300");
@@ -359,6 +377,16 @@ http::message_generator static_files::serve(std::string_view path,
     response.set(http::field::last_modified, http_date(modified));
     // A cache must keep the gzip and the plain bytes of one URL apart.
     if (compressible) response.set(http::field::vary, "Accept-Encoding");
+    if (is_html(*file)) {
+      set_page_headers(response, embeddable);
+      // The display's live miniature in the host console (/display?embed=1) is framed by this
+      // server's own page: framed by this origin only.
+      if (!embeddable && path == "/display" && query_says(request, "embed=1")) {
+        response.set("Content-Security-Policy",
+                     std::string(kPagePolicy) + "; frame-ancestors 'self'");
+        response.set(http::field::x_frame_options, "SAMEORIGIN");
+      }
+    }
     response.keep_alive(request.keep_alive());
   };
   if (not_modified(request, tag, modified)) {
@@ -369,7 +397,6 @@ http::message_generator static_files::serve(std::string_view path,
   auto set_content_headers = [&](auto& response, std::uint64_t length) {
     set_headers(response);
     response.set(http::field::content_type, content_type(*file));
-    response.set("X-Content-Type-Options", "nosniff");
     if (gzipped) response.set(http::field::content_encoding, "gzip");
     response.content_length(length);
   };

@@ -35,10 +35,12 @@ class static_files {
 
   // 200 with the file, gzip-compressed for a text type when the request accepts gzip; 304
   // when the request's If-None-Match (else If-Modified-Since) says the client has it; 404
-  // when there is no such file. HEAD: the same headers without the body.
+  // when there is no such file. HEAD: the same headers without the body. A page carries its
+  // Content-Security-Policy and is not to be framed unless `embeddable` (http_headers.hpp).
   boost::beast::http::message_generator serve(
       std::string_view path,
-      const boost::beast::http::request<boost::beast::http::string_body>& request) const;
+      const boost::beast::http::request<boost::beast::http::string_body>& request,
+      bool embeddable = false) const;
 
  private:
   std::filesystem::path root_;

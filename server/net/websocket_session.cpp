@@ -2,9 +2,11 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <cstring>
 #include <iostream>
 
+#include "net/http_headers.hpp"
 #include "net/server_context.hpp"
 #include "protocol/replies.hpp"
 
@@ -25,10 +27,11 @@ constexpr std::size_t kReadChunk = 2048;
 
 }  // namespace
 
-websocket_session::websocket_session(connection_socket&& socket,
-                                     std::shared_ptr<ServerContext> context)
-    : ws_(std::move(socket)),
+websocket_session::websocket_session(flex_stream&& stream, std::shared_ptr<ServerContext> context,
+                                     connection_slot slot)
+    : ws_(std::move(stream)),
       context_(std::move(context)),
+      slot_(std::move(slot)),
       hello_timer_(ws_.get_executor()),
       limits_(context_->options.limits),
       bucket_(limits_.for_role(std::nullopt), context_->service.engine().clock().now()) {
@@ -46,7 +49,7 @@ void websocket_session::fail(beast::error_code ec, const char* what) {
   if (ec == asio::error::operation_aborted || ec == websocket::error::closed ||
       ec == beast::error::timeout || ec == asio::error::eof ||
       ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-      ec == asio::error::not_connected) {
+      ec == asio::error::not_connected || ec == asio::ssl::error::stream_truncated) {
     return;
   }
   std::cerr << "websocket " << what << ": " << ec.message() << "\n";
@@ -60,9 +63,8 @@ void websocket_session::run(beast::http::request<beast::http::string_body> reque
   timeouts.idle_timeout = limits_.idle_timeout;
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-    response.set(beast::http::field::server, "stagevote");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { set_common_headers(response); }));
   // Writes go out as one frame from our shared buffer; the stream's own write buffer is only
   // for fragmenting, which we do not do, so keep it small: thousands of phones are idle.
   ws_.auto_fragment(false);
@@ -142,6 +144,12 @@ void websocket_session::handle_message(std::string_view text) {
 }
 
 void websocket_session::handle_hello(const protocol::HelloRequest& hello) {
+  if (hello.role == Role::audience && context_->connections.reserve_only()) {
+    // The last connections are kept for the people who run the show.
+    on_send(protocol::error(hello.id, core::ErrorCode::too_many,
+                            "the hall is full; try again in a minute"));
+    return start_close(websocket::close_code::try_again_later);
+  }
   auto admitted = context_->service.hello(hello, address_);
   on_send(std::move(admitted.reply));
   if (!admitted.identity) return start_close(websocket::close_code::policy_error);

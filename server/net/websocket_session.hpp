@@ -13,7 +13,8 @@
 #include <string>
 
 #include "engine/service.hpp"
-#include "net/io_context_pool.hpp"
+#include "net/connection_budget.hpp"
+#include "net/flex_stream.hpp"
 #include "net/session_limits.hpp"
 #include "protocol/requests.hpp"
 
@@ -23,7 +24,8 @@ struct ServerContext;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(connection_socket&& socket, std::shared_ptr<ServerContext> context);
+  websocket_session(flex_stream&& stream, std::shared_ptr<ServerContext> context,
+                    connection_slot slot);
   ~websocket_session();
 
   // Accepts the upgrade request (which the http_session has read) and starts reading.
@@ -68,9 +70,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_close(boost::beast::error_code ec);
   void fail(boost::beast::error_code ec, const char* what);
 
-  boost::beast::websocket::stream<connection_stream> ws_;
+  boost::beast::websocket::stream<flex_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
+  connection_slot slot_;  // declared after context_: given back before the budget can go
   boost::asio::steady_timer hello_timer_;
 
   const SessionLimits& limits_;

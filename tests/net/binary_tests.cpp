@@ -225,6 +225,20 @@ TEST_CASE("Bad flags, a taken port and an unusable database exit non-zero with o
     CHECK_FALSE(fs::exists(db));
   }
 
+  SECTION("a TLS certificate that cannot be read, or only half of the pair") {
+    Process missing(
+        {"serve", "--port", "0", "--db", db, "--tls-cert", (dir.path() / "none.crt").string(),
+         "--tls-key", (dir.path() / "none.key").string()},
+        dir.path());
+    CHECK(missing.wait() == 2);
+    CHECK(missing.err() == "stagevote: --tls-cert " + (dir.path() / "none.crt").string() +
+                               ": cannot read it (No such file or directory)\n");
+    Process half({"serve", "--port", "0", "--db", db, "--tls-cert", "venue.crt"}, dir.path());
+    CHECK(half.wait() == 2);
+    CHECK(half.err() == "stagevote: --tls-cert needs --tls-key\n");
+    CHECK_FALSE(fs::exists(db));
+  }
+
   SECTION("a port another server holds") {
     TestServer holder;
     Process process({"serve", "--port", std::to_string(holder.port()), "--bind", "127.0.0.1",

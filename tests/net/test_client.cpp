@@ -197,7 +197,7 @@ HttpResult exchange(unsigned short port, http::request<Body>& request) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  request.set(http::field::host, "127.0.0.1");
+  if (request.count(http::field::host) == 0) request.set(http::field::host, "127.0.0.1");
   http::write(stream, request);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
