@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "net/io_context_pool.hpp"
 
@@ -33,6 +34,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   connection_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
+  std::string address_;  // the peer's: the host's routes depend on it (net/host_gate.hpp)
   // A fresh parser per request: body and header limits apply to each. Only an upload to
   // POST /api/import with the host key may have a body over 16 KiB (console_api.hpp).
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
