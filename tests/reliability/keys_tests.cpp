@@ -168,8 +168,8 @@ struct Ran {
 };
 
 // `stagevote <args>` to its end, with `env` added to ours.
-Ran stagevote(const std::vector<std::string>& args, const fs::path& dir,
-              const std::vector<std::string>& env = {kFastHashes}) {
+Ran run_tool(const std::vector<std::string>& args, const fs::path& dir,
+             const std::vector<std::string>& env = {kFastHashes}) {
   std::vector<std::string> words{stagevote_binary().string()};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<std::string> environment;
@@ -262,7 +262,7 @@ TEST_CASE("A bad --host-from is refused at start with one line and exit 2", "[ke
   TempDir dir;
   for (const std::string bad : {"10.0.0.0/33", "wifi", "fd00::/200", ""}) {
     INFO(bad);
-    const Ran ran = stagevote(
+    const Ran ran = run_tool(
         {"serve", "--port", "0", "--db", (dir / "show.db").string(), "--demo", "--host-from", bad},
         dir.path());
     CHECK(ran.code == 2);
@@ -289,7 +289,7 @@ TEST_CASE("The database, WAL, SHM, lock file and the tools' exports are their ow
   for (const std::string format : {"csv", "ledger", "html"}) {
     INFO(format);
     const auto out = dir / ("export." + format);
-    const Ran ran = stagevote(
+    const Ran ran = run_tool(
         {"export", "--db", db.string(), "--format", format, "--out", out.string()}, dir.path());
     REQUIRE(ran.code == 0);
     CHECK(mode_of(out) == 0600);
@@ -298,8 +298,8 @@ TEST_CASE("The database, WAL, SHM, lock file and the tools' exports are their ow
   const auto existing = dir / "existing.csv";
   { std::ofstream(existing) << "old"; }
   REQUIRE(::chmod(existing.c_str(), 0644) == 0);
-  REQUIRE(stagevote({"export", "--db", db.string(), "--format", "csv", "--out", existing.string()},
-                    dir.path())
+  REQUIRE(run_tool({"export", "--db", db.string(), "--format", "csv", "--out", existing.string()},
+                   dir.path())
               .code == 0);
   CHECK(mode_of(existing) == 0600);
 }
@@ -325,7 +325,7 @@ TEST_CASE("stagevote keys --reset-host-key: a new key printed once, refused whil
     first_key = found[1].str();
     CHECK(text.find("/display#k=") != std::string::npos);  // known now: made now
 
-    const Ran refused = stagevote({"keys", "--db", db.string(), "--reset-host-key"}, dir.path());
+    const Ran refused = run_tool({"keys", "--db", db.string(), "--reset-host-key"}, dir.path());
     CHECK(refused.code == 1);
     CHECK(refused.output.find("the server is running on") != std::string::npos);
     CHECK(std::count(refused.output.begin(), refused.output.end(), '\n') == 1);
@@ -336,7 +336,7 @@ TEST_CASE("stagevote keys --reset-host-key: a new key printed once, refused whil
   CHECK(read_file(db).find(first_key) == std::string::npos);
   CHECK(read_file(db.string() + "-wal").find(first_key) == std::string::npos);
 
-  const Ran reset = stagevote({"keys", "--db", db.string(), "--reset-host-key"}, dir.path());
+  const Ran reset = run_tool({"keys", "--db", db.string(), "--reset-host-key"}, dir.path());
   REQUIRE(reset.code == 0);
   std::smatch found;
   REQUIRE(std::regex_search(reset.output, found, std::regex("new host key: (\\S+)")));
