@@ -89,6 +89,13 @@ function signOut() {
 }
 
 client.on('error', (msg) => {
+  // Too many wrong codes from this address (this phone or another behind the same Wi-Fi
+  // address): the code may be right; the judge tries again after the wait.
+  if (msg.code === 'rate_limited' && !client.welcomed) {
+    renderConnection();
+    showLogin(true, t('loginSlowed', { seconds: msg.retry_after || 1 }));
+    return;
+  }
   if (msg.code !== 'unauthorized') return;
   storage.set(TOKEN_KEY, null);
   view.token = null;

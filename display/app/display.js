@@ -67,6 +67,11 @@ const key = displayKey();
 const client = new StageClient({ hello: () => ({ role: 'display', key, lang: i18n.lang }) });
 client.on('error', (msg) => {
   if (msg.code === 'unauthorized') showKeyNeeded();
+  // This address sent too many wrong keys (another screen or a guesser behind it): an
+  // unattended screen tries its key again once the wait is over.
+  if (msg.code === 'rate_limited' && !client.welcomed) {
+    setTimeout(() => client.retry(), (msg.retry_after || 1) * 1000);
+  }
 });
 let catalogueJson = '';
 let versionSeen = -1;  // per connection: a state older than one we have is stale

@@ -55,6 +55,9 @@ export function createIntegrityPanel(app) {
   const [connectionsBox, connections] = figure('integrity-connections', t('integrity.connections'));
   const [identitiesBox, identities] = figure('integrity-identities', t('integrity.identities'));
   const [votesBox, votes] = figure('integrity-votes', t('integrity.votesMinute'));
+  // Addresses being slowed for wrong host keys, display keys or judge tokens (someone guessing).
+  const [slowedBox, slowed] = figure('integrity-slowed-keys', t('integrity.slowedKeys'));
+  slowedBox.title = t('integrity.slowedKeysHint');
   const chartBox = h('div', { class: 'integrity-chart-box' });
   const busiestBody = h('tbody');
   const busiest = h('table', { class: 'integrity-table', id: 'integrity-busiest' },
@@ -71,7 +74,7 @@ export function createIntegrityPanel(app) {
     h('div', { class: 'panel-head' }, h('h2', { text: t('integrity.title') }), updated),
     banner,
     problem,
-    h('div', { class: 'integrity-figures' }, connectionsBox, identitiesBox, votesBox),
+    h('div', { class: 'integrity-figures' }, connectionsBox, identitiesBox, votesBox, slowedBox),
     h('h3', { text: t('integrity.newPerMinute') }), chartBox,
     h('h3', { text: t('integrity.busiest') }), busiest,
     h('h3', { text: t('integrity.refusals') }), refusals,
@@ -91,6 +94,9 @@ export function createIntegrityPanel(app) {
     setText(connections, count(panel.audience?.connections));
     setText(identities, count(panel.audience?.identities));
     setText(votes, panel.poll ? count(panel.poll.votes_last_minute) : '—');
+    const slowedCount = panel.credentials?.slowed_addresses || 0;
+    setText(slowed, count(slowedCount));
+    slowedBox.classList.toggle('refused', slowedCount > 0);
     votesBox.title = panel.poll ? t('integrity.pollTotal', { poll: panel.poll.id, total: count(panel.poll.total) }) : t('integrity.noPoll');
     clear(chartBox).append(barChart(panel.new_identities_per_minute || [], t));
     clear(busiestBody);

@@ -228,6 +228,17 @@ async function start() {
     setText(connText, t(online ? 'conn.online' : 'conn.offline'));
   });
   client.on('error', async (msg) => {
+    // A refused hello: this computer may not be the host (--host-from), or it sent too many
+    // wrong keys and must wait.
+    if (msg.code === 'forbidden' && !client.welcomed) {
+      dialogs.notice(t('auth.forbidden'));
+      return;
+    }
+    if (msg.code === 'rate_limited' && !client.welcomed) {
+      key = await askForKey(t, t('auth.slowed', { seconds: msg.retry_after || 1 }));
+      client.retry();
+      return;
+    }
     if (msg.code !== 'unauthorized') {
       dialogs.notice(`${t('error.prefix')}：${t(`error.${msg.code}`)} — ${msg.message || ''}`);
       return;

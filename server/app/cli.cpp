@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "engine/credential_guard.hpp"
 #include "engine/credentials.hpp"
 #include "net/connection_budget.hpp"
 
@@ -13,12 +14,13 @@ const char* const kUsage =
     "  serve     run a show: pages, WebSocket, API (stagevote serve --help)\n"
     "  results   print a round's results JSON from a database\n"
     "  import, export, verify, recount   organisers' tools (docs/data.md)\n"
-    "  tickets   make seat tickets and print them to PDF (stagevote tickets --help)\n";
+    "  tickets   make seat tickets and print them to PDF (stagevote tickets --help)\n"
+    "  keys      a new host key for a database (stagevote keys --help)\n";
 
 const char* const kServeUsage =
     "usage: stagevote serve [--port N] [--bind ADDR] [--db FILE] [--demo] [--host-key KEY]\n"
-    "                       [--allow-origin ORIGIN]... [--threads N] [--public-url URL]\n"
-    "                       [--web-root DIR] [--audience-per-address N]\n"
+    "                       [--host-from CIDR]... [--allow-origin ORIGIN]... [--threads N]\n"
+    "                       [--public-url URL] [--web-root DIR] [--audience-per-address N]\n"
     "                       [--audience-connections-per-address N] [--max-audience N]\n"
     "                       [--tls-cert FILE --tls-key FILE] [--max-connections N]\n"
     "  --port N             TCP port (default 8080; 0 picks a free one)\n"
@@ -27,6 +29,8 @@ const char* const kServeUsage =
     "  --demo               load the bundled demo contest into an empty database\n"
     "  --host-key KEY       host console key, 16 characters or more (else $STAGEVOTE_HOST_KEY,\n"
     "                       else stored/generated)\n"
+    "  --host-from CIDR     also accept the host console from this network (repeatable;\n"
+    "                       e.g. 192.168.1.20/32, fd00::/64); default: this computer only\n"
     "  --allow-origin O     pages from this origin may open /ws too, besides the server's own\n"
     "                       (repeatable)\n"
     "  --tls-cert FILE      serve HTTPS and WSS with this PEM certificate (chain) ...\n"
@@ -47,12 +51,12 @@ const char* const kServeUsage =
 const char* const kResultsUsage = "usage: stagevote results --db FILE --round ID\n";
 
 ServeArgs parse_serve_args(const std::vector<std::string>& words) {
-  const Args args(words, {{"port", "bind", "db", "host-key", "allow-origin", "threads",
+  const Args args(words, {{"port", "bind", "db", "host-key", "host-from", "allow-origin", "threads",
                            "public-url", "web-root", "audience-per-address",
                            "audience-connections-per-address", "max-audience",
                            "alert-identities-per-minute", "tls-cert", "tls-key", "max-connections"},
                           {"demo"},
-                          {"allow-origin"}});
+                          {"allow-origin", "host-from"}});
   args.no_positional();
   ServeArgs parsed;
   parsed.help = args.help();
@@ -65,6 +69,13 @@ ServeArgs parse_serve_args(const std::vector<std::string>& words) {
   if (out.host_key && out.host_key->size() < engine::kMinHostKeyLength) {
     throw UsageError("--host-key must be at least " + std::to_string(engine::kMinHostKeyLength) +
                      " characters (it is " + std::to_string(out.host_key->size()) + ")");
+  }
+  for (const auto& cidr : args.all("host-from")) {
+    if (!engine::Network::parse(cidr)) {
+      throw UsageError("--host-from " + cidr +
+                       " is not an address or CIDR (e.g. 192.168.1.0/24 or fd00::/64)");
+    }
+    out.host_from.push_back(cidr);
   }
   args.non_empty("allow-origin");  // refuses an empty one
   out.allowed_origins = args.all("allow-origin");

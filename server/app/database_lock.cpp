@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,8 +41,10 @@ DatabaseLock::DatabaseLock(const std::string& db, std::string_view command) {
   const std::string path = lock_path(db);
   // Close-on-exec: Chromium, started to print a PDF, must not inherit the lock and keep it
   // after the server has gone.
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  // The owner's only, as the database beside it (one made by an older version is narrowed).
+  [[maybe_unused]] const int narrowed = ::fchmod(fd_, 0600);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     std::string holder = error == EWOULDBLOCK ? read_holder(fd_) : std::string();

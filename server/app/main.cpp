@@ -12,6 +12,7 @@
 
 #include "app/cli.hpp"
 #include "app/database_lock.hpp"
+#include "app/keys_command.hpp"
 #include "engine/audience_gate.hpp"
 #include "engine/clock.hpp"
 #include "engine/credentials.hpp"
@@ -165,17 +166,25 @@ int serve(const std::vector<std::string>& words, const char* argv0) {
   std::string key_note;
   switch (credentials->host_key_source()) {
     case engine::HostKeySource::generated:
-      key_note = "host key: " + credentials->host_key() + "   (printed once; kept in the database)";
+      key_note = "host key: " + credentials->host_key() +
+                 "   (printed once: only its hash is kept in the database)";
       break;
     case engine::HostKeySource::stored:
-      key_note = "host key: the one printed at the first start (kept in the database)";
+      key_note =
+          "host key: the one printed when it was made (only its hash is kept; a new one: "
+          "stagevote keys --db FILE --reset-host-key)";
       break;
     case engine::HostKeySource::given:
       key_note = "host key: as given (--host-key or STAGEVOTE_HOST_KEY)";
       break;
   }
+  // Known only if the host key is (given or just made): else the console shows the link.
+  const std::string& display_key = credentials->display_key();
+  const std::string display_line = display_key.empty()
+                                       ? url + "/display   (the link with its key: host console)"
+                                       : url + "/display#k=" + display_key;
   std::cout << "stagevote " << STAGEVOTE_VERSION << " — " << show->contest()->name << "\n"
-            << "  display   " << url << "/display#k=" << credentials->display_key() << "\n"
+            << "  display   " << display_line << "\n"
             << "  host      " << url << "/host      " << key_note << "\n"
             << "  audience  " << url << "/vote\n"
             << "  judges    " << url << "/judge     (cards with QR codes: host console → 评委卡)\n"
@@ -243,6 +252,7 @@ int main(int argc, char** argv) {
     if (command == "verify") return app::run_verify(words);
     if (command == "recount") return app::run_recount(words);
     if (command == "tickets") return app::run_tickets(words);
+    if (command == "keys") return app::run_keys(words);
     if (command == "--version" || command == "version") {
       std::cout << "stagevote " << STAGEVOTE_VERSION << "\n";
       return 0;

@@ -1,6 +1,12 @@
 // The command-line faces of the organisers' tools (tool_commands.hpp): files, exit codes.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -59,9 +65,33 @@ void write_file(const std::string& path, const std::string& bytes) {
     std::cout << bytes;
     return;
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  if (!out) throw std::runtime_error(path + ": cannot write");
+  // Exports name judges and carry the ledger: the owner's only (0600), like the database.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+  struct stat status {};
+  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
+    [[maybe_unused]] const int narrowed = ::fchmod(fd, 0600);  // a file that was there before
+  }
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      throw std::runtime_error(path + ": cannot write: " + std::strerror(error));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+}
+
+// A file another program (Chromium) wrote for us: the owner's only, as write_file's.
+void keep_private(const std::string& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode)) {
+    [[maybe_unused]] const int narrowed = ::chmod(path.c_str(), 0600);
+  }
 }
 
 std::int64_t now_ms() {
@@ -218,6 +248,7 @@ int run_export(const std::vector<std::string>& raw) {
                 print_pdf(export_publication_html(show, round, seal, now_ms()), out);
             !error.empty())
           throw std::runtime_error(error);
+        keep_private(out);
       }
     }
     if (out != "-") std::cout << "wrote " << out << "\n";
@@ -359,6 +390,7 @@ int run_tickets(const std::vector<std::string>& raw) {
       throw std::runtime_error("the tickets were made but not printed (" + error +
                                "); their sheet is in " + fallback + ": print it from a browser");
     }
+    keep_private(out);  // the codes are credentials
     const std::size_t pages = (tickets.size() + kTicketsPerPage - 1) / kTicketsPerPage;
     std::cout << "wrote " << out << ": " << pages << (pages == 1 ? " A4 page" : " A4 pages")
               << " to cut; the QR codes open " << ticket_url(url, "CODE") << "\n";

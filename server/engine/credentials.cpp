@@ -1,12 +1,15 @@
 #include "engine/credentials.hpp"
 
+#include "engine/key_hash.hpp"
 #include "engine/secrets.hpp"
 
 namespace stagevote::engine {
 
 namespace {
 
-constexpr const char* kHostKeyMeta = "host_key";
+constexpr const char* kHostKeyMeta = "host_key";  // older versions: the key in the clear
+constexpr const char* kHostKeyHashMeta = "host_key_hash";
+constexpr const char* kDisplayKeyHashMeta = "display_key_hash";
 constexpr const char* kDeviceSecretMeta = "device_secret";
 
 }  // namespace
@@ -24,28 +27,85 @@ std::string stored_secret(store::Store& store, const char* key, std::size_t byte
   return secret;
 }
 
+std::string display_key_for(std::string_view host_key) {
+  return base64url(hmac_sha256(host_key, "stagevote display key").substr(0, 16));
+}
+
+NewKeys make_host_key(store::Store& store) {
+  // 144 bits: 24 characters, out of reach of guessing even unthrottled.
+  NewKeys keys{base64url(random_bytes(18)), {}};
+  keys.display_key = display_key_for(keys.host_key);
+  store.set_meta(kHostKeyHashMeta, hash_key(keys.host_key));
+  store.set_meta(kDisplayKeyHashMeta, hash_key(keys.display_key));
+  store.set_meta(kHostKeyMeta, "");  // an older version's key in the clear, if any
+  return keys;
+}
+
 Credentials::Credentials(store::Store& store, std::optional<std::string> host_key)
     : devices_(stored_secret(store, kDeviceSecretMeta)) {
+  const auto stored_hash = store.get_meta(kHostKeyHashMeta);
+  const auto clear = store.get_meta(kHostKeyMeta);
+  if (clear && !clear->empty()) {
+    // Kept in the clear by an older version: from now on only its hash.
+    store.set_meta(kHostKeyHashMeta, hash_key(*clear));
+    store.set_meta(kDisplayKeyHashMeta, hash_key(display_key_for(*clear)));
+    store.set_meta(kHostKeyMeta, "");
+    if (!host_key || host_key->empty()) learn_host_key(*clear);
+  }
   if (host_key && !host_key->empty()) {
     host_key_ = std::move(*host_key);
     host_key_source_ = HostKeySource::given;
-  } else if (auto stored = store.get_meta(kHostKeyMeta); stored && !stored->empty()) {
-    host_key_ = *stored;
+    learn_display_key(display_key_for(host_key_));
+  } else if (clear && !clear->empty()) {
+    host_key_source_ = HostKeySource::stored;
+  } else if (stored_hash && is_key_hash(*stored_hash)) {
+    host_hash_ = *stored_hash;
     host_key_source_ = HostKeySource::stored;
   } else {
-    host_key_ = base64url(random_bytes(12));
-    store.set_meta(kHostKeyMeta, host_key_);
+    NewKeys keys = make_host_key(store);
+    host_key_ = std::move(keys.host_key);
     host_key_source_ = HostKeySource::generated;
+    learn_display_key(keys.display_key);
   }
-  display_key_ = base64url(hmac_sha256(host_key_, "stagevote display key").substr(0, 16));
+  if (auto stored = store.get_meta(kDisplayKeyHashMeta)) display_hash_ = *stored;
 }
 
-bool Credentials::is_display_key(std::string_view key) const noexcept {
-  return constant_time_equal(key, display_key_);
+void Credentials::learn_host_key(std::string_view key) const {
+  {
+    std::lock_guard lock(learn_mutex_);
+    if (!learnt_host_key_) learnt_host_key_ = std::string(key);
+  }
+  learn_display_key(display_key_for(key));
 }
 
-bool Credentials::is_host_key(std::string_view key) const noexcept {
-  return constant_time_equal(key, host_key_);
+void Credentials::learn_display_key(std::string_view key) const {
+  std::lock_guard lock(learn_mutex_);
+  if (display_known_.load(std::memory_order_relaxed)) return;
+  display_key_ = std::string(key);
+  display_known_.store(true, std::memory_order_release);
+}
+
+const std::string& Credentials::display_key() const noexcept {
+  static const std::string unknown;
+  return display_known_.load(std::memory_order_acquire) ? display_key_ : unknown;
+}
+
+bool Credentials::is_display_key(std::string_view key) const {
+  if (display_known_.load(std::memory_order_acquire)) return constant_time_equal(key, display_key_);
+  if (key.empty() || display_hash_.empty() || !key_matches(display_hash_, key)) return false;
+  learn_display_key(key);
+  return true;
+}
+
+bool Credentials::is_host_key(std::string_view key) const {
+  if (!host_key_.empty()) return constant_time_equal(key, host_key_);
+  {
+    std::lock_guard lock(learn_mutex_);
+    if (learnt_host_key_) return constant_time_equal(key, *learnt_host_key_);
+  }
+  if (key.empty() || host_hash_.empty() || !key_matches(host_hash_, key)) return false;
+  learn_host_key(key);
+  return true;
 }
 
 std::optional<core::Judge> Credentials::judge_for_token(const core::Contest& contest,

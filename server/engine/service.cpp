@@ -10,14 +10,34 @@ using core::ErrorCode;
 using protocol::Role;
 
 Service::Service(Engine& engine, const Credentials& credentials, Publisher& publisher,
-                 AudienceGate& gate)
-    : engine_(engine), credentials_(credentials), publisher_(publisher), gate_(gate) {}
+                 AudienceGate& gate, std::vector<Network> host_from)
+    : engine_(engine),
+      credentials_(credentials),
+      publisher_(publisher),
+      gate_(gate),
+      guard_(engine.clock(), std::move(host_from)) {}
 
 HelloResult Service::hello(const protocol::HelloRequest& hello, std::string_view address) {
   Identity identity{hello.role, {}, std::string(address), {}};
   std::optional<core::Judge> judge;
   const auto refused = [&](ErrorCode code, std::string message) {
     return HelloResult{std::nullopt, protocol::error(hello.id, code, message)};
+  };
+  // Host, display and judge credentials: an address that keeps guessing waits, unchecked.
+  const auto slowed = [&]() -> std::optional<HelloResult> {
+    const auto wait = guard_.wait(address);
+    if (!wait) return std::nullopt;
+    return HelloResult{std::nullopt, protocol::retry_later(
+                                         hello.id, "too many wrong keys from this address", *wait)};
+  };
+  // An empty key or token is no guess: refused, not counted.
+  const auto checked = [&](bool right, std::string_view presented, std::string_view what) {
+    if (right) {
+      guard_.succeeded(address);
+    } else if (!presented.empty()) {
+      guard_.failed(address, what);
+    }
+    return right;
   };
   switch (hello.role) {
     case Role::audience: {
@@ -33,18 +53,30 @@ HelloResult Service::hello(const protocol::HelloRequest& hello, std::string_view
       break;
     }
     case Role::judge:
+      if (auto refusal = slowed()) return std::move(*refusal);
       judge = Credentials::judge_for_token(*engine_.contest(), hello.token);
-      if (!judge) return refused(ErrorCode::unauthorized, "unknown judge token");
+      if (!checked(judge.has_value(), hello.token, "judge token")) {
+        return refused(ErrorCode::unauthorized, "unknown judge token");
+      }
       identity.actor = judge->id;
       break;
     case Role::host:
-      if (!credentials_.is_host_key(hello.key)) {
+      // Off the venue Wi-Fi unless the organisers said otherwise: not even the key is looked at.
+      if (!guard_.host_allowed(address)) {
+        guard_.forbidden(address);
+        return refused(ErrorCode::forbidden,
+                       "the host console is accepted only from this computer or the networks "
+                       "given by --host-from");
+      }
+      if (auto refusal = slowed()) return std::move(*refusal);
+      if (!checked(credentials_.is_host_key(hello.key), hello.key, "host key")) {
         return refused(ErrorCode::unauthorized, "wrong host key");
       }
       identity.actor = "host";
       break;
     case Role::display:
-      if (!credentials_.is_display_key(hello.key)) {
+      if (auto refusal = slowed()) return std::move(*refusal);
+      if (!checked(credentials_.is_display_key(hello.key), hello.key, "display key")) {
         return refused(ErrorCode::unauthorized,
                        "a venue screen needs its key: open the display link the host console "
                        "shows");

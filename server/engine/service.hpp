@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/audience_gate.hpp"
+#include "engine/credential_guard.hpp"
 #include "engine/credentials.hpp"
 #include "engine/engine.hpp"
 #include "engine/publisher.hpp"
@@ -35,7 +36,9 @@ struct HelloResult {
 
 class Service {
  public:
-  Service(Engine& engine, const Credentials& credentials, Publisher& publisher, AudienceGate& gate);
+  // `host_from`: where besides loopback the host may connect from (--host-from).
+  Service(Engine& engine, const Credentials& credentials, Publisher& publisher, AudienceGate& gate,
+          std::vector<Network> host_from = {});
 
   HelloResult hello(const protocol::HelloRequest& hello, std::string_view address);
   // A connection admitted by hello() has ended.
@@ -49,12 +52,14 @@ class Service {
   const Credentials& credentials() const noexcept { return credentials_; }
   Publisher& publisher() noexcept { return publisher_; }
   AudienceGate& gate() noexcept { return gate_; }
+  CredentialGuard& guard() noexcept { return guard_; }
 
  private:
   Engine& engine_;
   const Credentials& credentials_;
   Publisher& publisher_;
   AudienceGate& gate_;
+  CredentialGuard guard_;
 };
 
 }  // namespace stagevote::engine

@@ -56,9 +56,9 @@ http_response handle_api(const ServerContext& context, std::string_view path,
   }
   if (path == "/api/integrity") {
     if (!host_authorised(context, request)) return unauthorized();
-    return json_response(
-        http::status::ok,
-        protocol::integrity_body(context.service.gate().panel(engine.clock().now())), request);
+    auto panel = context.service.gate().panel(engine.clock().now());
+    panel.slowed_credential_addresses = context.service.guard().slowed_addresses();
+    return json_response(http::status::ok, protocol::integrity_body(panel), request);
   }
   // /api/rounds/{round}/results
   constexpr std::string_view kRounds = "/api/rounds/";

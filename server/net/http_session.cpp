@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "net/console_api.hpp"
+#include "net/host_gate.hpp"
 #include "net/http_api.hpp"
 #include "net/http_headers.hpp"
 #include "net/http_routes.hpp"
@@ -76,6 +77,9 @@ void http_session::fail(beast::error_code ec, const char* what) {
 }
 
 void http_session::run() {
+  beast::error_code ec;
+  const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  if (!ec) address_ = peer.address().to_string();
   // Start on the connection's own context: the acceptor handed us the socket from the main one.
   asio::dispatch(stream_.get_executor(),
                  beast::bind_front_handler(&http_session::start, shared_from_this()));
@@ -120,6 +124,12 @@ void http_session::do_read() {
 }
 
 void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  // The host's routes: refused by address or for guessing before the body is read.
+  if ((!ec || ec == http::error::body_limit) && parser_->is_header_done()) {
+    if (auto refused = host_gate(*context_, parser_->get(), address_)) {
+      return write(std::move(*refused), false);
+    }
+  }
   const bool upload = !ec || ec == http::error::body_limit ? is_upload(parser_->get()) : false;
   // A Content-Length over the limit: refused before the body is sent.
   if (ec == http::error::body_limit && upload) {

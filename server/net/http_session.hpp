@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "net/connection_budget.hpp"
 #include "net/flex_stream.hpp"
@@ -42,6 +43,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::shared_ptr<ServerContext> context_;
   connection_slot slot_;            // declared after context_: given back before the budget can go
   bool redirect_to_https_ = false;  // TLS is on and this client spoke plain HTTP
+  std::string address_;  // the peer's: the host's routes depend on it (net/host_gate.hpp)
   // A fresh parser per request: body and header limits apply to each. Only an upload to
   // POST /api/import with the host key may have a body over 16 KiB (console_api.hpp).
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

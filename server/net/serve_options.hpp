@@ -22,6 +22,8 @@ struct ServeOptions {
   std::string db = "stagevote.db";
   bool demo = false;                    // load the demo contest into an empty database
   std::optional<std::string> host_key;  // else $STAGEVOTE_HOST_KEY, else stored or generated
+  // Where besides loopback the host may connect from (--host-from CIDR, already checked).
+  std::vector<std::string> host_from;
 
   // Where it listens and what it serves.
   std::string bind = "0.0.0.0";

@@ -26,6 +26,16 @@ asio::ip::address parse_address(const std::string& text) {
   return address;
 }
 
+std::vector<engine::Network> host_networks(const std::vector<std::string>& texts) {
+  std::vector<engine::Network> networks;
+  for (const auto& text : texts) {
+    auto network = engine::Network::parse(text);
+    if (!network) throw std::runtime_error("--host-from " + text + " is not an address or CIDR");
+    networks.push_back(*network);
+  }
+  return networks;
+}
+
 }  // namespace
 
 void server::Commits::state_committed(std::uint64_t version) {
@@ -52,7 +62,7 @@ server::server(engine::Engine& engine, const engine::Credentials& credentials,
     : engine_(engine),
       pool_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
       publisher_(engine, gate),
-      service_(engine, credentials, publisher_, gate) {
+      service_(engine, credentials, publisher_, gate, host_networks(options.host_from)) {
   engine_.set_annotator([&gate](core::Command& command) { gate.annotate(command); });
   hub_ = std::make_shared<hub>(pool_.main().get_executor(), engine_, publisher_);
   context_ =

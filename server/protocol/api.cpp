@@ -62,7 +62,8 @@ std::string integrity_body(const IntegrityPanel& p) {
                {"poll", std::move(poll)},
                {"busiest", std::move(busiest)},
                {"refusals", p.refusals},
-               {"alerts", std::move(alerts)}});
+               {"alerts", std::move(alerts)},
+               {"credentials", {{"slowed_addresses", p.slowed_credential_addresses}}}});
 }
 
 core::Result<TicketsRequest> parse_tickets_request(std::string_view body) {

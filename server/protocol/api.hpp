@@ -43,6 +43,9 @@ struct IntegrityPanel {
     long count = 0, threshold = 0;
   };
   std::vector<Alert> alerts;
+  // Addresses whose wrong host keys, display keys or judge tokens are being slowed now
+  // (engine/credential_guard.hpp).
+  long slowed_credential_addresses = 0;
 };
 std::string integrity_body(const IntegrityPanel& panel);
 

@@ -1,5 +1,6 @@
 #include "protocol/replies.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "protocol/views.hpp"
@@ -82,6 +83,17 @@ Message error(const RequestId& id, core::ErrorCode code, std::string_view messag
 
 Message error(const RequestId& id, const core::Error& error) {
   return protocol::error(id, error.code, error.message);
+}
+
+Message retry_later(const RequestId& id, std::string_view message, core::Millis wait) {
+  std::string out = "{\"type\":\"error\"";
+  append_id(out, id);
+  out += ",\"code\":\"rate_limited\",\"message\":";
+  out += dump(json(std::string(message)));
+  out += ",\"retry_after\":";
+  out += std::to_string((std::max<core::Millis>(wait, 0) + 999) / 1000);
+  out.push_back('}');
+  return make_message(std::move(out));
 }
 
 Message pong(const RequestId& id, core::Millis server_time) {

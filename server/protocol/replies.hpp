@@ -14,6 +14,9 @@ namespace stagevote::protocol {
 // {"type":"error","id":...,"code":...,"message":...}; no "id" member when the request had none.
 Message error(const RequestId& id, core::ErrorCode code, std::string_view message);
 Message error(const RequestId& id, const core::Error& error);
+// A `rate_limited` error that says when to try again: "retry_after" in whole seconds,
+// rounded up (as HTTP's Retry-After).
+Message retry_later(const RequestId& id, std::string_view message, core::Millis wait);
 
 // {"type":"pong","id":...,"server_time":...}
 Message pong(const RequestId& id, core::Millis server_time);

@@ -1,5 +1,9 @@
 #include "store/sqlite.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <mutex>
 
 namespace stagevote::store::sqlite {
@@ -32,10 +36,33 @@ int open_flags(Connection::Mode mode) {
   }
   return flags;
 }
+
+// The database holds the show's credentials (judge tokens, the device token secret, key
+// hashes): only its owner may read it. Made 0600 before SQLite creates it; SQLite gives the WAL
+// and SHM it makes the database's mode. Files made by an older version, or left by a crash,
+// are narrowed to their owner.
+void keep_private(const std::string& path, bool create) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+  if (fd < 0) return;  // SQLite says why, with the path
+  struct stat status {};
+  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && (status.st_mode & 077) != 0) {
+    [[maybe_unused]] const int narrowed = ::fchmod(fd, status.st_mode & 0700);
+  }
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string companion = path + suffix;
+    if (::stat(companion.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+        (status.st_mode & 077) != 0) {
+      [[maybe_unused]] const int narrowed = ::chmod(companion.c_str(), status.st_mode & 0700);
+    }
+  }
+}
 }  // namespace
 
 Connection::Connection(const std::string& path, Mode mode) : path_(path) {
   configure_sqlite_once();
+  if (mode != Mode::read_only) keep_private(path, mode == Mode::read_write_create);
   int rc = sqlite3_open_v2(path.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

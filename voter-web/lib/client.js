@@ -12,8 +12,9 @@ const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8000;
 // A hello refused for one of these is not retried by itself: the page says why and decides
 // when to say hello again (retry()). Reconnecting on a timer would only hammer the server with
-// hellos it must refuse (a wrong key, a cap on this address, a slowed-down guesser).
-const REFUSALS = new Set(['unauthorized', 'too_many', 'rate_limited']);
+// hellos it must refuse (a wrong key, a cap on this address, a slowed-down guesser, a host
+// console opened from an address the host role is not accepted from).
+const REFUSALS = new Set(['unauthorized', 'too_many', 'rate_limited', 'forbidden']);
 
 // An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
 // is: unique per device without a counter that would restart at 1.

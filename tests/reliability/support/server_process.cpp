@@ -88,7 +88,7 @@ ServerProcess::ServerProcess(Launch launch, std::chrono::milliseconds ready_time
   const auto log_start = fs::exists(launch_.log, ec) ? fs::file_size(launch_.log, ec) : 0;
 
   std::vector<std::string> args{
-      stagevote_binary().string(), "serve", "--port", "0", "--bind", "127.0.0.1", "--db",
+      stagevote_binary().string(), "serve", "--port", "0", "--bind", launch_.bind, "--db",
       launch_.db.string()};
   if (launch_.demo) args.push_back("--demo");
   if (!launch_.host_key.empty()) {

@@ -21,6 +21,8 @@ struct Launch {
   // The audience's per-address caps (docs/protocol.md, "Admission") are lifted unless a test
   // is about them: most tests connect many phones from 127.0.0.1.
   bool audience_caps = false;
+  // What it listens on; readiness is still asked on 127.0.0.1, so 0.0.0.0 or loopback.
+  std::string bind = "127.0.0.1";
 };
 
 // How a process ended.
