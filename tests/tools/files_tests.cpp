@@ -219,11 +219,13 @@ struct HostileShow {
 
   HostileShow() {
     store::Store store(db);
-    const std::string entries =
-        "编号,标题,单位,形式,主题,轮次\r\n"
-        "e01,\"=HYPERLINK(\"\"http://evil.example/\"\",\"\"点此领奖\"\")\",省高级人民法院,情景剧,"
-        "党建,初赛\r\n"
-        "e02,税务人的初心,省税务局,快板,优化营商环境,初赛\r\n";
+    // The fixture's entries, e01's title a formula (quoted as a CSV field).
+    std::string entries = kEntriesCsvZh;
+    const std::string title = "党旗代代传 融合促发展";
+    const auto at = entries.find(title);
+    REQUIRE(at != std::string::npos);
+    entries.replace(at, title.size(),
+                    "\"=HYPERLINK(\"\"http://evil.example/\"\",\"\"点此领奖\"\")\"");
     ImportResult imported =
         import_contest(store, db,
                        {source("scheme.toml", kSchemeToml), source("entries.csv", entries),
@@ -307,7 +309,7 @@ TEST_CASE("The ledger CSV names devices by a keyed pseudonym, never by their tok
 
   // device-0 voted in the polls of e01, e02 and e04: the same pseudonym each time.
   int votes_of_device_0 = 0;
-  for (const auto& row : table.rows) {
+  for (const auto& row : std::vector(table.rows.begin() + 2, table.rows.end())) {
     if (row.cells.at(column("kind")) != "vote") continue;
     const std::string& actor = row.cells.at(column("actor"));
     CHECK(actor.starts_with("dev-"));

@@ -211,7 +211,7 @@ TEST_CASE("A cut or re-hashed tail is caught by the heads published at reveals",
     // Without the heads file, the head printed on an export (or shown) catches it too.
     std::filesystem::remove(engine::heads_path(played.db));
     REQUIRE(verify_database(played.db).ok);
-    for (const std::string head : {published.hash, engine::short_hash(published.hash)}) {
+    for (const std::string& head : {published.hash, engine::short_hash(published.hash)}) {
       const VerifyReport by_head = verify_database(played.db, {head, std::nullopt});
       CHECK_FALSE(by_head.ok);
       CHECK(by_head.reason == "the published head hash " + head +
@@ -248,7 +248,7 @@ TEST_CASE("verify --head takes the short head the display showed and lists what 
   CHECK(verify_database(played.db, {upper, std::nullopt}).ok);
 
   SECTION("too short or not hex is refused in words") {
-    for (const std::string bad : {shown.substr(0, 8), std::string("zz") + shown}) {
+    for (const std::string& bad : {shown.substr(0, 8), std::string("zz") + shown}) {
       const VerifyReport refused = verify_database(played.db, {bad, std::nullopt});
       CHECK_FALSE(refused.ok);
       CHECK(refused.reason == "--head " + bad +
