@@ -115,9 +115,11 @@ const counts = h('span', { class: 'conn-counts', id: 'conn-counts' });
 const langButton = h('button', { class: 'btn small ghost', id: 'lang-toggle', type: 'button', text: t('lang.toggle') });
 langButton.addEventListener('click', () => i18n.toggle());
 const contestName = h('span', { class: 'contest-name' });
+// The ledger head published at the last reveal, as the display shows it (docs/data.md).
+const ledgerHead = h('span', { class: 'ledger-head-console', id: 'ledger-head', hidden: true, title: t('ledger.hint') });
 const header = h('header', { class: 'host-header' },
   h('div', { class: 'host-brand' }, h('span', { class: 'brand-mark' }), h('strong', { text: t('title') }), contestName),
-  h('div', { class: 'host-status' }, h('span', { class: 'conn', id: 'conn', dataset: { online: '0' } }, connDot, connText), counts, langButton));
+  h('div', { class: 'host-status' }, h('span', { class: 'conn', id: 'conn', dataset: { online: '0' } }, connDot, connText), counts, ledgerHead, langButton));
 const footer = h('footer', { class: 'host-footer' },
   h('strong', { text: `${t('keys.title')}：` }),
   h('kbd', { text: t('keys.space') }), h('kbd', { text: t('keys.b') }), h('kbd', { text: t('keys.esc') }),
@@ -151,6 +153,10 @@ function renderChrome(state) {
   const hint = document.getElementById('next-hint');
   setText(hint, next ? `${t('step.next')}（${t('step.space')}）：${t(`act.${next.action}`)}` : '');
   setText(contestName, app.catalogue.contest.name || '');
+  const head = state.ledger?.head || '';
+  ledgerHead.hidden = !head;
+  ledgerHead.dataset.head = head;
+  setText(ledgerHead, head ? t('ledger.head', { head, seq: state.ledger.seq }) : '');
 }
 
 // ---- keyboard: space = next step, B = blackout ----

@@ -4,7 +4,7 @@
 import { h } from '/v/lib/dom.js';
 import { count, published, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
-import { framed, lowerThird } from './chrome.js';
+import { framed, ledgerMark, lowerThird } from './chrome.js';
 
 const HOLD_MS = 9000;
 
@@ -47,6 +47,8 @@ export default {
 
     const stageEl = h('div', { class: 'awards-stage' });
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('awards.title')}`, stageEl);
+    const seal = ledgerMark(ctx, state);
+    el.append(seal.el);
 
     function tierPanel(tier) {
       // Shared ranks can widen a tier: denser cards keep a crowded tier on one screen.
@@ -91,6 +93,6 @@ export default {
     } else {
       tiers.forEach((tier, i) => timeline.at(i * HOLD_MS, () => present(tier)));
     }
-    return { el, leave() { timeline.stop(); } };
+    return { el, update(next) { seal.update(next); }, leave() { timeline.stop(); } };
   },
 };

@@ -1,6 +1,6 @@
 // The frame every full-screen scene shares: the contest's mark and name top left, a label
 // (round, scene) top right, a gold hairline at the foot.
-import { h } from '/v/lib/dom.js';
+import { h, setText } from '/v/lib/dom.js';
 
 export function header(ctx, label = '') {
   return h('header', { class: 'chrome' },
@@ -17,6 +17,21 @@ export function footer() {
 // A full-screen scene element with the frame around `body`.
 export function framed(ctx, label, ...body) {
   return h('section', {}, header(ctx, label), h('div', { class: 'scene-body' }, ...body), footer());
+}
+
+// The ledger's head published at the last reveal or correction (state.ledger, 12 hex digits),
+// small at the foot of the results scenes: a photo of the screen names the ledger it came from,
+// and `stagevote verify --head` checks it. Hidden until there is one.
+export function ledgerMark(ctx, state) {
+  const el = h('div', { class: 'ledger-head' });
+  function update(next) {
+    const head = next?.ledger?.head || '';
+    el.hidden = !head;
+    el.dataset.head = head;
+    setText(el, head ? ctx.t('ledger.head', { head, seq: next.ledger.seq }) : '');
+  }
+  update(state);
+  return { el, update };
 }
 
 // A lower third for the overlay variant: gold tab on the left, text on a glass panel.

@@ -4,7 +4,7 @@
 import { h, setText } from '/v/lib/dom.js';
 import { published, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
-import { framed, lowerThird } from './chrome.js';
+import { framed, ledgerMark, lowerThird } from './chrome.js';
 
 const AREA = { x: 96, y: 300, width: 1728, height: 690 };
 
@@ -41,6 +41,8 @@ export default {
         h('h1', { class: 'gold-text', text: t('leaderboard.title') }),
         h('div', { class: 'board-round', text: catalogue.roundName(round) })),
       heads, board, empty);
+    const seal = ledgerMark(ctx, state);
+    el.append(seal.el);
 
     function headRow(geo) {
       const cells = () => h('div', { class: 'board-head' },
@@ -143,7 +145,7 @@ export default {
     render(state, !ctx.instant);
     return {
       el,
-      update(next) { render(next, true); },
+      update(next) { render(next, true); seal.update(next); },
       leave() { timeline.stop(); },
     };
   },

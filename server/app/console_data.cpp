@@ -24,7 +24,11 @@ net::ConsoleReply error_reply(unsigned status, const char* code, const std::stri
 }  // namespace
 
 ToolsConsole::ToolsConsole(engine::Engine& engine, store::Store& store, std::string db_name)
-    : engine_(engine), store_(store), db_name_(std::move(db_name)), worker_([this] { run(); }) {}
+    : engine_(engine),
+      store_(store),
+      db_name_(std::move(db_name)),
+      pseudonym_key_(tools::pseudonym_key(store)),
+      worker_([this] { run(); }) {}
 
 ToolsConsole::~ToolsConsole() {
   stop();
@@ -114,6 +118,16 @@ void ToolsConsole::ticket_sheet(std::vector<core::SeatTicket> tickets, std::stri
   });
 }
 
+std::optional<net::ConsoleReply> ToolsConsole::import_closed() const {
+  if (!engine_.started()) return std::nullopt;
+  tools::ImportResult result;
+  result.problems.push_back(
+      {db_name_, 0,
+       "the show has started (a vote, score or host action is in the ledger): the contest can "
+       "be replaced only before the first vote, score or host action; the upload was not read"});
+  return json_reply(409, tools::import_result_to_json(result));
+}
+
 net::ConsoleReply ToolsConsole::import_now(const std::vector<net::UploadedFile>& files) {
   std::vector<tools::SourceFile> uploads;
   for (const auto& file : files) uploads.push_back({file.name, file.bytes});
@@ -158,7 +172,7 @@ net::ConsoleReply ToolsConsole::export_now(const std::string& format,
   if (format == "ledger") {
     engine_.flush();  // everything acknowledged so far is in the file
     return {200, "text/csv; charset=utf-8", contest_id + "-ledger.csv",
-            tools::export_ledger_csv(store_)};
+            tools::export_ledger_csv(store_, pseudonym_key_)};
   }
   const core::Show show = engine_.committed_copy();
   if (round && !show.contest().find_round(*round)) {
@@ -175,7 +189,7 @@ net::ConsoleReply ToolsConsole::export_now(const std::string& format,
   const std::string stem = contest_id + "-" + round.value_or("all");
   if (format == "csv") {
     return {200, "text/csv; charset=utf-8", stem + "-results.csv",
-            tools::export_results_csv(show, round)};
+            tools::export_results_csv(show, round, seal)};
   }
   if (format == "xlsx") {
     return {200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

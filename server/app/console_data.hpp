@@ -20,6 +20,7 @@ namespace stagevote::app {
 class ToolsConsole : public net::ConsoleData {
  public:
   // `db_name` names the database in problems ("show.db: the ledger already holds ...").
+  // Makes the database's pseudonym key if it has none (writes SQLite: start-up only).
   ToolsConsole(engine::Engine& engine, store::Store& store, std::string db_name);
   ~ToolsConsole() override;
   ToolsConsole(const ToolsConsole&) = delete;
@@ -36,6 +37,9 @@ class ToolsConsole : public net::ConsoleData {
   // 500 with the codes (protocol::unprinted_tickets_body).
   void ticket_sheet(std::vector<core::SeatTicket> tickets, std::string base_url, bool english,
                     Done done) override;
+  // 409 with the "show has started" problem once anything has happened: the upload is then
+  // not parsed at all (not even its multipart form), let alone its spreadsheets.
+  std::optional<net::ConsoleReply> import_closed() const override;
 
   // Finishes the job under way and drops the queued ones (their `done` is never called).
   // Call it once the server's threads have stopped, before the server is destroyed.
@@ -52,6 +56,7 @@ class ToolsConsole : public net::ConsoleData {
   engine::Engine& engine_;
   store::Store& store_;
   std::string db_name_;
+  std::string pseudonym_key_;  // device tokens in the ledger export become pseudonyms under it
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -231,7 +231,7 @@ int run_export(const std::vector<std::string>& raw) {
 
     store::Store store(db);
     if (format == "ledger") {
-      write_file(out, export_ledger_csv(store));
+      write_file(out, export_ledger_csv(store, pseudonym_key(store)));
     } else {
       core::Show show = engine::restore(store).show;
       if (round && !show.contest().find_round(*round)) {
@@ -240,7 +240,7 @@ int run_export(const std::vector<std::string>& raw) {
         throw std::runtime_error("unknown round " + *round + " (rounds:" + known + ")");
       }
       const LedgerSeal seal = ledger_seal(store);
-      if (format == "csv") write_file(out, export_results_csv(show, round));
+      if (format == "csv") write_file(out, export_results_csv(show, round, seal));
       if (format == "xlsx") write_file(out, export_results_xlsx(show, round, seal));
       if (format == "html") write_file(out, export_publication_html(show, round, seal, now_ms()));
       if (format == "pdf") {

@@ -27,6 +27,20 @@ Engine::Engine(store::Store& store, const Clock& clock, Restored restored)
   close_expired_polls();
   // Before any client is served: no one may be welcomed with a poll the server is closing.
   store_.flush();
+  // After a restart the screens show the head last published, as before it.
+  for (const auto& head : read_heads(store_.path())) {
+    if (head.seq > 0) published_head_ = store::LedgerHead{head.seq, head.hash};
+  }
+}
+
+bool Engine::started() const {
+  std::lock_guard lock(head_mutex_);
+  return head_.version() != 0 || restored_commands_ != 0;
+}
+
+std::optional<store::LedgerHead> Engine::published_head() const {
+  std::lock_guard lock(published_mutex_);
+  return published_head_;
 }
 
 std::shared_ptr<const core::Contest> Engine::contest() const {
@@ -146,6 +160,7 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
 void Engine::committed(const core::Command& command, core::Millis at,
                        const protocol::Message& reply) {
   std::uint64_t version = 0;
+  std::optional<store::LedgerHead> published;
   {
     std::lock_guard lock(committed_mutex_);
     auto applied = committed_.apply(command, at);
@@ -157,10 +172,17 @@ void Engine::committed(const core::Command& command, core::Millis at,
       std::abort();
     }
     if (!applied.value().state_changed) return;
+    // A reveal (or a correction of a result) is what the hall sees: the head it was committed
+    // at is published beside the file and on the screens, with the state it belongs to.
+    if (std::holds_alternative<core::Reveal>(command) ||
+        std::holds_alternative<core::CorrectScore>(command)) {
+      published = store_.head();
+      std::lock_guard lock_published(published_mutex_);
+      published_head_ = published;
+    }
     version = ++version_;
   }
-  // A reveal is what the hall sees: the head it was committed at is published beside the file.
-  if (std::holds_alternative<core::Reveal>(command)) append_head(store_.path(), at, store_.head());
+  if (published) append_head(store_.path(), at, *published);
   // Listener first: a client that connects once it has the ack sees the new state.
   if (listener_) listener_->state_committed(version);
 }

@@ -113,6 +113,12 @@ class Engine {
   // the ledger, starts the show over from it, then tells the listener. Returns false, changing
   // nothing, once the show has started. Writes SQLite synchronously: off the network threads.
   bool replace_contest(const core::Contest& contest);
+  // Whether the show has started (replace_contest would refuse): in memory, cheap.
+  bool started() const;
+
+  // The ledger's head at the last reveal or correction (what `<db>.heads` last got), shown on
+  // the display's leaderboard and awards and on the console; nullopt before the first.
+  std::optional<store::LedgerHead> published_head() const;
 
  private:
   // From the store's completion of a write: apply it to the committed show and reply.
@@ -127,7 +133,7 @@ class Engine {
   CommitListener* listener_ = nullptr;
   std::function<void(core::Command&)> annotate_;
 
-  std::mutex head_mutex_;  // guards head_, requests_, taking_requests_; taken before committed_
+  mutable std::mutex head_mutex_;  // guards head_, requests_, taking_requests_; before committed_
   core::Show head_;
   RequestLog requests_;
   bool taking_requests_ = true;
@@ -136,7 +142,10 @@ class Engine {
   core::Show committed_;
   std::shared_ptr<const core::Contest> contest_;
   std::atomic<std::uint64_t> version_{1};
-  const std::int64_t restored_commands_;  // show records in the file at start
+  // Taken inside committed_mutex_ (so a snapshot reads it with the show it belongs to).
+  mutable std::mutex published_mutex_;
+  std::optional<store::LedgerHead> published_head_;  // guarded by published_mutex_
+  const std::int64_t restored_commands_;             // show records in the file at start
 
   std::atomic<bool> failed_{false};
 };

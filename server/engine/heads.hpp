@@ -26,9 +26,10 @@ struct PublishedHead {
 // with seq 0, so that verify can name them.
 std::vector<PublishedHead> read_heads(const std::string& db);
 
-// The short form shown on screens and exports: the first 12 hex digits.
+// The short form shown on screens and exports: the first 12 hex digits (48 bits).
+inline constexpr std::size_t kShortHashDigits = 12;
 inline std::string short_hash(const std::string& hash) {
-  return hash.substr(0, 12);
+  return hash.substr(0, kShortHashDigits);
 }
 
 }  // namespace stagevote::engine

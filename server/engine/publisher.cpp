@@ -1,5 +1,6 @@
 #include "engine/publisher.hpp"
 
+#include "engine/heads.hpp"
 #include "protocol/replies.hpp"
 
 namespace stagevote::engine {
@@ -37,9 +38,11 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
   std::vector<std::pair<std::string, json>> judges;
   Snapshot out;
   core::Admission mode = core::Admission::open;
+  std::optional<store::LedgerHead> published;
   engine_.read([&](const core::Show& show) {
     // Read under the same lock as the show: the version names exactly this state.
     out.version = engine_.version();
+    published = engine_.published_head();
     mode = show.admission();
     audience = protocol::public_state_json(show);
     host = protocol::host_extras_json(show, connections);
@@ -51,6 +54,9 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
 
   // The screens (never the phones) see the join code, which turns over with the clock.
   json display = audience;
+  // The published head is for the screens and the console, where the hall can see it.
+  if (published)
+    display["ledger"] = protocol::ledger_head_json(published->seq, short_hash(published->hash));
   if (mode == core::Admission::code) {
     const auto code = gate_.join_code(now);
     display["admission"]["code"] = code.code;

@@ -217,6 +217,10 @@ void handle_console(const ServerContext& context, http_request&& request,
   };
 
   if (is_import) {
+    // Once the show has started, refused before the upload is parsed (even as multipart).
+    if (auto closed = console->import_closed()) {
+      return respond(to_response(std::move(*closed), request));
+    }
     auto files = uploaded_files(request);
     if (auto* refused = std::get_if<http_response>(&files)) return respond(std::move(*refused));
     return console->import_files(std::move(std::get<std::vector<UploadedFile>>(files)), finish());

@@ -50,6 +50,10 @@ class ConsoleData {
   // exactly once, on any thread.
   virtual void ticket_sheet(std::vector<core::SeatTicket> tickets, std::string base_url,
                             bool english, Done done) = 0;
+
+  // Asked before an upload is parsed: a reply (409, the show has started) refuses it at once;
+  // nullopt lets it in. Cheap: it runs on a network thread.
+  virtual std::optional<ConsoleReply> import_closed() const { return std::nullopt; }
 };
 
 }  // namespace stagevote::net

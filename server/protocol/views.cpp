@@ -266,6 +266,10 @@ json host_extras_json(const core::Show& show, const Connections& connections) {
           {"started", show.version() > 0}};
 }
 
+json ledger_head_json(std::int64_t seq, std::string_view short_head) {
+  return {{"seq", seq}, {"head", std::string(short_head)}};
+}
+
 json judge_extras_json(const core::Show& show, const core::Judge& judge) {
   json entries = json::array();
   for (const auto& round : show.contest().rounds) {

@@ -34,6 +34,11 @@ nlohmann::json host_extras_json(const core::Show& show, const Connections& conne
 // One judge's extras: every entry with its status for this judge and the judge's marks.
 nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);
 
+// The screens' "ledger": {"seq": N, "head": "<12 hex digits>"}, the head published at the
+// last reveal or correction (engine/heads.hpp), shown on the leaderboard, the awards and the
+// console so that a photo of the screen can be checked with `stagevote verify --head`.
+nlohmann::json ledger_head_json(std::int64_t seq, std::string_view short_head);
+
 // {"type":"state", ...view, "version":..., "server_time":...}: one view of the show as a
 // message. `version` orders snapshots: a client keeps the highest it has seen.
 Message state_message(nlohmann::json view, std::uint64_t version, core::Millis server_time);

@@ -13,7 +13,8 @@ bool is_blank(const std::vector<std::string>& cells) {
 
 }  // namespace
 
-Table parse_csv(std::string_view file, std::string_view text, Problems& problems) {
+Table parse_csv(std::string_view file, std::string_view text, Problems& problems,
+                const TableLimits& limits) {
   Table table{std::string(file), {}};
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
 
@@ -22,11 +23,27 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
   std::string field;
   std::size_t i = 0;
   const std::size_t n = text.size();
+  std::size_t cells = 0;
+  std::string too_big;  // why the file is refused, once a limit is passed
 
-  auto end_record = [&] {
+  // A file of commas is millions of empty cells: count them as they come.
+  auto end_field = [&] {
+    if (row.cells.size() >= limits.columns) {
+      too_big = "a row has more than " + std::to_string(limits.columns) + " columns";
+    } else if (++cells > limits.cells) {
+      too_big = "more than " + std::to_string(limits.cells) + " cells in all";
+    }
     row.cells.push_back(std::move(field));
     field.clear();
-    if (!is_blank(row.cells)) table.rows.push_back(std::move(row));
+  };
+  auto end_record = [&] {
+    end_field();
+    if (!is_blank(row.cells)) {
+      table.rows.push_back(std::move(row));
+      if (table.rows.size() > limits.rows && too_big.empty()) {
+        too_big = "more than " + std::to_string(limits.rows) + " rows";
+      }
+    }
     row = TableRow{line, {}};
   };
   // Consumes one line break (CRLF, LF or a lone CR) at text[i], counting it.
@@ -37,6 +54,11 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
   };
 
   while (i < n) {
+    if (!too_big.empty()) {
+      problems.push_back({table.file, line, "too large for a contest's table: " + too_big});
+      table.rows.clear();
+      return table;
+    }
     char c = text[i];
     if (c == '"' && field.empty()) {
       // A quoted field: runs to the next lone quote, across commas and line breaks.
@@ -70,8 +92,7 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
       continue;
     }
     if (c == ',') {
-      row.cells.push_back(std::move(field));
-      field.clear();
+      end_field();
       ++i;
     } else if (c == '\r' || c == '\n') {
       take_line_break();
@@ -82,6 +103,10 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
     }
   }
   if (!field.empty() || !row.cells.empty()) end_record();
+  if (!too_big.empty()) {
+    problems.push_back({table.file, line, "too large for a contest's table: " + too_big});
+    table.rows.clear();
+  }
   return table;
 }
 
@@ -98,10 +123,39 @@ std::string csv_field(std::string_view value) {
   return quoted;
 }
 
+namespace {
+
+// "-1.5", "+3", "12": an optional sign, digits, at most one decimal point, nothing else.
+bool is_plain_number(std::string_view value) {
+  std::size_t i = value.starts_with('-') || value.starts_with('+') ? 1 : 0;
+  bool digits = false, point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+}  // namespace
+
+std::string neutralise_cell(std::string_view value) {
+  if (value.empty() || std::string_view("=+-@\t\r").find(value.front()) == std::string_view::npos ||
+      is_plain_number(value)) {
+    return std::string(value);
+  }
+  return "'" + std::string(value);
+}
+
 void append_csv_row(std::string& out, const std::vector<std::string>& fields) {
   for (std::size_t k = 0; k < fields.size(); ++k) {
     if (k > 0) out += ',';
-    out += csv_field(fields[k]);
+    out += csv_field(neutralise_cell(fields[k]));
   }
   out += "\r\n";
 }

@@ -1,4 +1,4 @@
-// Results as CSV: the grid of each round, written as RFC 4180 with a BOM.
+// Results as CSV: the seal, then the grid of each round, written as RFC 4180 with a BOM.
 #include <stdexcept>
 
 #include "tools/csv.hpp"
@@ -7,9 +7,12 @@
 
 namespace stagevote::tools {
 
-std::string export_results_csv(const core::Show& show, const std::optional<std::string>& round) {
+std::string export_results_csv(const core::Show& show, const std::optional<std::string>& round,
+                               const LedgerSeal& seal) {
   const core::Contest& contest = show.contest();
   std::string out(kUtf8Bom);
+  // First, so that a printed or forwarded file names the ledger it came from.
+  append_csv_row(out, {seal_text(seal)});
   auto write = [&](const Grid& grid, bool with_header) {
     if (with_header) append_csv_row(out, grid.header);
     for (const auto& cells : grid.rows) {

@@ -2,6 +2,7 @@
 // no external files) so that it prints the same anywhere and Chromium can make the PDF.
 #include <stdexcept>
 
+#include "engine/heads.hpp"
 #include "tools/exporters.hpp"
 #include "tools/report.hpp"
 #include "tools/text.hpp"
@@ -190,7 +191,8 @@ std::string export_publication_html(const core::Show& show, const std::optional<
   html += rules_paragraph(contest);
   html += "<p class=\"seal\">导出时间 Exported " + html_escape(format_time(generated_at)) +
           "；账本 Ledger " + std::to_string(seal.records) +
-          " 条记录 records；末条哈希 head hash <code>" +
+          " 条记录 records；末条哈希 head hash <strong class=\"short-head\">" +
+          html_escape(engine::short_hash(seal.head_hash)) + "</strong> <code>" +
           html_escape(seal.head_hash.empty() ? "(empty)" : seal.head_hash) +
           "</code>（可用 <code>stagevote verify --db FILE --head HASH</code> 核验 / verify）</p>\n";
   html +=

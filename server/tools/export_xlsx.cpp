@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/heads.hpp"
 #include "tools/exporters.hpp"
 #include "tools/grid.hpp"
 #include "tools/text.hpp"
@@ -185,6 +186,9 @@ void write_about(lxw_worksheet* sheet, const core::Contest& contest, core::Admis
        "ties: judge component, plain mean, votes");
   line("账本记录 ledger records", std::to_string(seal.records));
   line("账本末条哈希 ledger head", seal.head_hash.empty() ? "(empty)" : seal.head_hash);
+  // The short form is what the display and the console show: a photo of the screen matches.
+  line("短哈希 short head",
+       seal.head_hash.empty() ? "(empty)" : engine::short_hash(seal.head_hash));
   line("核验 verify", "stagevote verify --db FILE --head " +
                           (seal.head_hash.empty() ? std::string("HASH") : seal.head_hash));
   worksheet_set_column(sheet, 0, 0, 24, nullptr);

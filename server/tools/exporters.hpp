@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/show.hpp"
 
@@ -22,10 +23,14 @@ struct LedgerSeal {
   std::string head_hash;  // hash of the last record ("" when empty)
 };
 LedgerSeal ledger_seal(const store::Store& store);
+// The seal in one line, for the head of the CSVs and the about sheet: the record count, the
+// short head hash (as the display shows it), the full one and how to check it.
+std::string seal_text(const LedgerSeal& seal);
 
-// UTF-8 CSV with a BOM (Excel opens it with Chinese intact). Whole contest: one table, every
-// row starting with its round.
-std::string export_results_csv(const core::Show& show, const std::optional<std::string>& round);
+// UTF-8 CSV with a BOM (Excel opens it with Chinese intact), its first line the seal. Whole
+// contest: one table, every row starting with its round. Cells are neutralised (csv.hpp).
+std::string export_results_csv(const core::Show& show, const std::optional<std::string>& round,
+                               const LedgerSeal& seal);
 
 // A workbook: one sheet per round (or the one round), a corrections sheet, an about sheet with
 // the contest, the rules and the seal. Dropped totals struck through, amended results marked.
@@ -40,8 +45,18 @@ std::string export_publication_html(const core::Show& show, const std::optional<
                                     const LedgerSeal& seal, std::int64_t generated_at);
 
 // Every ledger record: seq, time, kind, actor, the score fields, before/after for corrections
-// (and scores), reason, the exact payload and both hashes (enough to recompute the chain).
-std::string export_ledger_csv(const store::Store& store);
+// (and scores), reason, the payload and both hashes, after a first line with the seal. An
+// audience device token is a live credential: wherever it appears (a vote's actor and
+// device) it is replaced by its pseudonym under `pseudonym_key` (device_pseudonym), so a vote
+// record's hash cannot be recomputed from the file; every other record's can.
+std::string export_ledger_csv(const store::Store& store, std::string_view pseudonym_key);
+
+// The database's key for device pseudonyms (meta `pseudonym_key`, 32 random bytes, made on
+// first use). Writes SQLite when it makes one: call it at start-up or from the CLI.
+std::string pseudonym_key(store::Store& store);
+// "dev-" and 16 hex digits of HMAC-SHA256(key, token): the same phone gets the same
+// pseudonym in every export of the contest; it is not a token and cannot say hello.
+std::string device_pseudonym(std::string_view key, std::string_view token);
 
 // Where Chromium is looked for (/usr/bin/chromium, then chromium-browser, google-chrome).
 std::optional<std::string> find_chromium();

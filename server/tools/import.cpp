@@ -95,8 +95,13 @@ ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& p
         continue;
       }
     }
-    Problems ignored;
-    Table table = read_table(file, ignored);
+    Problems found;
+    Table table = read_table(file, found);
+    // A file over the caps is refused here, with its reason, and not read again.
+    if (std::any_of(found.begin(), found.end(), is_size_problem)) {
+      problems.insert(problems.end(), found.begin(), found.end());
+      continue;
+    }
     if (looks_like_judges(table)) {
       place(sources.judges, file, "judges");
     } else {

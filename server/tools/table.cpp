@@ -19,14 +19,18 @@ std::string extension_of(std::string_view name) {
   return ascii_lower(name.substr(dot + 1));
 }
 
+bool is_size_problem(const Problem& problem) {
+  return problem.reason.find("for a contest's table") != std::string::npos;
+}
+
 Table read_table(const SourceFile& source, Problems& problems,
-                 const std::vector<std::string>& preferred_sheets) {
+                 const std::vector<std::string>& preferred_sheets, const TableLimits& limits) {
   const std::string ext = extension_of(source.name);
-  if (ext == "csv" || ext == "txt") return parse_csv(source.name, source.bytes, problems);
+  if (ext == "csv" || ext == "txt") return parse_csv(source.name, source.bytes, problems, limits);
   if (ext == "xlsx" || ext == "xlsm") {
     std::string sheet;
     Problems ignored;  // parse_xlsx reports the same problems again
-    auto names = xlsx_sheet_names(source.name, source.bytes, ignored);
+    auto names = xlsx_sheet_names(source.name, source.bytes, ignored, limits);
     if (names.size() > 1) {
       for (const auto& wanted : preferred_sheets) {
         auto found = std::find_if(names.begin(), names.end(), [&](const std::string& name) {
@@ -38,7 +42,7 @@ Table read_table(const SourceFile& source, Problems& problems,
         }
       }
     }
-    return parse_xlsx(source.name, source.bytes, sheet, problems);
+    return parse_xlsx(source.name, source.bytes, sheet, problems, limits);
   }
   if (ext == "xls") {
     problems.push_back(

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -191,8 +192,22 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
   if (!report.ok) return report;
 
   if (options.head) {
-    store::sqlite::Statement find(db, "SELECT seq FROM ledger WHERE hash = ?1");
-    find.bind(1, std::string_view(*options.head));
+    // The full hash (exports), or its first 12 or more hex digits (the display, the console).
+    std::string wanted = *options.head;
+    for (auto& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool hex =
+        !wanted.empty() && wanted.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex || wanted.size() < engine::kShortHashDigits || wanted.size() > 64) {
+      report.ok = false;
+      report.reason = "--head " + *options.head +
+                      " is not a head hash: give the 12 hex digits the display shows, or the 64 "
+                      "an export prints";
+      return report;
+    }
+    store::sqlite::Statement find(
+        db, "SELECT seq FROM ledger WHERE substr(hash, 1, ?2) = ?1 ORDER BY seq LIMIT 2");
+    find.bind(1, std::string_view(wanted));
+    find.bind(2, static_cast<std::int64_t>(wanted.size()));
     if (!find.step()) {
       report.ok = false;
       report.reason = "the published head hash " + *options.head +
@@ -200,6 +215,12 @@ VerifyReport verify_database(const std::string& path, const VerifyOptions& optio
       return report;
     }
     const std::int64_t seq = find.column_int(0);
+    if (find.step()) {
+      report.ok = false;
+      report.reason =
+          "--head " + *options.head + " matches more than one record: give more of its digits";
+      return report;
+    }
     store::sqlite::Statement after(
         db, "SELECT kind, count(*) FROM ledger WHERE seq > ?1 GROUP BY kind ORDER BY kind");
     after.bind(1, seq);

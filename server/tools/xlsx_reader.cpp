@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,9 +14,6 @@
 namespace stagevote::tools {
 namespace {
 
-// A worksheet part larger than this is not an organiser's table but a zip bomb.
-constexpr zip_uint64_t kMaxPartBytes = 64u << 20;
-
 struct ZipCloser {
   void operator()(zip_t* archive) const { zip_discard(archive); }
 };
@@ -24,8 +22,9 @@ using ZipPtr = std::unique_ptr<zip_t, ZipCloser>;
 // An opened workbook: the archive plus the file name for problems.
 class Workbook {
  public:
-  Workbook(std::string_view file, std::string_view bytes, Problems& problems)
-      : file_(file), problems_(problems) {
+  Workbook(std::string_view file, std::string_view bytes, Problems& problems,
+           const TableLimits& limits)
+      : file_(file), problems_(problems), limits_(limits) {
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
@@ -39,22 +38,42 @@ class Workbook {
 
   bool ok() const { return archive_ != nullptr; }
 
-  // The part's bytes, or nullopt if the archive has no such part.
+  // The part's bytes, or nullopt if the archive has no such part or it is over the limits.
+  // The size the zip declares is checked before anything is inflated, and inflating stops
+  // there: a part that holds more than it declares is refused, not read on.
   std::optional<std::string> part(const std::string& name) {
     zip_stat_t stat;
     zip_stat_init(&stat);
     if (zip_stat(archive_.get(), name.c_str(), 0, &stat) != 0) return std::nullopt;
-    if ((stat.valid & ZIP_STAT_SIZE) == 0 || stat.size > kMaxPartBytes) {
-      fail("part " + name + " is too large");
+    if ((stat.valid & ZIP_STAT_SIZE) == 0) {
+      fail("part " + name + " does not say how large it is");
+      return std::nullopt;
+    }
+    if (stat.size > limits_.part_bytes || stat.size + read_bytes_ > limits_.total_bytes) {
+      fail("part " + name + " inflates to " + std::to_string(stat.size) +
+           " bytes: too large for a contest's table (at most " +
+           std::to_string(limits_.part_bytes) + " bytes a part, " +
+           std::to_string(limits_.total_bytes) + " in all)");
       return std::nullopt;
     }
     zip_file_t* entry = zip_fopen(archive_.get(), name.c_str(), 0);
     if (entry == nullptr) return std::nullopt;
     std::string data(static_cast<std::size_t>(stat.size), '\0');
     zip_int64_t got = zip_fread(entry, data.data(), stat.size);
+    char more = 0;
+    const zip_int64_t beyond = got >= 0 ? zip_fread(entry, &more, 1) : 0;
     zip_fclose(entry);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
-      fail("part " + name + " cannot be read");
+    if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size || beyond != 0) {
+      fail("part " + name + " cannot be read (it is damaged or holds more than it declares)");
+      return std::nullopt;
+    }
+    read_bytes_ += stat.size;
+    // Each element is a node of the parsed document: count them before parsing.
+    if (const auto elements = static_cast<std::size_t>(std::count(data.begin(), data.end(), '<'));
+        elements > limits_.xml_elements) {
+      fail("part " + name + " has " + std::to_string(elements) +
+           " XML tags: too many for a contest's table (at most " +
+           std::to_string(limits_.xml_elements) + ")");
       return std::nullopt;
     }
     return data;
@@ -77,10 +96,13 @@ class Workbook {
   void fail(std::string reason) { problems_.push_back({file_, 0, std::move(reason)}); }
 
   const std::string& file() const { return file_; }
+  const TableLimits& limits() const { return limits_; }
 
  private:
   std::string file_;
   Problems& problems_;
+  const TableLimits& limits_;
+  std::size_t read_bytes_ = 0;  // decompressed, every part so far
   ZipPtr archive_;
 };
 
@@ -158,8 +180,15 @@ std::vector<std::string> shared_strings(Workbook& book) {
   pugi::xml_document doc;
   std::vector<std::string> strings;
   if (!book.load_xml("xl/sharedStrings.xml", doc, false)) return strings;
-  for (auto si : child(doc, "sst").children())
-    if (is(si, "si")) strings.push_back(item_text(si));
+  for (auto si : child(doc, "sst").children()) {
+    if (!is(si, "si")) continue;
+    if (strings.size() == book.limits().shared_strings) {
+      book.fail("more than " + std::to_string(book.limits().shared_strings) +
+                " shared strings: too many for a contest's table");
+      return {};
+    }
+    strings.push_back(item_text(si));
+  }
   return strings;
 }
 
@@ -211,8 +240,8 @@ int xlsx_column_index(std::string_view cell_ref) {
 }
 
 std::vector<std::string> xlsx_sheet_names(std::string_view file, std::string_view bytes,
-                                          Problems& problems) {
-  Workbook book(file, bytes, problems);
+                                          Problems& problems, const TableLimits& limits) {
+  Workbook book(file, bytes, problems, limits);
   std::vector<std::string> names;
   if (!book.ok()) return names;
   for (auto& ref : sheet_refs(book)) names.push_back(ref.name);
@@ -220,9 +249,9 @@ std::vector<std::string> xlsx_sheet_names(std::string_view file, std::string_vie
 }
 
 Table parse_xlsx(std::string_view file, std::string_view bytes, std::string_view sheet,
-                 Problems& problems) {
+                 Problems& problems, const TableLimits& limits) {
   Table table{std::string(file), {}};
-  Workbook book(file, bytes, problems);
+  Workbook book(file, bytes, problems, limits);
   if (!book.ok()) return table;
   auto refs = sheet_refs(book);
   if (refs.empty()) return table;
@@ -238,25 +267,50 @@ Table parse_xlsx(std::string_view file, std::string_view bytes, std::string_view
   }
   if (refs.size() > 1) table.file += " [" + chosen->name + "]";
 
+  const std::size_t problems_before = problems.size();
   const auto strings = shared_strings(book);
+  if (problems.size() != problems_before) return table;
   pugi::xml_document doc;
   if (!book.load_xml(chosen->part, doc, true)) return table;
 
+  // Past a limit the sheet is refused as a whole: half a table would import wrong.
+  auto refuse = [&](int row, std::string reason) {
+    problems.push_back({table.file, row, "too large for a contest's table: " + std::move(reason)});
+    table.rows.clear();
+    return table;
+  };
+  std::size_t rows = 0, cells = 0;
   int previous_row = 0;
   for (auto row : child(child(doc, "worksheet"), "sheetData").children()) {
     if (!is(row, "row")) continue;
     // Row numbers are optional in the format; without one a row follows the previous.
     int number = row.attribute("r").as_int(previous_row + 1);
     previous_row = number;
+    if (++rows > limits.rows) {
+      return refuse(number, "more than " + std::to_string(limits.rows) + " rows");
+    }
     TableRow out{number, {}};
     int next_column = 0;
     for (auto cell : row.children()) {
       if (!is(cell, "c")) continue;
-      int column = xlsx_column_index(cell.attribute("r").value());
+      const char* ref = cell.attribute("r").value();
+      int column = xlsx_column_index(ref);
       if (column < 0) column = next_column;
-      if (column > 16383) continue;
-      if (static_cast<std::size_t>(column) >= out.cells.size())
+      // A row is as wide as its last cell: a far column is refused, never allocated.
+      if (static_cast<std::size_t>(column) >= limits.columns) {
+        std::string letters;
+        for (const char* c = ref; std::isalpha(static_cast<unsigned char>(*c)); ++c) letters += *c;
+        return refuse(
+            number, "a cell in column " + (letters.empty() ? std::to_string(column + 1) : letters) +
+                        ", beyond the first " + std::to_string(limits.columns) + " columns");
+      }
+      if (static_cast<std::size_t>(column) >= out.cells.size()) {
+        cells += static_cast<std::size_t>(column) + 1 - out.cells.size();
+        if (cells > limits.cells) {
+          return refuse(number, "more than " + std::to_string(limits.cells) + " cells in all");
+        }
         out.cells.resize(static_cast<std::size_t>(column) + 1);
+      }
       out.cells[static_cast<std::size_t>(column)] = cell_text(cell, strings, book, number);
       next_column = column + 1;
     }

@@ -3,6 +3,7 @@
 // WebSocket clients vote and score, and the display shows every step with the right numbers.
 // Then the scenes, the overlay, a correction, and a server restart survived without a reload.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fixed, published } from '../../voter-web/lib/format.js';
@@ -49,6 +50,25 @@ async function confirmDialog(page) {
   await page.waitForSelector('#dialog-confirm', { timeout: LONG });
   await page.click('#dialog-confirm');
   await page.waitForSelector('#dialog-confirm', { state: 'detached', timeout: LONG });
+}
+
+// The last head the server published beside its database (<db>.heads, one line per reveal or
+// correction: "TIME SEQ HASH"), in the short form the screens show.
+function publishedHead() {
+  const lines = readFileSync(`${server.db}.heads`, 'utf8').trim().split('\n');
+  const [, seq, hash] = lines[lines.length - 1].split(' ');
+  return { seq: Number(seq), short: hash.slice(0, 12) };
+}
+
+// The display's results scene and the console both show the published head.
+async function headShown(scene) {
+  const { short } = publishedHead();
+  assert.match(short, /^[0-9a-f]{12}$/);
+  await display.waitForSelector(`.scene-${scene}.shown .ledger-head[data-head="${short}"]`, { timeout: LONG });
+  assert.equal(await text(display, `.scene-${scene}.shown .ledger-head`), `账本校验码 ${short}`);
+  await host.waitForSelector(`#ledger-head[data-head="${short}"]`, { timeout: LONG });
+  assert.match(await text(host, '#ledger-head'), new RegExp(`账本 ${short}`));
+  return short;
 }
 
 async function hostPhase(phase) {
@@ -266,6 +286,7 @@ test('a second entry, then the leaderboard ranks both by the server results', as
     .sort((a, b) => a.y - b.y));
   assert.deepEqual(shown.map((r) => r.entry), revealed.map((r) => r.entry));
   assert.deepEqual(shown.map((r) => r.final), revealed.map((r) => published(r, 'final', 2)));
+  await headShown('leaderboard');
   await screenshot(display, 'display-leaderboard');
   await screenshot(host, 'host-leaderboard');
 });
@@ -285,6 +306,7 @@ test('the display survives a server restart without a reload and shows the same 
   assert.equal(await display.evaluate(() => window.noReloadMarker), 42);
   await sceneIs(display, 'leaderboard');
   assert.equal(await display.locator('.board-row').count(), rowsBefore);
+  await headShown('leaderboard');  // the same head, from the heads file, after the restart
   // While the server was down Chromium itself logs each refused WebSocket attempt (and the
   // console's integrity poll that was on its way when it stopped); those are the expected cost
   // of a restart, not page errors.
@@ -295,6 +317,7 @@ test('the display survives a server restart without a reload and shows the same 
 });
 
 test('a correction after reveal is refused in words when out of range, then amends the result', async () => {
+  const headBefore = publishedHead().short;
   const [first] = Object.keys(results);
   const result = results[first];
   const judge = result.judge_scores[0].judge;
@@ -322,6 +345,8 @@ test('a correction after reveal is refused in words when out of range, then amen
   // The leaderboard on the display follows the corrected final.
   await display.waitForFunction(({ entry, final }) => document.querySelector(`.board-row[data-entry="${entry}"] .c-final`)?.textContent === final,
     { entry: first, final: published(amended, 'final', 2) }, { timeout: LONG });
+  // The correction is published as a new head, and the screens follow it.
+  assert.notEqual(await headShown('leaderboard'), headBefore);
   await screenshot(host, 'host-correction-done');
 });
 
@@ -336,6 +361,7 @@ test('every other scene shows what the host sets, and the overlay is a lower thi
     await screenshot(display, `display-awards-${tier}`);
   }
   assert.equal(await text(display, '.award-tier.in .award-name'), '最佳人气奖');
+  await headShown('awards');
 
   // Commentary: pick a judge, add a line.
   const judge = contest.judges[3];

@@ -220,9 +220,12 @@ test('a CSV export downloads with the host key and holds the round', async () =>
   ]);
   assert.equal(download.suggestedFilename(), 'yeshu-test-prelim-results.csv');
   const csv = readFileSync(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\uFEFF名次 rank,编号 id,作品 title,'), csv.slice(0, 80));
   const lines = csv.trim().split(/\r?\n/);
-  assert.equal(lines.length, 5);  // header + 4 entries of the first round
+  // The ledger's seal first (its short head hash), then the header and the round's 4 entries.
+  assert.ok(csv.startsWith('\uFEFF账本 ledger：'), csv.slice(0, 80));
+  assert.match(lines[0], /^\uFEFF?账本 ledger：\d+ 条记录 records；末条哈希 head [0-9a-f]{12}（[0-9a-f]{64}）/);
+  assert.ok(lines[1].startsWith('名次 rank,编号 id,作品 title,'), csv.slice(0, 300));
+  assert.equal(lines.length, 6);
   assert.match(csv, /"把支部建在组上, 党心不临时"/);
   assert.match(csv, /税务人的初心/);
 });

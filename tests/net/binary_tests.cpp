@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "column_bomb.hpp"  // tests/tools: the column bomb of issue 14
 #include "engine/tickets.hpp"
 #include "fixtures.hpp"   // tests/tools: the organiser's files
 #include "pdf_tools.hpp"  // tests/tools: a PDF's text
@@ -68,6 +69,7 @@ class Process {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   void signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   std::string out() const { return read_file(out_); }
   std::string err() const { return read_file(err_); }
 
@@ -104,7 +106,75 @@ int count_lines(const std::string& text) {
   return count;
 }
 
+// A field of /proc/PID/status in KiB ("VmRSS", "VmHWM"); -1 if absent.
+long status_kib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// POST /api/import of `files` as a browser's FormData.
+HttpResult upload(unsigned short port, const std::vector<tools::SourceFile>& files) {
+  const std::string boundary = "----stagevoteBinaryTest";
+  std::string body;
+  for (const auto& file : files) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
+            file.name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + file.bytes +
+            "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  return http_post_raw(port, "/api/import",
+                       {{"Authorization", std::string("Bearer ") + kHostKey},
+                        {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+                       body);
+}
+
 }  // namespace
+
+TEST_CASE("The column bomb uploaded to the real server is refused within 20 MiB",
+          "[net][binary][files]") {
+  TempDir dir;
+  const std::string db = (dir.path() / "show.db").string();
+  fixtures::write_column_bomb((dir.path() / "bomb.xlsx").string());
+  const std::string bomb = read_file(dir.path() / "bomb.xlsx");
+  Process server({"serve", "--port", "0", "--bind", "127.0.0.1", "--db", db, "--demo", "--threads",
+                  "2", "--host-key", kHostKey},
+                 dir.path());
+  const unsigned short port = server.port();
+  REQUIRE(http_get(port, "/healthz").body == "ok");
+
+  // The peak from here on: reset to what is resident now (Linux 4.0+), else the peak so far.
+  std::ofstream clear("/proc/" + std::to_string(server.pid()) + "/clear_refs");
+  clear << "5";
+  clear.flush();
+  const bool reset = static_cast<bool>(clear);
+  const long before = status_kib(server.pid(), reset ? "VmRSS" : "VmHWM");
+  REQUIRE(before > 0);
+  const HttpResult reply = upload(port, {{"scheme.toml", fixtures::kSchemeToml},
+                                         {"entries.csv", fixtures::kEntriesCsvZh},
+                                         {"judges.xlsx", bomb}});
+  const long peak = status_kib(server.pid(), "VmHWM");
+  INFO(reply.body);
+  CHECK(reply.status == 422);
+  const json result = reply.json_body();
+  CHECK(result.at("ok") == false);
+  bool named = false;
+  for (const auto& problem : result.at("problems")) {
+    named = named || (problem.at("file") == "judges.xlsx" && problem.at("line") == 2 &&
+                      problem.at("reason") ==
+                          "too large for a contest's table: a cell in column XFD, beyond the "
+                          "first 256 columns");
+  }
+  CHECK(named);
+  const double grew_mib = static_cast<double>(peak - before) / 1024.0;
+  CAPTURE(before, peak, reset);
+  CHECK(grew_mib < 20);
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+}
 
 TEST_CASE("The real binary serves a show and stops cleanly on SIGTERM", "[net][binary]") {
   TempDir dir;

@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 
 #include "app/console_data.hpp"
+#include "engine/heads.hpp"
 #include "engine/restore.hpp"
 #include "engine/secrets.hpp"
 #include "fixtures.hpp"   // tests/tools: the organiser's files the tools tests use
@@ -402,7 +403,9 @@ TEST_CASE("Every export format is a well-formed file of the live show", "[net][c
   REQUIRE(upload(server.port(), valid_files()).status == 200);
   auto host = server.connect(io, {{"role", "host"}, {"key", kHostKey}});
   auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret"}});
-  auto phone = server.connect(io, {{"role", "audience"}});
+  auto phone = std::make_unique<WsClient>(io, server.port());
+  const std::string device = phone->hello({{"role", "audience"}}).at("device");
+  REQUIRE_FALSE(device.empty());
   // e01 on stage, one vote, one judge's marks, locked, then corrected: amended.
   command(*host, {{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e01"}});
   const std::string poll =
@@ -433,15 +436,19 @@ TEST_CASE("Every export format is a well-formed file of the live show", "[net][c
     CHECK(csv.headers.at("content-disposition") ==
           "attachment; filename=\"yeshu-test-prelim-results.csv\"; "
           "filename*=UTF-8''yeshu-test-prelim-results.csv");
-    CHECK(csv.body.rfind("\xEF\xBB\xBF名次 rank,编号 id,作品 title,", 0) == 0);
-    CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 5);  // header + 4 entries
+    // The seal (the ledger's head) first, then the header and the 4 entries.
+    CHECK(csv.body.rfind("\xEF\xBB\xBF账本 ledger：", 0) == 0);
+    CHECK(csv.body.find("\r\n名次 rank,编号 id,作品 title,") == csv.body.find("\r\n"));
+    CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 6);
+    const auto head = engine::short_hash(tools::ledger_seal(server.store()).head_hash);
+    CHECK(csv.body.find("末条哈希 head " + head) != std::string::npos);
     CHECK(csv.body.find("已更正 amended") != std::string::npos);
     CHECK(csv.body.find("把支部建在组上, 党心不临时") != std::string::npos);
   }
   SECTION("the whole contest as CSV starts every row with its round") {
     const auto csv = get("format=csv&round=all");
     REQUIRE(csv.status == 200);
-    CHECK(csv.body.rfind("\xEF\xBB\xBF轮次 round,", 0) == 0);
+    CHECK(csv.body.find("\r\n轮次 round,") == csv.body.find("\r\n"));
     CHECK(csv.headers.at("content-disposition").find("yeshu-test-all-results.csv") !=
           std::string::npos);
     CHECK(get("format=csv").body == csv.body);  // no round: the whole contest
@@ -472,9 +479,11 @@ TEST_CASE("Every export format is a well-formed file of the live show", "[net][c
     REQUIRE(ledger.status == 200);
     CHECK(ledger.headers.at("content-disposition").find("yeshu-test-ledger.csv") !=
           std::string::npos);
-    CHECK(ledger.body.rfind("\xEF\xBB\xBF"
-                            "seq,ts,",
-                            0) == 0);
+    CHECK(ledger.body.rfind("\xEF\xBB\xBF账本 ledger：", 0) == 0);
+    CHECK(ledger.body.find("\r\nseq,ts,") == ledger.body.find("\r\n"));
+    // The phone's device token is a credential: the file names it by a pseudonym.
+    CHECK(ledger.body.find(device) == std::string::npos);
+    CHECK(ledger.body.find(",dev-") != std::string::npos);
     for (const char* kind : {",start_entry,", ",open_poll,", ",vote,", ",close_poll,", ",score,",
                              ",lock_scores,", ",correct_score,"}) {
       CHECK(ledger.body.find(kind) != std::string::npos);

