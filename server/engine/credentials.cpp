@@ -24,6 +24,10 @@ std::string stored_secret(store::Store& store, const char* key, std::size_t byte
   return secret;
 }
 
+std::string new_judge_token() {
+  return base64url(random_bytes(12));
+}
+
 Credentials::Credentials(store::Store& store, std::optional<std::string> host_key)
     : devices_(stored_secret(store, kDeviceSecretMeta)) {
   if (host_key && !host_key->empty()) {
