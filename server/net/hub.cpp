@@ -132,6 +132,8 @@ hub::Joined hub::join(websocket_session& session, Role role) {
   joined.state = snapshot->view_for(role, session.actor());
   joined.version = snapshot->version;
   if (protocol::is_screen(role)) joined.tally = publisher_.open_tally();
+  if (role == Role::host)
+    joined.presence = protocol::presence_message(*engine_.contest(), presence());
   return joined;
 }
 

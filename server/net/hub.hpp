@@ -42,6 +42,8 @@ class hub : public std::enable_shared_from_this<hub> {
     protocol::Message state;
     std::uint64_t version = 0;
     protocol::Message tally;  // displays and hosts: the open poll's tally (may be null)
+    // Hosts: the judges' presence now (the state may be a snapshot from before a change).
+    protocol::Message presence;
   };
   Joined join(websocket_session& session, protocol::Role role);
 

@@ -166,6 +166,7 @@ void websocket_session::handle_hello(const protocol::HelloRequest& hello) {
   }
   on_send_state(std::move(joined.state), joined.version);
   if (joined.tally) on_send(std::move(joined.tally));
+  if (joined.presence) on_send(std::move(joined.presence));
 }
 
 void websocket_session::end(core::ErrorCode code, std::string message) {
