@@ -90,7 +90,8 @@ std::shared_ptr<const engine::Snapshot> hub::rebuild_latest() {
   return snapshot;
 }
 
-hub::Joined hub::join(websocket_session& session, Role role) {
+hub::Joined hub::join(websocket_session& session, Role role,
+                      const std::function<bool()>& still_admitted) {
   std::shared_ptr<const engine::Snapshot> snapshot;
   {
     std::lock_guard lock(mutex_);
@@ -108,6 +109,12 @@ hub::Joined hub::join(websocket_session& session, Role role) {
   std::vector<std::weak_ptr<websocket_session>> replaced;
   {
     std::lock_guard lock(mutex_);
+    // A reissue updates the engine's contest before it takes the judge's sessions under this
+    // lock: either this check sees the new token, or revoke_judge() finds this session.
+    if (still_admitted && !still_admitted()) {
+      joined.refused = true;
+      return joined;
+    }
     pending_.erase(&session);
     if (role == Role::judge) {
       // One live session per judge: the newest hello is the judge (a photographed card used

@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,8 +45,12 @@ class hub : public std::enable_shared_from_this<hub> {
     protocol::Message tally;  // displays and hosts: the open poll's tally (may be null)
     // Hosts: the judges' presence now (the state may be a snapshot from before a change).
     protocol::Message presence;
+    bool refused = false;  // `still_admitted` said no: the session did not join
   };
-  Joined join(websocket_session& session, protocol::Role role);
+  // `still_admitted`, if given, is asked under the hub's lock, atomically with the joining: a
+  // judge's token revoked (revoke_judge) after its hello was checked is refused here.
+  Joined join(websocket_session& session, protocol::Role role,
+              const std::function<bool()>& still_admitted = nullptr);
 
   // A state-changing commit reached `version` (from the store's writer thread, before its ack
   // goes out): a snapshot is built and sent on the io_context; several commits in a row make

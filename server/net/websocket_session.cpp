@@ -151,18 +151,21 @@ void websocket_session::handle_hello(const protocol::HelloRequest& hello) {
   bucket_.reset(role_limits());
   ws_.read_message_max(role_limits().max_message * kHardLimitFactor);
 
-  auto joined = context_->fanout->join(*this, identity_->role);
-  // A reissue committed between the token's check and the join did not find this session in
-  // the hub; the engine's contest holds the new token before the hub is told, so this sees it.
+  // A judge's token may have been revoked since hello() checked it: asked again as it joins.
+  std::function<bool()> still_admitted;
   if (identity_->role == Role::judge) {
-    const auto judge =
-        engine::Credentials::judge_for_token(*context_->service.engine().contest(), hello.token);
-    if (!judge || judge->id != identity_->actor) {
-      on_send(protocol::error(std::nullopt, core::ErrorCode::revoked,
-                              "the host revoked this judge card and issued a new one: use the "
-                              "new card"));
-      return start_close({websocket::close_code::policy_error, "revoked"});
-    }
+    still_admitted = [this, &hello] {
+      const auto judge =
+          engine::Credentials::judge_for_token(*context_->service.engine().contest(), hello.token);
+      return judge && judge->id == identity_->actor;
+    };
+  }
+  auto joined = context_->fanout->join(*this, identity_->role, still_admitted);
+  if (joined.refused) {
+    on_send(protocol::error(std::nullopt, core::ErrorCode::revoked,
+                            "the host revoked this judge card and issued a new one: use the "
+                            "new card"));
+    return start_close({websocket::close_code::policy_error, "revoked"});
   }
   on_send_state(std::move(joined.state), joined.version);
   if (joined.tally) on_send(std::move(joined.tally));
