@@ -10,6 +10,7 @@
 #include "engine/secrets.hpp"
 #include "store/sqlite.hpp"
 #include "test_server.hpp"
+#include "tools/verify.hpp"
 
 using namespace stagevote;
 using namespace stagevote::test;
@@ -172,6 +173,11 @@ TEST_CASE("A reissued token survives a restart, and a re-sent reissue changes no
   });
   CHECK_FALSE(row_of(state.at("host").at("judges"), "j4").at("reissued_at").is_null());
 
+  // verify agrees: the settings' new token is the one the ledger's hash names.
+  const auto report = tools::verify_database(server.db_path());
+  INFO(report.reason);
+  CHECK(report.ok);
+
   SECTION("a token changed in the settings behind the ledger's back stops the restart") {
     server.stop();
     store::Store store(server.db_path());
@@ -181,6 +187,9 @@ TEST_CASE("A reissued token survives a restart, and a re-sent reissue changes no
     }
     store.set_meta(engine::kContestMetaKey, core::contest_to_json(contest, true).dump());
     CHECK_THROWS_WITH(engine::restore(store), Catch::Contains("judges differ"));
+    const auto tampered = tools::verify_database(server.db_path());
+    CHECK_FALSE(tampered.ok);
+    CHECK_THAT(tampered.reason, Catch::Contains("judges"));
   }
 }
 
