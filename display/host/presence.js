@@ -31,8 +31,9 @@ export function createPresencePanel(app) {
     reissued.add(judge.judge);
     app.dialogs.notice(t('presence.done', { name }), 'ok');
     // The card page reads the new token from the server (GET /api/contest), so the token in the
-    // ack need not travel further than this console.
-    window.open(cardUrl(judge.judge), '_blank', 'noopener');
+    // ack need not travel further than this console. Opened with an opener: the new window then
+    // gets a copy of this session's storage, the host key with it (noopener would ask again).
+    window.open(cardUrl(judge.judge), '_blank');
     render(app.state);
   }
 
@@ -48,7 +49,7 @@ export function createPresencePanel(app) {
         text: t('presence.reissue') });
       button.addEventListener('click', () => reissue(judge));
       const print = reissued.has(judge.judge)
-        ? h('a', { class: 'presence-print', href: cardUrl(judge.judge), target: '_blank', rel: 'noopener',
+        ? h('a', { class: 'presence-print', href: cardUrl(judge.judge), target: '_blank', rel: 'opener',
           dataset: { print: judge.judge }, text: t('presence.print') })
         : null;
       body.append(h('tr', { class: judge.connected ? 'presence-on' : 'presence-off',
