@@ -1,6 +1,7 @@
 // Printable judge cards: with the host key (kept in sessionStorage under the name the host
 // console uses), fetch the contest and lay out one A4 card per judge whose QR code opens
-// /judge#t=TOKEN on the judge's phone.
+// /judge#t=TOKEN on the judge's phone. `?judge=ID` lays out that judge's card only: the host
+// console opens it after reissuing the judge's token, and the server has the new token by then.
 import { byId, h } from '/v/lib/dom.js';
 
 const HOST_KEY = 'stagevote.hostKey';
@@ -74,7 +75,8 @@ async function load() {
   }
   const contest = await res.json();
   const origin = await publicOrigin();
-  const judges = contest.judges || [];
+  const only = new URLSearchParams(location.search).get('judge');
+  const judges = (contest.judges || []).filter((judge) => !only || judge.id === only);
   byId('sheets').replaceChildren(...judges.map((judge) => card(contest, judge, origin)));
   byId('keyform').hidden = true;
   byId('toolbar').hidden = false;

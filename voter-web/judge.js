@@ -96,11 +96,20 @@ client.on('error', (msg) => {
     showLogin(true, t('loginSlowed', { seconds: msg.retry_after || 1 }));
     return;
   }
-  if (msg.code !== 'unauthorized') return;
+  if (msg.code === 'replaced') {
+    // Signed in on another device, which took over: this one may take it back (the token is
+    // kept, and filled in), but never by itself.
+    byId('token-input').value = view.token || '';
+    view.online = false;
+    renderConnection();
+    showLogin(true, t('loginReplaced'));
+    return;
+  }
+  if (msg.code !== 'unauthorized' && msg.code !== 'revoked') return;
   storage.set(TOKEN_KEY, null);
   view.token = null;
   renderConnection();
-  showLogin(true, t('loginBad'));
+  showLogin(true, t(msg.code === 'revoked' ? 'loginRevoked' : 'loginBad'));
 });
 
 client.on('welcome', (msg) => {

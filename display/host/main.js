@@ -16,6 +16,7 @@ import { createDisplayLink } from './display-link.js';
 import { nextStep } from './flow.js';
 import { createIntegrityPanel } from './integrity.js';
 import { createJudgesPanel } from './judges.js';
+import { createPresencePanel } from './presence.js';
 import { createRunOfShow } from './run-of-show.js';
 import { createScenesPanel } from './scenes-panel.js';
 import { createScreens } from './screens.js';
@@ -128,6 +129,7 @@ const footer = h('footer', { class: 'host-footer' },
 const runOfShow = createRunOfShow(app);
 const step = createStepPanel(app);
 const judges = createJudgesPanel(app);
+const presence = createPresencePanel(app);
 const correction = createCorrection(app);
 const screens = createScreens(app);
 const scenesPanel = createScenesPanel(app);
@@ -135,14 +137,14 @@ const data = createDataPanel(app);
 const admission = createAdmissionPanel(app);
 const integrity = createIntegrityPanel(app);
 const displayLink = createDisplayLink(app);
-app.panels = [runOfShow, step, judges, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
+app.panels = [runOfShow, step, judges, presence, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
 header.querySelector('.host-status').insertBefore(integrity.badge, data.button);
 
 const main = h('main', { class: 'host-main' },
   h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),
-  h('div', { class: 'col col-centre' }, step.el, judges.el, admission.el, integrity.el),
+  h('div', { class: 'col col-centre' }, step.el, judges.el, presence.el, admission.el, integrity.el),
   h('div', { class: 'col col-right' }, screens.el, displayLink.el, correction.el));
 document.body.append(header, main, footer);
 
@@ -224,6 +226,12 @@ async function start() {
     app.state = { ...app.state, host: { ...(app.state.host || {}), connections: msg.connections } };
     renderChrome(app.state);
     displayLink.render(app.state);
+  });
+  // The judges' presence, likewise: connected and last seen, merged into the state's judges.
+  client.on('presence', (msg) => {
+    if (!app.state) return;
+    app.state = presence.merge(app.state, msg.judges);
+    presence.render(app.state);
   });
   client.on('tally', (msg) => {
     app.tallies.set(msg.poll, msg);

@@ -308,6 +308,9 @@ json to_payload(const IssueTickets& c) {
 json to_payload(const VoidTicket& c) {
   return {{"ticket", c.ticket}, {"reason", c.reason}};
 }
+json to_payload(const ReissueJudgeToken& c) {
+  return {{"judge", c.judge}, {"token_sha256", c.token_sha256}};
+}
 json to_payload(const CorrectScore& c) {
   return {{"judge", c.judge},
           {"round", c.round},
@@ -504,6 +507,13 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     VoidTicket c;
     c.ticket = read.name("ticket");
     c.reason = read.text("reason");
+    return finish(read, std::move(c));
+  }
+  if (kind == "reissue_judge_token") {
+    ReissueJudgeToken c;
+    c.judge = read.name("judge");
+    // Absent in a host's cmd (the server makes the token); the show checks it is a hash.
+    c.token_sha256 = read.text("token_sha256");
     return finish(read, std::move(c));
   }
   if (kind == "lock_scores") {

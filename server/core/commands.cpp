@@ -46,6 +46,9 @@ constexpr const char* kind_of(const IssueTickets&) {
 constexpr const char* kind_of(const VoidTicket&) {
   return "void_ticket";
 }
+constexpr const char* kind_of(const ReissueJudgeToken&) {
+  return "reissue_judge_token";
+}
 
 }  // namespace
 

@@ -98,9 +98,17 @@ struct VoidTicket {
   std::string reason;
 };
 
-using Command =
-    std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal, ShowScene,
-                 DrawOrder, Vote, Score, CorrectScore, SetAdmission, IssueTickets, VoidTicket>;
+// A judge's card revoked and a new one issued mid-show: the judge's old token no longer says
+// hello. The ledger keeps the SHA-256 (hex) of the new token, never the token: the server makes
+// the token and fills this in (engine), the host names only the judge.
+struct ReissueJudgeToken {
+  std::string judge;
+  std::string token_sha256 = {};
+};
+
+using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
+                             ShowScene, DrawOrder, Vote, Score, CorrectScore, SetAdmission,
+                             IssueTickets, VoidTicket, ReissueJudgeToken>;
 
 // The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
 // is the voter.

@@ -11,7 +11,7 @@ struct CodeName {
   const char* name;
 };
 
-constexpr std::array<CodeName, 15> kCodeNames{{
+constexpr std::array<CodeName, 17> kCodeNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::unauthorized, "unauthorized"},
     {ErrorCode::forbidden, "forbidden"},
@@ -27,6 +27,8 @@ constexpr std::array<CodeName, 15> kCodeNames{{
     {ErrorCode::invalid_state, "invalid_state"},
     {ErrorCode::conflict, "conflict"},
     {ErrorCode::internal, "internal"},
+    {ErrorCode::revoked, "revoked"},
+    {ErrorCode::replaced, "replaced"},
 }};
 
 }  // namespace

@@ -24,6 +24,8 @@ enum class ErrorCode {
   invalid_state,  // a show step out of order (e.g. reveal before lock)
   conflict,       // the request contradicts existing data (duplicate id, ...)
   internal,       // the server failed (e.g. the disk); never the client's fault
+  revoked,        // a judge's token was revoked (reissued): the session is closed
+  replaced,       // the same judge said hello on another connection, which took over
 };
 
 const char* to_string(ErrorCode code) noexcept;

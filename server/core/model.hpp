@@ -68,6 +68,10 @@ struct Round {
   std::vector<std::string> entries;  // running order
 };
 
+// The shortest judge token an import takes: a guess at 16 characters is out of reach.
+// Generated tokens are 96 random bits (16 base64url characters).
+inline constexpr std::size_t kMinJudgeTokenLength = 16;
+
 struct Judge {
   std::string id;
   std::string name;

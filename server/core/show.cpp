@@ -40,6 +40,13 @@ Error fail(ErrorCode code, std::string message) {
   return make_error(code, std::move(message));
 }
 
+// A SHA-256 as the ledger writes it: 64 lowercase hex digits.
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
 Outcome changed() {
   Outcome outcome;
   outcome.state_changed = true;
@@ -345,11 +352,8 @@ Result<Outcome> Show::apply_one(const IssueTickets& c, Millis) {
   if (c.tickets.empty()) return fail(ErrorCode::bad_request, "no tickets to issue");
   std::set<std::string_view> ids, hashes;
   for (const auto& ticket : c.tickets) {
-    const bool hex = ticket.hash.size() == 64 &&
-                     std::all_of(ticket.hash.begin(), ticket.hash.end(), [](char ch) {
-                       return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
-                     });
-    if (!hex) return fail(ErrorCode::bad_request, "a ticket's hash is 64 lowercase hex digits");
+    if (!is_sha256_hex(ticket.hash))
+      return fail(ErrorCode::bad_request, "a ticket's hash is 64 lowercase hex digits");
     if (ticket.id.empty() || ticket.id.size() > kMaxNameLength) {
       return fail(ErrorCode::bad_request, "a ticket's number must be 1 to 128 bytes");
     }
@@ -383,6 +387,25 @@ Result<Outcome> Show::apply_one(const VoidTicket& c, Millis now) {
   ticket.void_reason = c.reason;
   ticket.voided_at = now;
   return changed();
+}
+
+// --- judges' credentials ------------------------------------------------------------------
+
+Result<Outcome> Show::apply_one(const ReissueJudgeToken& c, Millis now) {
+  if (!contest_.find_judge(c.judge)) return fail(ErrorCode::not_found, "unknown judge " + c.judge);
+  if (!is_sha256_hex(c.token_sha256)) {
+    return fail(ErrorCode::bad_request, "a new token's hash is 64 lowercase hex digits");
+  }
+  TokenReissue& reissue = reissues_[c.judge];
+  reissue.token_sha256 = c.token_sha256;
+  reissue.at = now;
+  ++reissue.count;
+  return changed();
+}
+
+const TokenReissue* Show::token_reissue(std::string_view judge) const noexcept {
+  const auto it = reissues_.find(judge);
+  return it == reissues_.end() ? nullptr : &it->second;
 }
 
 const Ticket* Show::ticket_by_hash(std::string_view hash) const noexcept {

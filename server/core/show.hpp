@@ -51,6 +51,14 @@ struct Ticket {
   Millis voided_at = 0;
 };
 
+// A judge's token as reissued mid-show (reissue_judge_token): the contest's token for the
+// judge is no longer theirs.
+struct TokenReissue {
+  std::string token_sha256;  // of the judge's token now
+  Millis at = 0;             // of the latest reissue
+  int count = 0;             // times reissued
+};
+
 struct MarkRevision {
   Marks marks;
   Millis at = 0;
@@ -105,6 +113,12 @@ class Show {
   const Ticket* ticket_by_hash(std::string_view hash) const noexcept;
   const Ticket* ticket_by_id(std::string_view id) const noexcept;
 
+  // The latest reissue of a judge's token, if any (nullptr: the contest's token stands).
+  const TokenReissue* token_reissue(std::string_view judge) const noexcept;
+  const std::map<std::string, TokenReissue, std::less<>>& token_reissues() const noexcept {
+    return reissues_;
+  }
+
   // The device's counted ballot in a poll, if any.
   const Ballot* ballot(std::string_view poll, std::string_view device) const noexcept;
   const std::vector<Poll>& polls() const noexcept { return polls_; }
@@ -155,6 +169,7 @@ class Show {
   Result<Outcome> apply_one(const SetAdmission&, Millis);
   Result<Outcome> apply_one(const IssueTickets&, Millis);
   Result<Outcome> apply_one(const VoidTicket&, Millis);
+  Result<Outcome> apply_one(const ReissueJudgeToken&, Millis);
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -171,6 +186,7 @@ class Show {
   Admission admission_;
   std::vector<Ticket> tickets_;
   std::unordered_map<std::string, std::size_t> ticket_by_hash_, ticket_by_id_;
+  std::map<std::string, TokenReissue, std::less<>> reissues_;  // by judge id
   std::uint64_t version_ = 0;
 };
 

@@ -41,6 +41,10 @@ NewKeys make_host_key(store::Store& store) {
   return keys;
 }
 
+std::string new_judge_token() {
+  return base64url(random_bytes(12));
+}
+
 Credentials::Credentials(store::Store& store, std::optional<std::string> host_key)
     : devices_(stored_secret(store, kDeviceSecretMeta)) {
   const auto stored_hash = store.get_meta(kHostKeyHashMeta);

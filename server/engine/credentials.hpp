@@ -22,6 +22,9 @@ std::string stored_secret(store::Store& store, const char* key, std::size_t byte
 // is out of reach even unthrottled.
 inline constexpr std::size_t kMinHostKeyLength = 16;
 
+// A fresh judge token: 96 random bits as 16 base64url characters (URL-safe, for the card's QR).
+std::string new_judge_token();
+
 // Where the host key came from, to say so at start-up.
 enum class HostKeySource { given, stored, generated };
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/codec.hpp"
+#include "engine/credentials.hpp"
 #include "engine/heads.hpp"
 #include "engine/secrets.hpp"
 #include "protocol/replies.hpp"
@@ -17,6 +18,7 @@ Engine::Engine(store::Store& store, const Clock& clock, Restored restored)
       committed_(std::move(restored.show)),
       contest_(std::make_shared<const core::Contest>(restored.contest)),
       restored_commands_(restored.commands) {
+  head_contest_ = contest_;
   if (!restored.contest_recorded) {
     std::cerr << "stagevote: warning: this ledger predates contest records: the chain does not "
                  "cover the contest's definition (docs/data.md)\n";
@@ -81,6 +83,13 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
     draw->seed = seed;
   }
   if (vote && id) vote->request = *id;
+  // A judge's new card: the server makes the token, the ledger keeps only its hash. A re-sent
+  // request (below) gets its first reply and this token is forgotten.
+  std::string new_token;
+  if (auto* reissue = std::get_if<core::ReissueJudgeToken>(&command)) {
+    new_token = new_judge_token();
+    reissue->token_sha256 = sha256_hex(new_token);
+  }
   if (annotate_ && !vote) annotate_(command);
   // Serialised before taking the lock: the lock is what every vote waits on.
   std::string payload = core::command_payload(command);
@@ -142,23 +151,42 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
       write.reply = *message;
     }
   }
-  store_.append(std::move(write), [this, command = std::move(command), now, message, id,
-                                   reply = std::move(reply)](bool ok) mutable {
-    if (ok) {
-      committed(command, now, message);
-      reply(message);
-    } else {
-      fail_stop(store_.failure());
-      reply(internal_error(id));
+  protocol::Message first_reply = message;
+  std::shared_ptr<const core::Contest> next_contest;
+  if (const auto* reissue = std::get_if<core::ReissueJudgeToken>(&command)) {
+    // The new token lives where the contest's tokens live, the settings, written in the same
+    // transaction as its record: a restart knows it exactly when the ledger has its hash.
+    auto contest = std::make_shared<core::Contest>(*head_contest_);
+    for (auto& judge : contest->judges) {
+      if (judge.id == reissue->judge) judge.token = new_token;
     }
-    // The store destroys this function later, on another thread; what the reply holds (the
-    // connection) is let go now, while the server that owns it is sure to be running.
-    reply = nullptr;
-  });
+    write.setting = store::Setting{kContestMetaKey, core::contest_to_json(*contest, true).dump()};
+    head_contest_ = contest;
+    next_contest = std::move(contest);
+    // The token goes out once, in this reply, for the card; the reply kept for a re-sent id
+    // (and beside the record) has none.
+    first_reply = protocol::judge_token_ack(id, reissue->judge, new_token);
+  }
+  store_.append(
+      std::move(write),
+      [this, command = std::move(command), now, message, id, first_reply = std::move(first_reply),
+       next_contest = std::move(next_contest), reply = std::move(reply)](bool ok) mutable {
+        if (ok) {
+          committed(command, now, message, std::move(next_contest));
+          reply(first_reply);
+        } else {
+          fail_stop(store_.failure());
+          reply(internal_error(id));
+        }
+        // The store destroys this function later, on another thread; what the reply holds (the
+        // connection) is let go now, while the server that owns it is sure to be running.
+        reply = nullptr;
+      });
 }
 
 void Engine::committed(const core::Command& command, core::Millis at,
-                       const protocol::Message& reply) {
+                       const protocol::Message& reply,
+                       std::shared_ptr<const core::Contest> contest) {
   std::uint64_t version = 0;
   std::optional<store::LedgerHead> published;
   {
@@ -171,6 +199,8 @@ void Engine::committed(const core::Command& command, core::Millis at,
                 << " does not apply: " << applied.error().message << " (reply " << *reply << ")\n";
       std::abort();
     }
+    // Only now, committed, does the new token say hello and the old one not.
+    if (contest) contest_ = std::move(contest);
     if (!applied.value().state_changed) return;
     // A reveal (or a correction of a result) is what the hall sees: the head it was committed
     // at is published beside the file and on the screens, with the state it belongs to.
@@ -181,6 +211,9 @@ void Engine::committed(const core::Command& command, core::Millis at,
       published_head_ = published;
     }
     version = ++version_;
+  }
+  if (const auto* reissue = std::get_if<core::ReissueJudgeToken>(&command); reissue && listener_) {
+    listener_->judge_token_reissued(reissue->judge);
   }
   if (published) append_head(store_.path(), at, *published);
   // Listener first: a client that connects once it has the ack sees the new state.
@@ -231,6 +264,7 @@ bool Engine::replace_contest(const core::Contest& contest) {
     head_ = core::Show(contest);
     committed_ = core::Show(contest);
     contest_ = std::make_shared<const core::Contest>(contest);
+    head_contest_ = contest_;
     requests_.clear();
     ++version_;
   }

@@ -50,6 +50,10 @@ class CommitListener {
   virtual void contest_replaced() {}
   // A commit failed (`reason`: the store's error): the server must stop. Told once.
   virtual void commit_failed(const std::string& reason) {}
+  // A judge's token was reissued and the old one no longer says hello (contest() already holds
+  // the new one): every session of that judge must end now. Runs on the store's writer thread,
+  // before the host's ack.
+  virtual void judge_token_reissued(const std::string& judge) {}
 };
 
 class Engine {
@@ -105,7 +109,8 @@ class Engine {
   // and with every contest replacement. Views built from the committed show carry it.
   std::uint64_t version() const noexcept { return version_.load(); }
 
-  // The contest as defined (imported); running orders are in the show.
+  // The contest as defined (imported), with each judge's token as committed (a reissued one
+  // replaces the imported one); running orders are in the show.
   std::shared_ptr<const core::Contest> contest() const;
 
   // Before the show only: if nothing has happened yet (no command applied or in the ledger),
@@ -122,7 +127,9 @@ class Engine {
 
  private:
   // From the store's completion of a write: apply it to the committed show and reply.
-  void committed(const core::Command& command, core::Millis at, const protocol::Message& reply);
+  // `contest`: the contest as this write changes it (a reissued judge token), else null.
+  void committed(const core::Command& command, core::Millis at, const protocol::Message& reply,
+                 std::shared_ptr<const core::Contest> contest);
   void fail_stop(const std::string& reason);
   // Sends `reply` once everything appended before now is committed.
   void reply_after_commit(protocol::Message message, const protocol::RequestId& id, ReplyFn reply);
@@ -133,8 +140,11 @@ class Engine {
   CommitListener* listener_ = nullptr;
   std::function<void(core::Command&)> annotate_;
 
-  mutable std::mutex head_mutex_;  // guards head_, requests_, taking_requests_; before committed_
+  mutable std::mutex head_mutex_;  // guards head_*, requests_, taking_requests_; before committed_
   core::Show head_;
+  // The contest with the judges' tokens as the head has them: what the settings hold once
+  // everything appended is committed.
+  std::shared_ptr<const core::Contest> head_contest_;
   RequestLog requests_;
   bool taking_requests_ = true;
 

@@ -33,7 +33,8 @@ Publisher::Publisher(const Engine& engine, const AudienceGate& gate)
   });
 }
 
-Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broadcast) {
+Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broadcast,
+                             const protocol::Presence& presence) {
   json audience, host;
   std::vector<std::pair<std::string, json>> judges;
   Snapshot out;
@@ -45,7 +46,7 @@ Snapshot Publisher::snapshot(const protocol::Connections& connections, bool broa
     published = engine_.published_head();
     mode = show.admission();
     audience = protocol::public_state_json(show);
-    host = protocol::host_extras_json(show, connections);
+    host = protocol::host_extras_json(show, connections, presence);
     for (const auto& judge : show.contest().judges) {
       judges.emplace_back(judge.id, protocol::judge_extras_json(show, judge));
     }

@@ -49,7 +49,9 @@ class Publisher {
   // next broadcast's *_changed flags are reckoned from it. A snapshot for a client that has
   // just joined (false) changes no flags: else the broadcast after it would find nothing
   // changed and send nothing.
-  Snapshot snapshot(const protocol::Connections& connections, bool broadcast);
+  // `presence`: the judges' connections, for the host's view.
+  Snapshot snapshot(const protocol::Connections& connections, bool broadcast,
+                    const protocol::Presence& presence = {});
 
   // Tallies to send now to displays and hosts: each poll whose count changed since the last
   // call, and each poll that closed since, once. Call it every 100 ms, and after a state change

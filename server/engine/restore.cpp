@@ -47,10 +47,16 @@ core::Result<core::Contest> contest_from_record(std::string_view payload) {
   return core::contest_from_json(json);
 }
 
-std::string contest_difference(const core::Contest& stored, const core::Contest& recorded) {
+std::string contest_difference(const core::Contest& stored, const core::Contest& recorded,
+                               bool tokens) {
   // Both rendered by this build, so a field this build added changes nothing.
-  const auto a = record_json(stored, false);
-  const auto b = record_json(recorded, true);
+  auto a = record_json(stored, false);
+  auto b = record_json(recorded, true);
+  if (!tokens) {
+    for (auto* record : {&a, &b}) {
+      for (auto& judge : (*record)["judges"]) judge.erase("token_sha256");
+    }
+  }
   std::string differs;
   for (const auto& [key, value] : a.items()) {
     if (!b.contains(key) || b[key] != value) differs += (differs.empty() ? "" : ", ") + key;
@@ -59,6 +65,13 @@ std::string contest_difference(const core::Contest& stored, const core::Contest&
     if (!a.contains(key)) differs += (differs.empty() ? "" : ", ") + key;
   }
   return differs;
+}
+
+core::Contest reissued_tokens(core::Contest recorded, const core::Show& show) {
+  for (auto& judge : recorded.judges) {
+    if (const auto* reissue = show.token_reissue(judge.id)) judge.token = reissue->token_sha256;
+  }
+  return recorded;
 }
 
 void store_contest(store::Store& store, const core::Contest& contest, const std::string& actor,
@@ -139,6 +152,13 @@ void replay(const ForEach& for_each, core::Show& show, Restored* restored, ShowF
 
 Restored restore(const store::Store& store) {
   Restored restored{load_contest(store), core::Show(core::Contest{}), {}, 0, true};
+  std::optional<core::Contest> recorded_contest;
+  std::int64_t recorded_seq = 0;
+  const auto changed_behind = [&](const std::string& differs) {
+    return RestoreError("the contest in the database's settings is not the one ledger record " +
+                        std::to_string(recorded_seq) + " holds (" + differs +
+                        " differ): it was changed behind the ledger's back");
+  };
   replay([&](const auto& visit) { store.for_each_record(visit); }, restored.show, &restored,
          [&](const std::optional<std::string>& recorded, std::int64_t seq) {
            if (!recorded) {
@@ -150,16 +170,22 @@ Restored restore(const store::Store& store) {
              throw RestoreError("ledger record " + std::to_string(seq) +
                                 " (contest) is invalid: " + contest.error().message);
            }
-           if (const auto differs = contest_difference(restored.contest, contest.value());
+           recorded_seq = seq;
+           // The tokens are checked once the ledger is replayed: a judge's may have been
+           // reissued since this record.
+           if (const auto differs = contest_difference(restored.contest, contest.value(), false);
                !differs.empty()) {
-             throw RestoreError(
-                 "the contest in the database's settings is not the one ledger "
-                 "record " +
-                 std::to_string(seq) + " holds (" + differs +
-                 " differ): it was changed behind the ledger's back");
+             throw changed_behind(differs);
            }
+           recorded_contest = std::move(contest).value();
            return core::Show(restored.contest);
          });
+  if (recorded_contest) {
+    const auto expected = reissued_tokens(std::move(*recorded_contest), restored.show);
+    if (const auto differs = contest_difference(restored.contest, expected); !differs.empty()) {
+      throw changed_behind(differs);
+    }
+  }
   return restored;
 }
 

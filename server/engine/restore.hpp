@@ -23,8 +23,13 @@ std::string contest_record(const core::Contest& contest);
 // The contest a contest record holds (each judge's `token` is then the SHA-256 of theirs).
 core::Result<core::Contest> contest_from_record(std::string_view payload);
 // "" when `stored` (the settings, with tokens) is the contest `recorded` (from its record)
-// holds; else what differs ("scoring", "judges" ...).
-std::string contest_difference(const core::Contest& stored, const core::Contest& recorded);
+// holds; else what differs ("scoring", "judges" ...). `tokens`: false leaves the judges' tokens
+// out (they may have been reissued since the record: reissued_tokens()).
+std::string contest_difference(const core::Contest& stored, const core::Contest& recorded,
+                               bool tokens = true);
+// `recorded` (from a contest record: tokens as hashes) with each judge's token as the ledger's
+// later reissue_judge_token records left it (`show`: the ledger replayed).
+core::Contest reissued_tokens(core::Contest recorded, const core::Show& show);
 
 // Stores `contest` as the show's: the settings (meta, with tokens) and its ledger record,
 // committed before this returns. `actor`: who ("organiser", "server", "host").

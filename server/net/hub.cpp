@@ -53,20 +53,45 @@ void hub::add(websocket_session& session) {
 void hub::remove(websocket_session& session) {
   std::lock_guard lock(mutex_);
   if (pending_.erase(&session)) return;
+  // A judge replaced or revoked was taken out already: the judge's presence is its successor's.
+  if (members_[index_of(Role::judge)].erase(&session)) {
+    presence_[session.actor()] = {false, engine_.clock().now()};
+    return;
+  }
   for (auto& members : members_) {
     if (members.erase(&session)) return;
   }
 }
 
+namespace {
+
+// Takes the sessions of `judge` out of `judges`, for closing.
+std::vector<std::weak_ptr<websocket_session>> take_judge(
+    std::unordered_set<websocket_session*>& judges, const std::string& judge) {
+  std::vector<std::weak_ptr<websocket_session>> taken;
+  for (auto it = judges.begin(); it != judges.end();) {
+    if ((*it)->actor() == judge) {
+      taken.push_back((*it)->weak_from_this());
+      it = judges.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return taken;
+}
+
+}  // namespace
+
 std::shared_ptr<const engine::Snapshot> hub::rebuild_latest() {
-  auto snapshot =
-      std::make_shared<const engine::Snapshot>(publisher_.snapshot(connections(), true));
+  auto snapshot = std::make_shared<const engine::Snapshot>(
+      publisher_.snapshot(connections(), true, presence()));
   std::lock_guard lock(mutex_);
   if (!latest_ || latest_->version < snapshot->version) latest_ = snapshot;
   return snapshot;
 }
 
-hub::Joined hub::join(websocket_session& session, Role role) {
+hub::Joined hub::join(websocket_session& session, Role role,
+                      const std::function<bool()>& still_admitted) {
   std::shared_ptr<const engine::Snapshot> snapshot;
   {
     std::lock_guard lock(mutex_);
@@ -77,12 +102,26 @@ hub::Joined hub::join(websocket_session& session, Role role) {
   // the state from before it.
   const bool built = !snapshot || snapshot->version < engine_.version();
   if (built) {
-    snapshot = std::make_shared<const engine::Snapshot>(publisher_.snapshot(connections(), false));
+    snapshot = std::make_shared<const engine::Snapshot>(
+        publisher_.snapshot(connections(), false, presence()));
   }
   Joined joined;
+  std::vector<std::weak_ptr<websocket_session>> replaced;
   {
     std::lock_guard lock(mutex_);
+    // A reissue updates the engine's contest before it takes the judge's sessions under this
+    // lock: either this check sees the new token, or revoke_judge() finds this session.
+    if (still_admitted && !still_admitted()) {
+      joined.refused = true;
+      return joined;
+    }
     pending_.erase(&session);
+    if (role == Role::judge) {
+      // One live session per judge: the newest hello is the judge (a photographed card used
+      // on a second phone pushes the judge's own phone out, which the judge then notices).
+      replaced = take_judge(members_[index_of(role)], session.actor());
+      presence_[session.actor()] = {true, engine_.clock().now()};
+    }
     members_[index_of(role)].insert(&session);
     // A newer broadcast may have been published meanwhile; it reaches this session as well.
     if (latest_ && latest_->version > snapshot->version) snapshot = latest_;
@@ -90,10 +129,56 @@ hub::Joined hub::join(websocket_session& session, Role role) {
     // between a commit and its broadcast) would otherwise render the whole state per phone.
     if (built && (!latest_ || latest_->version < snapshot->version)) latest_ = snapshot;
   }
+  for (const auto& weak : replaced) {
+    if (auto old = weak.lock()) {
+      old->end(core::ErrorCode::replaced,
+               "this judge signed in on another device, which has taken over; sign in here "
+               "again to take it back");
+    }
+  }
   joined.state = snapshot->view_for(role, session.actor());
   joined.version = snapshot->version;
   if (protocol::is_screen(role)) joined.tally = publisher_.open_tally();
+  if (role == Role::host)
+    joined.presence = protocol::presence_message(*engine_.contest(), presence());
   return joined;
+}
+
+void hub::judge_seen(const std::string& judge) {
+  const core::Millis now = engine_.clock().now();
+  std::lock_guard lock(mutex_);
+  presence_[judge].last_seen = now;
+}
+
+void hub::revoke_judge(const std::string& judge) {
+  std::vector<std::weak_ptr<websocket_session>> revoked;
+  {
+    std::lock_guard lock(mutex_);
+    revoked = take_judge(members_[index_of(Role::judge)], judge);
+    if (!revoked.empty()) presence_[judge] = {false, engine_.clock().now()};
+  }
+  for (const auto& weak : revoked) {
+    if (auto session = weak.lock()) {
+      session->end(core::ErrorCode::revoked,
+                   "the host revoked this judge card and issued a new one: use the new card");
+    }
+  }
+}
+
+protocol::Presence hub::presence() const {
+  std::lock_guard lock(mutex_);
+  return presence_;
+}
+
+void hub::publish_presence() {
+  auto now = presence();
+  if (last_presence_sent_ == now) return;
+  const auto message = protocol::presence_message(*engine_.contest(), now);
+  last_presence_sent_ = std::move(now);
+  for (const auto& target : targets(Recipients::screens)) {
+    if (target.role != Role::host) continue;
+    if (auto session = target.session.lock()) session->send(message);
+  }
 }
 
 protocol::Connections hub::connections() const {

@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,13 +36,21 @@ class hub : public std::enable_shared_from_this<hub> {
   void add(websocket_session& session);
   void remove(websocket_session& session);
 
-  // What a session that has just said hello needs, taken atomically with its joining.
+  // What a session that has just said hello needs, taken atomically with its joining. A judge
+  // has one live session: one that joins takes over, and the judge's earlier sessions are told
+  // `replaced` and closed.
   struct Joined {
     protocol::Message state;
     std::uint64_t version = 0;
     protocol::Message tally;  // displays and hosts: the open poll's tally (may be null)
+    // Hosts: the judges' presence now (the state may be a snapshot from before a change).
+    protocol::Message presence;
+    bool refused = false;  // `still_admitted` said no: the session did not join
   };
-  Joined join(websocket_session& session, protocol::Role role);
+  // `still_admitted`, if given, is asked under the hub's lock, atomically with the joining: a
+  // judge's token revoked (revoke_judge) after its hello was checked is refused here.
+  Joined join(websocket_session& session, protocol::Role role,
+              const std::function<bool()>& still_admitted = nullptr);
 
   // A state-changing commit reached `version` (from the store's writer thread, before its ack
   // goes out): a snapshot is built and sent on the io_context; several commits in a row make
@@ -55,6 +64,16 @@ class hub : public std::enable_shared_from_this<hub> {
   void publish_to_screens(const std::vector<protocol::Message>& messages);
   // Connection counts to the hosts, if they changed since the last call.
   void publish_connections();
+
+  // Judges' presence: a judge's session received a message (any thread).
+  void judge_seen(const std::string& judge);
+  // The judge's token was reissued (engine::CommitListener): every session of that judge is
+  // told `revoked` and closed at once.
+  void revoke_judge(const std::string& judge);
+  // Every judge's presence now.
+  protocol::Presence presence() const;
+  // The judges' presence to the hosts, if it changed since the last call.
+  void publish_presence();
 
   protocol::Connections connections() const;
   // Closes every session with a close frame and this reason (shutdown; a failed commit).
@@ -83,10 +102,12 @@ class hub : public std::enable_shared_from_this<hub> {
   std::unordered_set<websocket_session*> pending_;                                // before hello
   std::array<std::unordered_set<websocket_session*>, protocol::kRoles> members_;  // by role
   std::shared_ptr<const engine::Snapshot> latest_;  // the newest broadcast
+  protocol::Presence presence_;                     // by judge id
 
   std::mutex publish_mutex_;  // one broadcast snapshot is built at a time
   std::atomic<bool> publish_queued_{false};
   std::optional<protocol::Connections> last_counts_sent_;
+  std::optional<protocol::Presence> last_presence_sent_;
 };
 
 }  // namespace stagevote::net

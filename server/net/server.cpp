@@ -46,6 +46,10 @@ void server::Commits::contest_replaced() {
   owner_.hub_->contest_replaced();
 }
 
+void server::Commits::judge_token_reissued(const std::string& judge) {
+  owner_.hub_->revoke_judge(judge);
+}
+
 void server::Commits::commit_failed(const std::string& reason) {
   {
     std::lock_guard lock(owner_.failure_mutex_);

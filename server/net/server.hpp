@@ -58,6 +58,7 @@ class server {
     void state_committed(std::uint64_t version) override;
     void contest_replaced() override;
     void commit_failed(const std::string& reason) override;
+    void judge_token_reissued(const std::string& judge) override;
 
    private:
     server& owner_;

@@ -46,6 +46,7 @@ void ticker::on_tick(boost::beast::error_code ec) {
   }
   if (++ticks_ % 10 == 0) {
     hub_->publish_connections();
+    hub_->publish_presence();
     gate_.sample(now);
   }
   arm();

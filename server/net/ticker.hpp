@@ -1,8 +1,9 @@
 #pragma once
 // The server's clock-driven work, every 100 ms on the main context's thread: coalesced tallies to
 // the screens (only when a count changed), closing polls at their deadline, a new state for the
-// screens when the join code turns over, and every second connection counts to the hosts (when
-// they changed) and a sample of the open poll for the integrity panel.
+// screens when the join code turns over, and every second connection counts and the judges'
+// presence to the hosts (when they changed) and a sample of the open poll for the integrity
+// panel.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>

@@ -140,6 +140,7 @@ void websocket_session::handle_message(std::string_view text) {
     return on_send(protocol::error(protocol::request_id(request), core::ErrorCode::bad_request,
                                    "say hello first"));
   }
+  if (identity_->role == Role::judge) context_->fanout->judge_seen(identity_->actor);
   context_->service.handle(*identity_, std::move(request), replier());
 }
 
@@ -158,9 +159,32 @@ void websocket_session::handle_hello(const protocol::HelloRequest& hello) {
   bucket_.reset(role_limits());
   ws_.read_message_max(role_limits().max_message * kHardLimitFactor);
 
-  auto joined = context_->fanout->join(*this, identity_->role);
+  // A judge's token may have been revoked since hello() checked it: asked again as it joins.
+  std::function<bool()> still_admitted;
+  if (identity_->role == Role::judge) {
+    still_admitted = [this, &hello] {
+      const auto judge =
+          engine::Credentials::judge_for_token(*context_->service.engine().contest(), hello.token);
+      return judge && judge->id == identity_->actor;
+    };
+  }
+  auto joined = context_->fanout->join(*this, identity_->role, still_admitted);
+  if (joined.refused) {
+    on_send(protocol::error(std::nullopt, core::ErrorCode::revoked,
+                            "the host revoked this judge card and issued a new one: use the "
+                            "new card"));
+    return start_close({websocket::close_code::policy_error, "revoked"});
+  }
   on_send_state(std::move(joined.state), joined.version);
   if (joined.tally) on_send(std::move(joined.tally));
+  if (joined.presence) on_send(std::move(joined.presence));
+}
+
+void websocket_session::end(core::ErrorCode code, std::string message) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), code, message = std::move(message)] {
+    self->on_send(protocol::error(std::nullopt, code, message));
+    self->start_close({websocket::close_code::policy_error, core::to_string(code)});
+  });
 }
 
 void websocket_session::send(protocol::Message message) {

@@ -43,6 +43,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // internal error, with the reason).
   void close(boost::beast::websocket::close_reason reason =
                  boost::beast::websocket::close_code::going_away);
+  // Thread-safe: ends the session for a reason the client must hear (a judge's token revoked,
+  // the judge signed in elsewhere): an `error` with `code` and `message`, then a close frame
+  // (1008, the code as its reason).
+  void end(core::ErrorCode code, std::string message);
   // Thread-safe: the contest was replaced; a fresh welcome, then this state.
   void welcome_again(protocol::Message state, std::uint64_t version);
 

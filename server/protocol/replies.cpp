@@ -130,8 +130,14 @@ Message command_ack(const RequestId& id, const core::Command& command, const cor
   } else if (const auto* draw = std::get_if<core::DrawOrder>(&command)) {
     extras["order"] = after.running_order(draw->round);
     if (draw->seed) extras["seed"] = *draw->seed;
+  } else if (const auto* reissue = std::get_if<core::ReissueJudgeToken>(&command)) {
+    extras["judge"] = reissue->judge;
   }
   return ack(id, extras);
+}
+
+Message judge_token_ack(const RequestId& id, std::string_view judge, std::string_view token) {
+  return ack(id, {{"judge", std::string(judge)}, {"token", std::string(token)}});
 }
 
 Message results_ack(const RequestId& id, const core::Show& show, std::string_view round) {

@@ -30,6 +30,11 @@ Message vote_ack(const RequestId& id, bool counted, std::string_view poll, std::
 Message command_ack(const RequestId& id, const core::Command& command, const core::Outcome& outcome,
                     const core::Show& after);
 
+// The first ack of `reissue_judge_token`: {"type":"ack","id":...,"judge":...,"token":...}, the
+// new token for the card. Only this reply carries it: a re-sent id gets command_ack()'s, which
+// names the judge alone.
+Message judge_token_ack(const RequestId& id, std::string_view judge, std::string_view token);
+
 // The host's read-only `results` cmd: {"type":"ack","id":...,"results":{...}}.
 Message results_ack(const RequestId& id, const core::Show& show, std::string_view round);
 

@@ -45,6 +45,23 @@ Message state_message(json view, std::uint64_t version, core::Millis server_time
   return make_message(view.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+json presence_json(const core::Contest& contest, const Presence& presence) {
+  json judges = json::array();
+  for (const auto& judge : contest.judges) {
+    const auto it = presence.find(judge.id);
+    const JudgePresence seen = it == presence.end() ? JudgePresence{} : it->second;
+    judges.push_back({{"judge", judge.id},
+                      {"connected", seen.connected},
+                      {"last_seen", seen.last_seen > 0 ? json(seen.last_seen) : json(nullptr)}});
+  }
+  return judges;
+}
+
+Message presence_message(const core::Contest& contest, const Presence& presence) {
+  const json message = {{"type", "presence"}, {"judges", presence_json(contest, presence)}};
+  return make_message(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 json catalogue_json(const core::Contest& contest) {
   const auto& scoring = contest.scoring;
   json criteria = json::array();
@@ -229,7 +246,37 @@ json public_state_json(const core::Show& show) {
           {"last_poll", last_poll_json(show)}};
 }
 
-json host_extras_json(const core::Show& show, const Connections& connections) {
+namespace {
+
+// Entries the judge has marks for now, over every round.
+long entries_scored(const core::Show& show, const core::Judge& judge) {
+  long scored = 0;
+  for (const auto& round : show.contest().rounds) {
+    for (const auto& entry : show.running_order(round.id)) {
+      if (show.marks(judge.id, round.id, entry)) ++scored;
+    }
+  }
+  return scored;
+}
+
+// presence_json() with what the show knows of each judge: entries scored, reissued tokens.
+json judges_json(const core::Show& show, const Presence& presence) {
+  json judges = presence_json(show.contest(), presence);
+  for (std::size_t i = 0; i < judges.size(); ++i) {
+    const core::Judge& judge = show.contest().judges[i];
+    judges[i]["name"] = judge.name;
+    judges[i]["scored"] = entries_scored(show, judge);
+    const core::TokenReissue* reissue = show.token_reissue(judge.id);
+    judges[i]["reissued"] = reissue ? reissue->count : 0;
+    judges[i]["reissued_at"] = reissue ? json(reissue->at) : json(nullptr);
+  }
+  return judges;
+}
+
+}  // namespace
+
+json host_extras_json(const core::Show& show, const Connections& connections,
+                      const Presence& presence) {
   json panel = json::array();
   json preview = nullptr;
   if (const auto& on_stage = show.on_stage()) {
@@ -262,6 +309,7 @@ json host_extras_json(const core::Show& show, const Connections& connections) {
           {"preview", std::move(preview)},
           {"connections", connections_json(connections)},
           {"polls", std::move(polls)},
+          {"judges", judges_json(show, presence)},
           // Something has happened (a vote, a score, a host action): no more imports.
           {"started", show.version() > 0}};
 }

@@ -2,7 +2,9 @@
 // What each audience sees of the show, as JSON (docs/protocol.md: state, tally, results).
 // Pure functions of the show: the engine's publisher calls them on the committed show and
 // serialises each view once for everyone who sees it.
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "core/show.hpp"
@@ -24,13 +26,28 @@ nlohmann::json connections_json(const Connections& connections);
 // {"type":"connections","connections":{...}}, to the hosts.
 Message connections_message(const Connections& connections);
 
+// A judge's connection as the server sees it, for the host's console.
+struct JudgePresence {
+  bool connected = false;
+  core::Millis last_seen = 0;  // hello, last message or end of the connection; 0: never seen
+
+  bool operator==(const JudgePresence&) const = default;
+};
+using Presence = std::map<std::string, JudgePresence, std::less<>>;  // by judge id
+// [{"judge":"j1","connected":true,"last_seen":<ms>|null}, ...] for every judge of `contest`.
+nlohmann::json presence_json(const core::Contest& contest, const Presence& presence);
+// {"type":"presence","judges":[...presence_json]}, to the hosts.
+Message presence_message(const core::Contest& contest, const Presence& presence);
+
 // The welcome's "contest": the static catalogue every client needs (never judge tokens).
 nlohmann::json catalogue_json(const core::Contest& contest);
 
 // The state every audience phone and display shares (no "type", "server_time" or extras).
 nlohmann::json public_state_json(const core::Show& show);
-// The host's extras: judge panel, preview, connections, polls, whether the show has started.
-nlohmann::json host_extras_json(const core::Show& show, const Connections& connections);
+// The host's extras: judge panel, preview, connections, polls, whether the show has started,
+// and every judge's presence, entries scored and reissued tokens.
+nlohmann::json host_extras_json(const core::Show& show, const Connections& connections,
+                                const Presence& presence = {});
 // One judge's extras: every entry with its status for this judge and the judge's marks.
 nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);
 

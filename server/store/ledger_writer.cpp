@@ -15,6 +15,9 @@ LedgerWriter::LedgerWriter(sqlite::Connection& db, std::uint64_t fail_commit)
       insert_vote_(db,
                    "INSERT OR IGNORE INTO votes (poll, device, choice, seq, ts) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)"),
+      upsert_meta_(db,
+                   "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       fail_commit_(fail_commit) {
   sqlite::Statement last(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
   if (last.step()) {
@@ -102,6 +105,12 @@ bool LedgerWriter::write(const LedgerWrite& write, Check check) {
     insert_vote_.bind(5, write.ts);
     insert_vote_.step();
     if (db_.changes() == 0) return false;  // a repeat: the caller starts over
+  }
+  if (write.setting) {
+    sqlite::ResetOnExit reset(upsert_meta_);
+    upsert_meta_.bind_text_static(1, write.setting->key);
+    upsert_meta_.bind_text_static(2, write.setting->value);
+    upsert_meta_.step();
   }
   last_seq_ = seq;
   last_hash_.swap(next_hash_);

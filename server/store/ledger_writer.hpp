@@ -50,6 +50,7 @@ class LedgerWriter {
   sqlite::Statement vote_exists_;
   sqlite::Statement insert_ledger_;
   sqlite::Statement insert_vote_;
+  sqlite::Statement upsert_meta_;
   LedgerHasher hasher_;
   std::int64_t last_seq_ = 0;
   std::string last_hash_;

@@ -34,6 +34,13 @@ struct VoteRow {
   bool operator==(const VoteRow&) const = default;
 };
 
+// A settings row (the meta table) written in the same transaction as a ledger record, so that
+// the two are committed together or not at all (a reissued judge token and its record).
+struct Setting {
+  std::string key;
+  std::string value;
+};
+
 struct LedgerWrite {
   std::int64_t ts = 0;               // ms since epoch, given by the caller
   std::string kind;                  // core::command_kind(): "vote", "score", "start_entry", ...
@@ -44,6 +51,7 @@ struct LedgerWrite {
   // beside the record (outside its hash) so that a retry after a restart gets the same reply.
   std::string request_id = {};
   std::string reply = {};
+  std::optional<Setting> setting = {};  // upserted into meta with the record
 };
 
 struct LedgerRecord {

@@ -234,11 +234,11 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
       ok = false;
     }
     if (!judge.token.empty()) {
-      if (judge.token.size() < 8 || !is_url_safe(judge.token)) {
+      // A short token is guessable: as long as a generated one (96 bits), at the least.
+      if (judge.token.size() < core::kMinJudgeTokenLength || !is_url_safe(judge.token)) {
         report(problems, row.origin,
-               who +
-                   "令牌/token must be at least 8 characters of A-Z a-z 0-9 - _ . ~ (or empty: one "
-                   "is made)");
+               who + "令牌/token must be at least " + std::to_string(core::kMinJudgeTokenLength) +
+                   " characters of A-Z a-z 0-9 - _ . ~ (or empty: one is made)");
         ok = false;
       } else if (auto first = draft.token_origin.find(judge.token);
                  first != draft.token_origin.end()) {

@@ -23,7 +23,8 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
 void collect_names(Draft& draft);
 
 // Adds judges that pass: unique valid id, name, a known unit (or none), a unique token of
-// at least 8 URL-safe characters, or none (then `make_token` makes one).
+// at least core::kMinJudgeTokenLength (16) URL-safe characters, or none (then `make_token` makes
+// one).
 void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
                 const std::function<std::string()>& make_token, Problems& problems);
 

@@ -82,7 +82,7 @@ const ENTRIES_EN = 'Unit,ID,Title,Form,Theme,Round\n'
   + '省委宣传部,e03,Title three,song,t2,prelim\n'
   + '省税务局,e04,Title four,clapper,t2,prelim\n';
 const JUDGES_ZH = '编号,姓名,单位,职务,令牌\n'
-  + 'j1,王建华,省纪委监委,党建专家,token-j1-secret\n'
+  + 'j1,王建华,省纪委监委,党建专家,token-j1-secret-key\n'
   + 'j2,李明,,教授,\n'
   + 'j3,张丽,省税务局,,\n'
   + 'j4,陈刚,,,\n'

@@ -165,7 +165,11 @@ test('marks above the max or with too many decimals are refused in the page, and
 });
 
 test('the server refuses bad marks sent raw with out_of_range', async () => {
-  const raw = await connectClient(server.wsUrl, { role: 'judge', token: judge.token });
+  // Another judge's token: a second connection on the page's would take the page's session
+  // over (one live session per judge).
+  const unit = contest.entries.find((e) => e.id === scoredEntry).unit;
+  const other = contest.judges.find((j) => j.id !== judge.id && j.unit !== unit);
+  const raw = await connectClient(server.wsUrl, { role: 'judge', token: other.token });
   const good = Object.fromEntries(criteria().map((c) => [c.id, 1]));
   const [first] = criteria();
   for (const bad of [first.max + 1, -1, 1.123]) {

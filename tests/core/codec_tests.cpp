@@ -51,6 +51,9 @@ TEST_CASE("Every command round-trips through its ledger payload", "[codec]") {
       {CorrectScore{"j3", "r1", "e1", marks(0.1, 0.2, 19.99, 9.5), "纸质评分表为准"},
        "correct_score",
        {"judge", "round", "entry", "marks", "reason"}},
+      {ReissueJudgeToken{"j3", std::string(64, 'c')},
+       "reissue_judge_token",
+       {"judge", "token_sha256"}},
   }));
   CAPTURE(k.kind);
   CHECK(std::string(command_kind(k.command)) == k.kind);

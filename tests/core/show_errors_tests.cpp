@@ -128,6 +128,15 @@ TEST_CASE("A step out of order is refused with its code and changes nothing", "[
       {"show: unknown scene", none, ShowScene{"fireworks", {}}, ErrorCode::bad_request},
       {"show: empty scene", started, ShowScene{"", {}}, ErrorCode::bad_request},
       {"show: scene names are exact", none, ShowScene{"Stage", {}}, ErrorCode::bad_request},
+      // reissue_judge_token
+      {"reissue: unknown judge", none, ReissueJudgeToken{"j9", std::string(64, 'a')},
+       ErrorCode::not_found},
+      {"reissue: no hash (the engine makes the token)", none, ReissueJudgeToken{"j3"},
+       ErrorCode::bad_request},
+      {"reissue: a hash in capitals", none, ReissueJudgeToken{"j3", std::string(64, 'A')},
+       ErrorCode::bad_request},
+      {"reissue: a short hash", started, ReissueJudgeToken{"j3", std::string(63, 'a')},
+       ErrorCode::bad_request},
       // draw_order
       {"draw: unknown round", none, DrawOrder{"r9", 1}, ErrorCode::not_found},
       {"draw: no seed (the engine draws one)", none, DrawOrder{"r1", std::nullopt},

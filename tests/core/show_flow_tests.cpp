@@ -335,3 +335,21 @@ TEST_CASE("Unknown ids read as nothing happened", "[show]") {
   CHECK(show.find_poll("p1") == nullptr);
   CHECK(show.judge_panel("r1", "e9").size() == 7);
 }
+
+TEST_CASE("A judge's reissued token is the latest hash, at any point of the show", "[show]") {
+  Show show(small_contest());
+  CHECK(show.token_reissue("j3") == nullptr);
+  const std::string first(64, 'a'), second(64, 'b');
+  run(show, {StartEntry{"r1", "e1"}, ReissueJudgeToken{"j3", first}}, 1000);
+  REQUIRE(show.token_reissue("j3"));
+  CHECK(show.token_reissue("j3")->token_sha256 == first);
+  CHECK(show.token_reissue("j3")->count == 1);
+  run(show, {LockScores{"r1", "e1"}, ReissueJudgeToken{"j3", second}}, 5000);
+  CHECK(show.token_reissue("j3")->token_sha256 == second);
+  CHECK(show.token_reissue("j3")->count == 2);
+  CHECK(show.token_reissue("j3")->at == 6000);
+  CHECK(show.token_reissue("j4") == nullptr);
+  // The judge's marks and standing are the judge's, whatever the card.
+  CHECK(show.judge_panel("r1", "e1").size() == 7);
+  CHECK(show.version() == 4);
+}

@@ -109,6 +109,9 @@ std::string fingerprint(const Show& show) {
     }
     out["rounds"][round.id] = std::move(r);
   }
+  for (const auto& [judge, reissue] : show.token_reissues()) {
+    out["token_reissues"][judge] = {reissue.token_sha256, reissue.at, reissue.count};
+  }
   return out.dump(1);
 }
 

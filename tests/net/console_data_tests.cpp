@@ -183,7 +183,7 @@ TEST_CASE("An upload before the show replaces the contest and every screen hears
   ClientIo io;
   auto display = server.connect(io, {{"role", "display"}, {"key", server.display_key()}});
   auto host = server.connect(io, {{"role", "host"}, {"key", kHostKey}});
-  auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret"}});
+  auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret-key"}});
   await_state(*display, [](const json&) { return true; });
   const json before = json::parse(contest_json(server.port()));
   REQUIRE(before.at("contest").at("name") == "椰树杯");
@@ -199,7 +199,7 @@ TEST_CASE("An upload before the show replaces the contest and every screen hears
   CHECK(result.at("contest").at("name") == "“椰树杯”党建创新引领工作创优大赛");
   CHECK(result.at("entries") == 4);
   REQUIRE(result.at("judges").size() == 6);
-  CHECK(result.at("judges")[0].at("token") == "token-j1-secret");
+  CHECK(result.at("judges")[0].at("token") == "token-j1-secret-key");
   CHECK(result.at("judges")[1].at("generated") == true);
 
   // The API serves the new contest at once, and the database holds it for the next start.
@@ -228,7 +228,7 @@ TEST_CASE("An upload before the show replaces the contest and every screen hears
   // A judge's token may be gone: judges are sent away to say hello again.
   CHECK(judge->wait_closed());
   CHECK(judge->close_code() == 1012);
-  auto again = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret"}});
+  auto again = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret-key"}});
   CHECK(again->receive_type("state").at("judge").at("entries").size() == 6);
 
   // The new contest can be played: e04 is in the final now.
@@ -402,7 +402,7 @@ TEST_CASE("Every export format is a well-formed file of the live show", "[net][c
   ClientIo io;
   REQUIRE(upload(server.port(), valid_files()).status == 200);
   auto host = server.connect(io, {{"role", "host"}, {"key", kHostKey}});
-  auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret"}});
+  auto judge = server.connect(io, {{"role", "judge"}, {"token", "token-j1-secret-key"}});
   auto phone = std::make_unique<WsClient>(io, server.port());
   const std::string device = phone->hello({{"role", "audience"}}).at("device");
   REQUIRE_FALSE(device.empty());

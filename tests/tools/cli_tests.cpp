@@ -31,7 +31,7 @@ TEST_CASE("stagevote import takes files by flag or by name and says what it did"
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(r.out.find("imported into") != std::string::npos);
-    CHECK(r.out.find("token token-j1-secret") != std::string::npos);
+    CHECK(r.out.find("token token-j1-secret-key") != std::string::npos);
     store::Store store(db);
     CHECK(store.get_meta(engine::kContestMetaKey).has_value());
   }

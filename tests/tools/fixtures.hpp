@@ -92,7 +92,7 @@ inline XlsxRows judges_rows_en() {
   return {{std::string("ID"), std::string("Name"), std::string("Unit"), std::string("Title"),
            std::string("Token")},
           {std::string("j1"), std::string("王建华"), std::string("省纪委监委"),
-           std::string("党建专家"), std::string("token-j1-secret")},
+           std::string("党建专家"), std::string("token-j1-secret-key")},
           {std::string("j2"), std::string("李明"), std::monostate{}, std::string("教授"),
            std::monostate{}},
           {std::string("j3"), std::string("张丽"), std::string("省税务局")},
@@ -103,7 +103,7 @@ inline XlsxRows judges_rows_en() {
 
 inline const std::string kJudgesCsvZh =
     "编号,姓名,单位,职务,令牌\n"
-    "j1,王建华,省纪委监委,党建专家,token-j1-secret\n"
+    "j1,王建华,省纪委监委,党建专家,token-j1-secret-key\n"
     "j2,李明,,教授,\n"
     "j3,张丽,省税务局,,\n"
     "j4,陈刚,,,\n"

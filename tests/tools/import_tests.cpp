@@ -70,7 +70,7 @@ TEST_CASE("A TOML scheme with Chinese CSV entries and English XLSX judges import
   }
   SECTION("the judges: given tokens kept, missing ones made, units for recusal") {
     REQUIRE(contest.judges.size() == 6);
-    CHECK(contest.judges[0].token == "token-j1-secret");
+    CHECK(contest.judges[0].token == "token-j1-secret-key");
     CHECK(contest.judges[0].unit == std::optional<std::string>("省纪委监委"));
     CHECK(contest.judges[0].title == "党建专家");
     CHECK(contest.judges[1].token == "generated-1");
@@ -244,10 +244,17 @@ TEST_CASE("Malformed files are reported with file and line and reason", "[import
        replace(kEntriesCsvZh, "文明之光 志愿同行", ""), kJudgesCsvZh, "entries.csv", 4,
        "entry e03: 标题/title is empty"},
       {"a short judge token", "scheme.toml", toml, kEntriesCsvZh,
-       replace(kJudgesCsvZh, "token-j1-secret", "abc"), "judges.csv", 2, "令牌/token must be"},
+       replace(kJudgesCsvZh, "token-j1-secret-key", "abc"), "judges.csv", 2, "令牌/token must be"},
+      // Eight characters used to pass; a token now needs as many as a generated one has.
+      {"a judge token of 8 characters", "scheme.toml", toml, kEntriesCsvZh,
+       replace(kJudgesCsvZh, "token-j1-secret-key", "12345678"), "judges.csv", 2,
+       "judge j1: 令牌/token must be at least 16 characters"},
+      {"a judge token one character short of 16", "scheme.toml", toml, kEntriesCsvZh,
+       replace(kJudgesCsvZh, "token-j1-secret-key", "token-j1-secret"), "judges.csv", 2,
+       "judge j1: 令牌/token must be at least 16 characters"},
       {"a token shared by two judges", "scheme.toml", toml, kEntriesCsvZh,
-       replace(kJudgesCsvZh, "j2,李明,,教授,", "j2,李明,,教授,token-j1-secret"), "judges.csv", 3,
-       "the same as another judge's (first on line 2)"},
+       replace(kJudgesCsvZh, "j2,李明,,教授,", "j2,李明,,教授,token-j1-secret-key"), "judges.csv",
+       3, "the same as another judge's (first on line 2)"},
       {"an unclosed quote", "scheme.toml", toml, kEntriesCsvZh + "e09,\"open,省税务局\n",
        kJudgesCsvZh, "entries.csv", 6, "never closed"},
       {"a unit the scheme does not list", "scheme.toml",
@@ -268,6 +275,17 @@ TEST_CASE("Malformed files are reported with file and line and reason", "[import
   CHECK(has_problem(result.problems, c.file, c.line, c.words));
   CHECK_FALSE(result.imported);
   CHECK_FALSE(store.get_meta(engine::kContestMetaKey).has_value());
+}
+
+TEST_CASE("A judge token of exactly 16 characters is taken as given", "[import]") {
+  const std::string judges = replace(kJudgesCsvZh, "token-j1-secret-key", "abcdefgh-1234567");
+  ImportPlan plan =
+      plan_import({source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
+                   source("judges.csv", judges)},
+                  counting_tokens());
+  INFO(problems_text(plan.problems));
+  REQUIRE(plan.problems.empty());
+  CHECK(plan.contest->judges[0].token == "abcdefgh-1234567");
 }
 
 TEST_CASE("Every problem is reported and not just the first", "[import]") {
@@ -296,7 +314,7 @@ TEST_CASE("Import writes the contest only into a database whose ledger is empty"
         core::contest_from_json(nlohmann::json::parse(*store.get_meta(engine::kContestMetaKey)));
     REQUIRE(stored.ok());
     CHECK(stored.value().judges.size() == 6);
-    CHECK(stored.value().judges[0].token == "token-j1-secret");
+    CHECK(stored.value().judges[0].token == "token-j1-secret-key");
 
     SECTION("a second import before the show replaces it") {
       ImportResult second = import_contest(store, db, sources);
@@ -307,7 +325,7 @@ TEST_CASE("Import writes the contest only into a database whose ledger is empty"
       auto json = import_result_to_json(first);
       CHECK(json["ok"] == true);
       CHECK(json["entries"] == 4);
-      CHECK(json["judges"][0]["token"] == "token-j1-secret");
+      CHECK(json["judges"][0]["token"] == "token-j1-secret-key");
       CHECK(json["judges"][1]["generated"] == true);
       CHECK(json["problems"].empty());
     }

@@ -15,6 +15,9 @@ const MAX_BACKOFF_MS = 8000;
 // hellos it must refuse (a wrong key, a cap on this address, a slowed-down guesser, a host
 // console opened from an address the host role is not accepted from).
 const REFUSALS = new Set(['unauthorized', 'too_many', 'rate_limited', 'forbidden']);
+// A session the server ended on purpose: a judge's card revoked, or the judge signed in on
+// another device. Reconnecting by itself would take the judge's seat back from the new device.
+const ENDINGS = new Set(['revoked', 'replaced']);
 
 // An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
 // is: unique per device without a counter that would restart at 1.
@@ -124,7 +127,8 @@ export class StageClient {
       else resolve(msg);
       return;
     }
-    if (msg.type === 'error' && (msg.code === 'unauthorized' || (!this.welcomed && REFUSALS.has(msg.code)))) {
+    if (msg.type === 'error' && (msg.code === 'unauthorized' || ENDINGS.has(msg.code) ||
+        (!this.welcomed && REFUSALS.has(msg.code)))) {
       this.fatal = true;  // a refused hello: do not hammer the server (see REFUSALS)
     }
     this.emit(msg.type, msg);
