@@ -57,8 +57,9 @@ int mode_of(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("--host-from networks: IPv4 and IPv6, one address or a CIDR; loopback is always in",
-          "[net][keys]") {
+TEST_CASE(
+    "Networks given by --host-from: IPv4 and IPv6, one address or a CIDR; loopback is always in",
+    "[net][keys]") {
   const auto lan = Network::parse("192.168.10.0/24");
   REQUIRE(lan);
   CHECK(lan->contains("192.168.10.77"));
