@@ -194,3 +194,11 @@ export async function connectClient(wsUrl, hello, { localAddress } = {}) {
 }
 
 export const hostHello = { role: 'host', key: HOST_KEY };
+
+// Opens the host console on `page` and signs in with the host key; waits until it is online.
+export async function signInHost(page, server, { key = HOST_KEY, timeout = 30000 } = {}) {
+  await page.goto(`${server.url}/host`);
+  await page.fill('#host-key', key);
+  await page.click('#host-key-submit');
+  await page.waitForSelector('#conn[data-online="1"]', { timeout });
+}

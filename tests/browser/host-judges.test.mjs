@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  HOST_KEY, launchBrowser, screenshot, startServer, watchConsole,
+  launchBrowser, screenshot, signInHost, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;
@@ -20,10 +20,7 @@ before(async () => {
   context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   host = await context.newPage();
   errors = watchConsole(host);
-  await host.goto(`${server.url}/host`);
-  await host.fill('#host-key', HOST_KEY);
-  await host.click('#host-key-submit');
-  await host.waitForSelector('#conn[data-online="1"]', { timeout: LONG });
+  await signInHost(host, server, { timeout: LONG });
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { artifactsDir, connectClient, HOST_KEY, launchBrowser, screenshot, startServer, watchConsole } from './harness.mjs';
+import { artifactsDir, connectClient, launchBrowser, screenshot, signInHost, startServer, watchConsole } from './harness.mjs';
 
 const LONG = 30000;   // the test machine renders in software and may be busy
 let server;
@@ -17,10 +17,7 @@ before(async () => {
   browser = await launchBrowser();
   host = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   errors = watchConsole(host);
-  await host.goto(`${server.url}/host`);
-  await host.fill('#host-key', HOST_KEY);
-  await host.click('#host-key-submit');
-  await host.waitForSelector('#conn[data-online="1"]', { timeout: LONG });
+  await signInHost(host, server, { timeout: LONG });
 });
 
 after(async () => {
