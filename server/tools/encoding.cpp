@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 
@@ -20,8 +21,9 @@ std::optional<std::string> iconv_to_utf8(std::string_view bytes, const char* fro
     error = std::string("this system cannot decode ") + from;
     return std::nullopt;
   }
-  // Both encodings take at most 1.5x the bytes in UTF-8; 2x leaves room.
-  std::string out(bytes.size() * 2 + 16, '\0');
+  // Both encodings take at most 1.5x the bytes in UTF-8; 2x leaves room. The buffer never
+  // exceeds the cap (plus one byte, to tell "too large" from "exactly full").
+  std::string out(std::min(bytes.size() * 2 + 16, kMaxDecodedBytes + 1), '\0');
   char* in_ptr = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
   char* out_ptr = out.data();
@@ -29,6 +31,10 @@ std::optional<std::string> iconv_to_utf8(std::string_view bytes, const char* fro
   const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
   const int saved = errno;
   iconv_close(cd);
+  if (rc == static_cast<std::size_t>(-1) && saved == E2BIG) {
+    error = "the decoded text is larger than " + std::to_string(kMaxDecodedBytes >> 20) + " MiB";
+    return std::nullopt;
+  }
   if (rc == static_cast<std::size_t>(-1)) {
     const std::size_t at = bytes.size() - in_left;
     error = std::string("the file is neither UTF-8 nor ") + from + " (" +

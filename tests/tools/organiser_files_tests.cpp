@@ -153,6 +153,12 @@ TEST_CASE("Bytes that are no known encoding are a problem naming the file", "[im
   CHECK(plain->text == "编号");
   CHECK(plain->encoding.empty());
 
+  // GBK 中 (2 bytes) is 3 bytes of UTF-8: 46 MB of it decodes past the 64 MiB cap.
+  std::string big;
+  for (int i = 0; i < 23'000'000; ++i) big += "\xD6\xD0";
+  CHECK_FALSE(decode_text(big, error));
+  CHECK(error == "the decoded text is larger than 64 MiB");
+
   ImportPlan plan =
       plan_import({source("scheme.toml", kSchemeToml), source("entries.csv", "\xFF\xFF\xFF\r\n"),
                    source("judges.csv", kJudgesCsvZh)},
