@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <stdexcept>
 
+#include "app/tool_commands.hpp"
+#include "captured_run.hpp"
 #include "fixtures.hpp"
 #include "tools/csv.hpp"
 #include "tools/encoding.hpp"
@@ -247,4 +249,21 @@ TEST_CASE("Edit distance counts Unicode code points", "[text]") {
   CHECK(closest_name("Final", {"prelim", "final"}) == std::optional<std::string>("final"));
   CHECK_FALSE(closest_name("甲乙", {"丙丁"}));  // every character differs
   CHECK_FALSE(closest_name("半决赛", {"prelim"}));
+}
+
+TEST_CASE("stagevote import prints the notes and the judge ids it made", "[cli][encoding]") {
+  TempDir dir;
+  const std::string scheme = dir.write("scheme.toml", kSchemeToml);
+  const std::string entries = dir.write("entries.csv", kEntriesCsvZh);
+  const std::string judges =
+      dir.write("judges.csv", encode("姓名,单位\r\n王建华,省纪委监委\r\n李明,\r\n", "GBK"));
+  Run r = run(app::run_import, {"--db", dir.file("show.db"), "--scheme", scheme, "--entries",
+                                entries, "--judges", judges});
+  INFO(r.out + r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("note: " + judges + ": read as GB18030 (GBK)\n") != std::string::npos);
+  CHECK(r.out.find("note: " + judges + ": no 编号/id column: judges numbered J1 to J2") !=
+        std::string::npos);
+  CHECK(r.out.find("judge J1 王建华") != std::string::npos);
+  CHECK(r.out.find("judge J2 李明") != std::string::npos);
 }
