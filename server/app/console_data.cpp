@@ -148,6 +148,7 @@ net::ConsoleReply ToolsConsole::import_now(const std::vector<net::UploadedFile>&
   const tools::ImportSources sources = tools::classify_uploads(uploads, result.problems);
   tools::ImportPlan plan = tools::plan_import(sources);
   result.problems.insert(result.problems.end(), plan.problems.begin(), plan.problems.end());
+  result.notes = std::move(plan.notes);
   if (!result.problems.empty()) return json_reply(422, tools::import_result_to_json(result));
   // The engine checks again under its lock: a first action may have come in meanwhile.
   if (!engine_.replace_contest(*plan.contest)) {

@@ -180,6 +180,7 @@ int run_import(const std::vector<std::string>& raw) {
 
     if (args.has("check")) {
       ImportPlan plan = plan_import(sources);
+      for (const auto& note : plan.notes) std::cout << "note: " << note << "\n";
       if (!plan.problems.empty()) {
         print_problems(plan.problems);
         return kFailed;
@@ -193,6 +194,7 @@ int run_import(const std::vector<std::string>& raw) {
     const DatabaseLock lock(db, "import");
     store::Store store(db);
     ImportResult result = import_contest(store, db, sources);
+    for (const auto& note : result.notes) std::cout << "note: " << note << "\n";
     if (!result.imported) {
       print_problems(result.problems);
       return kFailed;

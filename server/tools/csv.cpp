@@ -14,8 +14,8 @@ bool is_blank(const std::vector<std::string>& cells) {
 }  // namespace
 
 Table parse_csv(std::string_view file, std::string_view text, Problems& problems,
-                const TableLimits& limits) {
-  Table table{std::string(file), {}};
+                const TableLimits& limits, char delimiter) {
+  Table table{std::string(file), {}, {}};
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
 
   int line = 1;
@@ -83,15 +83,15 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
         problems.push_back({table.file, opened_on, "a quoted field is never closed"});
         return table;
       }
-      if (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
+      if (i < n && text[i] != delimiter && text[i] != '\r' && text[i] != '\n') {
         problems.push_back(
             {table.file, line, "unexpected text after a closing quote (write \"\" for a quote)"});
         // Skip to the end of the field so one mistake is reported once.
-        while (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') ++i;
+        while (i < n && text[i] != delimiter && text[i] != '\r' && text[i] != '\n') ++i;
       }
       continue;
     }
-    if (c == ',') {
+    if (c == delimiter) {
       end_field();
       ++i;
     } else if (c == '\r' || c == '\n') {
@@ -108,6 +108,13 @@ Table parse_csv(std::string_view file, std::string_view text, Problems& problems
     table.rows.clear();
   }
   return table;
+}
+
+char guess_delimiter(std::string_view text) {
+  const std::string_view first = text.substr(0, text.find_first_of("\r\n"));
+  const bool tabs = first.find('\t') != std::string_view::npos;
+  const bool commas = first.find(',') != std::string_view::npos;
+  return tabs && !commas ? '\t' : ',';
 }
 
 std::string csv_field(std::string_view value) {

@@ -12,9 +12,14 @@ namespace stagevote::tools {
 
 // Parses `text` into rows; blank lines are skipped. A quote left open at the end of the file,
 // or a stray character after a closing quote, is a Problem naming the line. More rows, columns
-// or cells than `limits` allow is a Problem, and no rows are returned.
+// or cells than `limits` allow is a Problem, and no rows are returned. `delimiter` is ',' or,
+// for Excel's "Unicode text", '\t'.
 Table parse_csv(std::string_view file, std::string_view text, Problems& problems,
-                const TableLimits& limits = {});
+                const TableLimits& limits = {}, char delimiter = ',');
+
+// The delimiter of a CSV or tab-separated text: a tab if the first line has tabs and no
+// commas, else a comma.
+char guess_delimiter(std::string_view text);
 
 // One CSV field, quoted only when it has to be (comma, quote, CR, LF, or leading space).
 std::string csv_field(std::string_view value);

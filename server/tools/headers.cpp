@@ -1,6 +1,7 @@
 #include "tools/headers.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "tools/text.hpp"
 
@@ -17,6 +18,16 @@ std::string without_note(std::string text) {
     if (at != std::string::npos && at > 0) return text.substr(0, at);
   }
   return text;
+}
+
+// The field a header names, or nullptr.
+const FieldSpec* field_named(const std::vector<FieldSpec>& fields, const std::string& header) {
+  const std::string name = normalize_header(header);
+  if (name.empty()) return nullptr;
+  for (const auto& spec : fields)
+    for (const auto& alias : spec.aliases)
+      if (normalize_header(alias) == name) return &spec;
+  return nullptr;
 }
 
 }  // namespace
@@ -40,7 +51,8 @@ const std::vector<FieldSpec>& entry_fields() {
 
 const std::vector<FieldSpec>& judge_fields() {
   static const std::vector<FieldSpec> fields = {
-      {"id", {"编号", "评委编号", "id", "judge id", "no", "no."}, true},
+      // Optional: judges' lists often have none; J1, J2 … are made in file order.
+      {"id", {"编号", "评委编号", "id", "judge id", "no", "no."}, false},
       {"name", {"姓名", "评委", "评委姓名", "名字", "name"}, true},
       {"unit", {"单位", "所在单位", "工作单位", "unit", "organisation", "organization"}, false},
       {"title", {"职务", "职称", "身份", "头衔", "title", "position", "role"}, false},
@@ -85,6 +97,21 @@ std::string describe_fields(const std::vector<FieldSpec>& fields) {
   return text;
 }
 
+std::optional<std::size_t> find_header_row(const Table& table,
+                                           const std::vector<FieldSpec>& fields) {
+  const std::size_t top = std::min(table.rows.size(), kMaxTitleRows);
+  for (std::size_t index = 0; index < top; ++index) {
+    std::set<std::string> named;
+    for (const auto& cell : table.rows[index].cells)
+      if (const FieldSpec* spec = field_named(fields, cell)) named.insert(spec->field);
+    const bool all_required = std::all_of(fields.begin(), fields.end(), [&](const FieldSpec& s) {
+      return !s.required || named.count(s.field) != 0;
+    });
+    if (named.size() >= 2 || (all_required && !named.empty())) return index;
+  }
+  return std::nullopt;
+}
+
 bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, ColumnMap& map,
                  Problems& problems) {
   map = ColumnMap{};
@@ -94,7 +121,8 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
          "the table is empty (expected a header row: " + describe_fields(fields) + ")"});
     return false;
   }
-  const TableRow& header = table.rows.front();
+  map.header_index = find_header_row(table, fields).value_or(0);
+  const TableRow& header = table.rows[map.header_index];
   map.header_line = header.line;
   const std::size_t before = problems.size();
   std::map<std::string, std::string> header_of_field;  // for duplicate messages
@@ -103,7 +131,8 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
     const std::string& raw = header.cells[column];
     const std::string name = normalize_header(raw);
     if (name.empty()) {
-      bool has_data = std::any_of(table.rows.begin() + 1, table.rows.end(), [&](const TableRow& r) {
+      auto data = table.rows.begin() + static_cast<std::ptrdiff_t>(map.header_index) + 1;
+      bool has_data = std::any_of(data, table.rows.end(), [&](const TableRow& r) {
         return column < r.cells.size() && !trim(r.cells[column]).empty();
       });
       if (has_data)
@@ -112,11 +141,8 @@ bool map_headers(const Table& table, const std::vector<FieldSpec>& fields, Colum
       continue;
     }
     if (is_ignored_header(raw)) continue;
-    auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& s) {
-      return std::any_of(s.aliases.begin(), s.aliases.end(),
-                         [&](const std::string& alias) { return normalize_header(alias) == name; });
-    });
-    if (spec == fields.end()) {
+    const FieldSpec* spec = field_named(fields, raw);
+    if (spec == nullptr) {
       problems.push_back({table.file, header.line,
                           "unknown column \"" + trim(raw) + "\" (expected " +
                               describe_fields(fields) +

@@ -35,7 +35,13 @@ bool looks_like_judges(const Table& table) {
           if (normalize_header(alias) == h) return true;
     return false;
   };
-  for (const auto& cell : table.rows.front().cells) {
+  // The header under any title rows: whichever table's header comes first.
+  const auto as_entries = find_header_row(table, entry_fields());
+  const auto as_judges = find_header_row(table, judge_fields());
+  std::size_t header_index = 0;
+  if (as_entries || as_judges)
+    header_index = std::min(as_entries.value_or(kMaxTitleRows), as_judges.value_or(kMaxTitleRows));
+  for (const auto& cell : table.rows[header_index].cells) {
     const std::string header = normalize_header(cell);
     has_name = has_name || matches(judge_fields(), "name", header);
     has_title = has_title || matches(entry_fields(), "title", header);
@@ -144,7 +150,8 @@ ImportPlan plan_import(const ImportSources& sources,
   std::vector<EntryRow> entries = inline_rosters.entries;
   if (sources.entries) {
     Table table = read_table(*sources.entries, problems, entry_sheet_names());
-    auto rows = entry_rows_from_table(table, problems);
+    plan.notes.insert(plan.notes.end(), table.notes.begin(), table.notes.end());
+    auto rows = entry_rows_from_table(table, problems, plan.notes);
     entries.insert(entries.end(), rows.begin(), rows.end());
   }
   add_entries(draft, entries, problems);
@@ -153,7 +160,8 @@ ImportPlan plan_import(const ImportSources& sources,
   std::vector<JudgeRow> judges = inline_rosters.judges;
   if (sources.judges) {
     Table table = read_table(*sources.judges, problems, judge_sheet_names());
-    auto rows = judge_rows_from_table(table, problems);
+    plan.notes.insert(plan.notes.end(), table.notes.begin(), table.notes.end());
+    auto rows = judge_rows_from_table(table, problems, plan.notes);
     judges.insert(judges.end(), rows.begin(), rows.end());
   }
   add_judges(draft, judges, make_token, problems);
@@ -192,6 +200,7 @@ ImportResult import_contest(store::Store& store, const std::string& db_name,
   }
   ImportPlan plan = plan_import(sources);
   result.problems = std::move(plan.problems);
+  result.notes = std::move(plan.notes);  // a file's encoding helps read its problems too
   if (!result.problems.empty()) return result;
 
   result.replaced = engine::has_contest(store);
@@ -207,7 +216,10 @@ nlohmann::json import_result_to_json(const ImportResult& result) {
   json problems = json::array();
   for (const auto& p : result.problems)
     problems.push_back({{"file", p.file}, {"line", p.line}, {"reason", p.reason}});
-  json out = {{"ok", result.imported}, {"replaced", result.replaced}, {"problems", problems}};
+  json out = {{"ok", result.imported},
+              {"replaced", result.replaced},
+              {"problems", problems},
+              {"notes", result.notes}};
   if (result.contest) {
     const auto& contest = *result.contest;
     out["contest"] = {{"id", contest.id}, {"name", contest.name}};

@@ -38,6 +38,7 @@ struct ImportPlan {
   std::optional<core::Contest> contest;  // set only when `problems` is empty
   Problems problems;
   std::vector<std::string> generated_tokens;  // ids of judges whose token was made
+  std::vector<std::string> notes;             // how files were read (encoding, generated judge ids)
 };
 
 // A judge token: 16 URL-safe characters from 96 random bits (OpenSSL's CSPRNG).
@@ -53,6 +54,7 @@ struct ImportResult {
   Problems problems;
   std::optional<core::Contest> contest;
   std::vector<std::string> generated_tokens;
+  std::vector<std::string> notes;  // as ImportPlan::notes
 };
 
 // Plans the import and, if it is clean, stores the contest JSON (with tokens) in meta
@@ -63,7 +65,7 @@ ImportResult import_contest(store::Store& store, const std::string& db_name,
 
 // For the console: {"ok":bool, "replaced":bool, "problems":[{"file","line","reason"}],
 // "contest":{"id","name"}, "entries":N, "rounds":[{"id","entries":N}],
-// "judges":[{"id","name","token","generated"}]}.
+// "judges":[{"id","name","token","generated"}], "notes":["judges.csv: read as GB18030 (GBK)"]}.
 nlohmann::json import_result_to_json(const ImportResult& result);
 
 }  // namespace stagevote::tools

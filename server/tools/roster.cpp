@@ -63,6 +63,21 @@ std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
 }
 
+// " (did you mean \"决赛\"?)" when `name` is a character or two from a known name, else "".
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+  auto near = closest_name(name, known);
+  return near ? " (did you mean " + quoted(*near) + "?)" : "";
+}
+
+// Says that rows above the header were taken for titles and skipped.
+void note_title_rows(const Table& table, const ColumnMap& columns,
+                     std::vector<std::string>& notes) {
+  if (columns.header_index == 0) return;
+  notes.push_back(table.file + ": the header is on line " + std::to_string(columns.header_line) +
+                  "; " + std::to_string(columns.header_index) +
+                  (columns.header_index == 1 ? " title row" : " title rows") + " above it skipped");
+}
+
 }  // namespace
 
 bool is_valid_id(const std::string& id) {
@@ -73,11 +88,14 @@ bool is_valid_id(const std::string& id) {
   });
 }
 
-std::vector<EntryRow> entry_rows_from_table(const Table& table, Problems& problems) {
+std::vector<EntryRow> entry_rows_from_table(const Table& table, Problems& problems,
+                                            std::vector<std::string>& notes) {
   std::vector<EntryRow> rows;
   ColumnMap columns;
   if (!map_headers(table, entry_fields(), columns, problems)) return rows;
-  for (auto row = table.rows.begin() + 1; row != table.rows.end(); ++row) {
+  note_title_rows(table, columns, notes);
+  const auto first = table.rows.begin() + static_cast<std::ptrdiff_t>(columns.header_index) + 1;
+  for (auto row = first; row != table.rows.end(); ++row) {
     EntryRow entry;
     entry.origin = {table.file, row->line};
     entry.entry.id = columns.cell(*row, "id");
@@ -106,24 +124,34 @@ std::vector<EntryRow> entry_rows_from_table(const Table& table, Problems& proble
   return rows;
 }
 
-std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& problems) {
+std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& problems,
+                                            std::vector<std::string>& notes) {
   std::vector<JudgeRow> rows;
   ColumnMap columns;
   if (!map_headers(table, judge_fields(), columns, problems)) return rows;
-  for (auto row = table.rows.begin() + 1; row != table.rows.end(); ++row) {
+  note_title_rows(table, columns, notes);
+  const bool make_ids = !columns.has("id");
+  int made = 0;
+  const auto first = table.rows.begin() + static_cast<std::ptrdiff_t>(columns.header_index) + 1;
+  for (auto row = first; row != table.rows.end(); ++row) {
     JudgeRow judge;
     judge.origin = {table.file, row->line};
-    judge.judge.id = columns.cell(*row, "id");
+    // Without a 编号 column every row is a judge, numbered as the organiser reads the list.
+    judge.judge.id = make_ids ? "J" + std::to_string(++made) : columns.cell(*row, "id");
     judge.judge.name = columns.cell(*row, "name");
     if (auto unit = columns.cell(*row, "unit"); !unit.empty()) judge.judge.unit = unit;
     judge.judge.title = columns.cell(*row, "title");
     judge.judge.token = columns.cell(*row, "token");
     if (judge.judge.id.empty()) {
-      report(problems, judge.origin, "编号/id is empty");
+      report(problems, judge.origin,
+             "编号/id is empty (fill it, or drop the 编号 column to number judges J1, J2 …)");
       continue;
     }
     rows.push_back(std::move(judge));
   }
+  if (make_ids && made > 0)
+    notes.push_back(table.file + ": no 编号/id column: judges numbered J1" +
+                    (made > 1 ? " to J" + std::to_string(made) : std::string()) + " in file order");
   return rows;
 }
 
@@ -151,7 +179,8 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
       ok = false;
     } else if (draft.units_declared && !listed(contest.units, entry.unit)) {
       report(problems, row.origin,
-             who + "unit " + quoted(entry.unit) + " is not one of the scheme's units");
+             who + "unit " + quoted(entry.unit) + " is not one of the scheme's units" +
+                 did_you_mean(entry.unit, contest.units));
       ok = false;
     }
     if (!entry.form.empty() && draft.forms_declared && !listed(contest.forms, entry.form)) {
@@ -172,10 +201,15 @@ void add_entries(Draft& draft, const std::vector<EntryRow>& rows, Problems& prob
           });
       if (found == contest.rounds.end()) {
         std::string known;
-        for (const auto& r : contest.rounds)
+        std::vector<std::string> names;
+        for (const auto& r : contest.rounds) {
           known += (known.empty() ? "" : ", ") + r.id + "/" + r.name;
+          names.push_back(r.name);
+          names.push_back(r.id);
+        }
         report(problems, row.origin,
-               who + "unknown round " + quoted(name) + " (rounds: " + known + ")");
+               who + "unknown round " + quoted(name) + " (rounds: " + known + ")" +
+                   did_you_mean(name, names));
         ok = false;
         continue;
       }
@@ -230,7 +264,8 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
           problems, row.origin,
           who + "unknown unit " + quoted(*judge.unit) +
               (draft.units_declared ? " (not one of the scheme's units)"
-                                    : " (no entry comes from it; list it in the scheme's units)"));
+                                    : " (no entry comes from it; list it in the scheme's units)") +
+              did_you_mean(*judge.unit, contest.units));
       ok = false;
     }
     if (!judge.token.empty()) {

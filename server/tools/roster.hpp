@@ -10,10 +10,13 @@
 
 namespace stagevote::tools {
 
-// Rows of an entries / judges table (header row mapped by headers.hpp). Rows with a
-// missing required cell or a bad order number are reported and left out.
-std::vector<EntryRow> entry_rows_from_table(const Table& table, Problems& problems);
-std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& problems);
+// Rows of an entries / judges table (header row mapped by headers.hpp; title rows above it
+// skipped, with a note). Rows with a missing required cell or a bad order number are reported
+// and left out. A judges table without a 编号/id column gets ids J1, J2 … in file order (noted).
+std::vector<EntryRow> entry_rows_from_table(const Table& table, Problems& problems,
+                                            std::vector<std::string>& notes);
+std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& problems,
+                                            std::vector<std::string>& notes);
 
 // Adds entries that pass: unique valid id, title and unit present, unit/form/theme listed
 // by the scheme when it lists them, rounds known.

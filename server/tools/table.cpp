@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "tools/csv.hpp"
+#include "tools/encoding.hpp"
 #include "tools/text.hpp"
 #include "tools/xlsx_reader.hpp"
 
@@ -26,7 +27,21 @@ bool is_size_problem(const Problem& problem) {
 Table read_table(const SourceFile& source, Problems& problems,
                  const std::vector<std::string>& preferred_sheets, const TableLimits& limits) {
   const std::string ext = extension_of(source.name);
-  if (ext == "csv" || ext == "txt") return parse_csv(source.name, source.bytes, problems, limits);
+  if (ext == "csv" || ext == "txt") {
+    std::string error;
+    auto decoded = decode_text(source.bytes, error);
+    if (!decoded) {
+      problems.push_back({source.name, 0, error});
+      return Table{source.name, {}, {}};
+    }
+    const char delimiter = guess_delimiter(decoded->text);
+    Table table = parse_csv(source.name, decoded->text, problems, limits, delimiter);
+    if (!decoded->encoding.empty()) {
+      table.notes.push_back(source.name + ": read as " + decoded->encoding +
+                            (delimiter == '\t' ? ", tab-separated" : ""));
+    }
+    return table;
+  }
   if (ext == "xlsx" || ext == "xlsm") {
     std::string sheet;
     Problems ignored;  // parse_xlsx reports the same problems again
@@ -50,7 +65,7 @@ Table read_table(const SourceFile& source, Problems& problems,
   } else {
     problems.push_back({source.name, 0, "unknown table format ." + ext + " (use .csv or .xlsx)"});
   }
-  return Table{source.name, {}};
+  return Table{source.name, {}, {}};
 }
 
 SourceFile load_source_file(const std::string& path) {

@@ -18,6 +18,9 @@ struct TableRow {
 struct Table {
   std::string file;
   std::vector<TableRow> rows;  // rows with only blank cells are left out
+  // What the import should tell the organiser about how the file was read
+  // ("judges.csv: read as GB18030 (GBK)").
+  std::vector<std::string> notes;
 };
 
 // What an organiser's table may hold at most, so that a hostile file cannot take the server's
@@ -43,9 +46,11 @@ struct SourceFile {
   std::string bytes;
 };
 
-// Reads a .csv or .xlsx file into a table. Problems (unknown extension, malformed file)
-// are appended to `problems` and an empty table is returned. In a workbook of several sheets
-// the first sheet named (case-insensitively) in `preferred_sheets` is read, else the first.
+// Reads a .csv or .xlsx file into a table. A CSV (or .txt) in GB18030/GBK or UTF-16 is
+// decoded to UTF-8 (tab-separated if its first line is) with a note naming the encoding. Problems
+// (unknown extension, malformed file) are appended to `problems` and an empty table is returned. In
+// a workbook of several sheets the first sheet named (case-insensitively) in `preferred_sheets` is
+// read, else the first.
 Table read_table(const SourceFile& source, Problems& problems,
                  const std::vector<std::string>& preferred_sheets = {},
                  const TableLimits& limits = {});

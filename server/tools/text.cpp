@@ -1,5 +1,6 @@
 #include "tools/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -90,6 +91,59 @@ std::string html_escape(std::string_view text) {
     }
   }
   return out;
+}
+
+std::u32string code_points(std::string_view text) {
+  std::u32string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 1;
+    if (i + len > text.size()) len = 1;
+    char32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::u32string x = code_points(a), y = code_points(b);
+  // One row of the classic table; names are short (ids and round names).
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+std::optional<std::string> closest_name(std::string_view name,
+                                        const std::vector<std::string>& known) {
+  const std::string wanted = ascii_lower(trim(name));
+  const std::size_t length = code_points(wanted).size();
+  std::optional<std::string> best;
+  std::size_t best_distance = 3;
+  for (const auto& candidate : known) {
+    const std::size_t d = edit_distance(wanted, ascii_lower(candidate));
+    // Two changes to a two-character name would suggest any other two-character name.
+    if (d >= best_distance || d >= length || d >= code_points(candidate).size()) continue;
+    best = candidate;
+    best_distance = d;
+  }
+  return best;
 }
 
 }  // namespace stagevote::tools

@@ -250,7 +250,7 @@ std::vector<std::string> xlsx_sheet_names(std::string_view file, std::string_vie
 
 Table parse_xlsx(std::string_view file, std::string_view bytes, std::string_view sheet,
                  Problems& problems, const TableLimits& limits) {
-  Table table{std::string(file), {}};
+  Table table{std::string(file), {}, {}};
   Workbook book(file, bytes, problems, limits);
   if (!book.ok()) return table;
   auto refs = sheet_refs(book);
