@@ -5,6 +5,7 @@
 #include "core/codec.hpp"
 #include "engine/restore.hpp"
 #include "fixtures.hpp"
+#include "import_checks.hpp"
 #include "store/store.hpp"
 #include "tools/import.hpp"
 
@@ -13,25 +14,6 @@ using namespace stagevote::tools;
 using namespace stagevote::tools::testing;
 
 namespace {
-
-// Deterministic tokens so that tests can compare whole contests.
-std::function<std::string()> counting_tokens() {
-  auto next = std::make_shared<int>(0);
-  return [next] { return "generated-" + std::to_string(++*next); };
-}
-
-std::string problems_text(const Problems& problems) {
-  std::string text;
-  for (const auto& p : problems) text += to_string(p) + "\n";
-  return text;
-}
-
-bool has_problem(const Problems& problems, const std::string& file, int line,
-                 const std::string& words) {
-  return std::any_of(problems.begin(), problems.end(), [&](const Problem& p) {
-    return p.file == file && p.line == line && p.reason.find(words) != std::string::npos;
-  });
-}
 
 // `text` with the first `from` replaced by `to`; `from` must be there.
 std::string replace(std::string text, const std::string& from, const std::string& to) {

@@ -10,6 +10,7 @@
 #include "app/tool_commands.hpp"
 #include "captured_run.hpp"
 #include "fixtures.hpp"
+#include "import_checks.hpp"
 #include "tools/csv.hpp"
 #include "tools/encoding.hpp"
 #include "tools/import.hpp"
@@ -37,28 +38,10 @@ std::string encode(const std::string& utf8, const char* encoding) {
   return out;
 }
 
-std::function<std::string()> counting_tokens() {
-  auto next = std::make_shared<int>(0);
-  return [next] { return "generated-" + std::to_string(++*next); };
-}
-
 std::string joined(const std::vector<std::string>& lines) {
   std::string text;
   for (const auto& line : lines) text += line + "\n";
   return text;
-}
-
-std::string problems_text(const Problems& problems) {
-  std::string text;
-  for (const auto& p : problems) text += to_string(p) + "\n";
-  return text;
-}
-
-bool has_problem(const Problems& problems, const std::string& file, int line,
-                 const std::string& words) {
-  return std::any_of(problems.begin(), problems.end(), [&](const Problem& p) {
-    return p.file == file && p.line == line && p.reason.find(words) != std::string::npos;
-  });
 }
 
 bool has_note(const std::vector<std::string>& notes, const std::string& words) {
