@@ -242,6 +242,22 @@ struct HostileShow {
   }
 };
 
+// No cell of `csv` starts a formula, and `typed` comes out with the neutralising quote.
+void check_neutralised(const std::string& file, const std::string& csv, const std::string& typed) {
+  Problems problems;
+  const Table table = parse_csv(file, csv, problems);
+  REQUIRE(problems.empty());
+  bool found = false;
+  for (const auto& row : table.rows) {
+    for (const auto& cell : row.cells) {
+      CHECK_FALSE(cell.starts_with("="));
+      CHECK_FALSE(cell.starts_with("@"));
+      found = found || cell == "'" + typed;
+    }
+  }
+  CHECK(found);
+}
+
 }  // namespace
 
 TEST_CASE("A formula typed as a title or a reason comes out of the CSVs neutralised",
@@ -252,34 +268,11 @@ TEST_CASE("A formula typed as a title or a reason comes out of the CSVs neutrali
   const LedgerSeal seal = ledger_seal(store);
 
   SECTION("results CSV") {
-    const std::string csv = export_results_csv(show, "prelim", seal);
-    Problems problems;
-    const Table table = parse_csv("prelim.csv", csv, problems);
-    REQUIRE(problems.empty());
-    bool found = false;
-    for (const auto& row : table.rows) {
-      for (const auto& cell : row.cells) {
-        CHECK_FALSE(cell.starts_with("="));
-        CHECK_FALSE(cell.starts_with("@"));
-        found = found || cell == "'" + HostileShow::kTitle;
-      }
-    }
-    CHECK(found);
+    check_neutralised("prelim.csv", export_results_csv(show, "prelim", seal), HostileShow::kTitle);
   }
   SECTION("ledger CSV") {
-    const std::string csv = export_ledger_csv(store, pseudonym_key(store));
-    Problems problems;
-    const Table table = parse_csv("ledger.csv", csv, problems);
-    REQUIRE(problems.empty());
-    bool found = false;
-    for (const auto& row : table.rows) {
-      for (const auto& cell : row.cells) {
-        CHECK_FALSE(cell.starts_with("="));
-        CHECK_FALSE(cell.starts_with("@"));
-        found = found || cell == "'" + HostileShow::kReason;
-      }
-    }
-    CHECK(found);
+    check_neutralised("ledger.csv", export_ledger_csv(store, pseudonym_key(store)),
+                      HostileShow::kReason);
   }
 }
 
