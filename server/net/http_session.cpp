@@ -224,7 +224,8 @@ void http_session::upgrade(http::request<http::string_body>&& request) {
   }
   // The WebSocket session sets its own timeouts.
   stream_.next_layer().expires_never();
-  std::make_shared<websocket_session>(std::move(stream_), context_, std::move(slot_))
+  std::make_shared<websocket_session>(std::move(stream_), context_, std::move(slot_),
+                                      std::move(address_))
       ->run(std::move(request));
 }
 

@@ -28,12 +28,13 @@ constexpr std::size_t kReadChunk = 2048;
 }  // namespace
 
 websocket_session::websocket_session(flex_stream&& stream, std::shared_ptr<ServerContext> context,
-                                     connection_slot slot)
+                                     connection_slot slot, std::string address)
     : ws_(std::move(stream)),
       context_(std::move(context)),
       slot_(std::move(slot)),
       hello_timer_(ws_.get_executor()),
       limits_(context_->options.limits),
+      address_(std::move(address)),
       bucket_(limits_.for_role(std::nullopt), context_->service.engine().clock().now()) {
   context_->fanout->add(*this);
 }
@@ -56,9 +57,6 @@ void websocket_session::fail(beast::error_code ec, const char* what) {
 }
 
 void websocket_session::run(beast::http::request<beast::http::string_body> request) {
-  beast::error_code ec;
-  const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-  if (!ec) address_ = peer.address().to_string();
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout = limits_.idle_timeout;
   timeouts.keep_alive_pings = true;

@@ -24,8 +24,9 @@ struct ServerContext;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
+  // `address`: the peer's, as the HTTP session read it when the connection was accepted.
   websocket_session(flex_stream&& stream, std::shared_ptr<ServerContext> context,
-                    connection_slot slot);
+                    connection_slot slot, std::string address);
   ~websocket_session();
 
   // Accepts the upgrade request (which the http_session has read) and starts reading.
