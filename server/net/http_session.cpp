@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cctype>
 #include <iostream>
 
 #include "net/console_api.hpp"
@@ -36,12 +37,41 @@ std::string_view field(const http::request<http::string_body>& request, http::fi
 // scheme it came by) or from an origin given by --allow-origin: another site's page in a
 // phone's browser cannot speak for the phone (cross-site WebSocket hijacking). A request
 // without Origin is not from a browser (a tool, the bench): it may.
+// The name in a Host header ("name:port", "[v6]:port"), lower-cased.
+std::string host_name(std::string_view host) {
+  if (host.starts_with('[')) {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.rfind(':'));
+  }
+  std::string name(host);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// Whether `host` names this server as no other site can: an address, localhost, or the name
+// of the URL the phones are given (--public-url). A page that reached us under a foreign name
+// (DNS rebinding: evil.example made to resolve to the venue laptop) has that name as its Host
+// and its origin, and must not pass as our own page.
+bool host_is_ours(const ServerContext& context, std::string_view host) {
+  const std::string name = host_name(host);
+  if (name.empty()) return false;
+  if (name == "localhost" || name.starts_with('[')) return true;
+  beast::error_code ec;
+  asio::ip::make_address_v4(name, ec);
+  if (!ec) return true;
+  const auto scheme_end = context.base_url.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const auto authority = std::string_view(context.base_url).substr(scheme_end + 3);
+  return host_name(authority.substr(0, authority.find('/'))) == name;
+}
+
 bool origin_allowed(const ServerContext& context, const http::request<http::string_body>& request,
                     bool tls) {
   if (request.count(http::field::origin) == 0) return true;
   const auto origin = field(request, http::field::origin);
   const auto host = field(request, http::field::host);
-  if (!host.empty()) {
+  if (!host.empty() && host_is_ours(context, host)) {
     const std::string own = std::string(tls ? "https://" : "http://") + std::string(host);
     if (beast::iequals(origin, own)) return true;
   }

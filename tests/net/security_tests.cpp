@@ -128,6 +128,32 @@ TEST_CASE("A WebSocket opens from the server's own pages and allowed origins onl
     CHECK(refused.body == "origin not allowed\n");
   }
 
+  SECTION("a foreign name resolving to the server (DNS rebinding) is not the server's own") {
+    net::ServeOptions options;
+    options.public_url = "http://Vote.Venue.local:8080";
+    TestServer server(options);
+    const std::string port = std::to_string(server.port());
+    auto upgrade = [&](const std::string& host, const std::string& origin) {
+      return http_get(server.port(), "/ws",
+                      {{"Connection", "Upgrade"},
+                       {"Upgrade", "websocket"},
+                       {"Sec-WebSocket-Version", "13"},
+                       {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                       {"Host", host},
+                       {"Origin", origin}})
+          .status;
+    };
+    // The page came from evil.example, which the attacker made resolve to the venue laptop:
+    // Host and Origin agree, but the name is not one the server goes by.
+    CHECK(upgrade("evil.example:" + port, "http://evil.example:" + port) == 403);
+    CHECK(upgrade("evil.example", "http://evil.example") == 403);
+    // Its own names: an address, localhost, and the name of --public-url.
+    CHECK(upgrade("127.0.0.1:" + port, "http://127.0.0.1:" + port) == 101);
+    CHECK(upgrade("localhost:" + port, "http://localhost:" + port) == 101);
+    CHECK(upgrade("[::1]:" + port, "http://[::1]:" + port) == 101);
+    CHECK(upgrade("vote.venue.local:8080", "http://vote.venue.local:8080") == 101);
+  }
+
   SECTION("--allow-origin adds origins; the server's own stays allowed") {
     net::ServeOptions options;
     options.allowed_origins = {"http://venue.local:8080"};
