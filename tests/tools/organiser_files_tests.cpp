@@ -1,8 +1,6 @@
 // Organisers' own files (issue 15): CSV as Excel saves it on a Chinese system (GBK) or as
 // "Unicode text" (UTF-16LE, tabs), title rows above the header, judges' lists without 编号,
 // and "did you mean …" for a misspelt unit or round.
-#include <iconv.h>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <stdexcept>
@@ -11,6 +9,7 @@
 #include "captured_run.hpp"
 #include "fixtures.hpp"
 #include "import_checks.hpp"
+#include "legacy_encoding.hpp"
 #include "tools/csv.hpp"
 #include "tools/encoding.hpp"
 #include "tools/import.hpp"
@@ -21,22 +20,6 @@ using namespace stagevote::tools;
 using namespace stagevote::tools::testing;
 
 namespace {
-
-// The bytes a program would save `utf8` as in `encoding` (glibc iconv, as the reader uses).
-std::string encode(const std::string& utf8, const char* encoding) {
-  iconv_t cd = iconv_open(encoding, "UTF-8");
-  REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
-  std::string out(utf8.size() * 4 + 16, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* to = out.data();
-  std::size_t out_left = out.size();
-  const std::size_t rc = iconv(cd, &in, &in_left, &to, &out_left);
-  iconv_close(cd);
-  REQUIRE(rc != static_cast<std::size_t>(-1));
-  out.resize(out.size() - out_left);
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string text;
