@@ -205,7 +205,10 @@ int run_import(const std::vector<std::string>& raw) {
     for (const auto& round : contest.rounds)
       std::cout << "  round " << round.id << " " << round.name << ": " << round.entries.size()
                 << " entries\n";
-    std::cout << "  " << contest.entries.size() << " entries from " << contest.units.size()
+    // The entries' units: an outside judge's unit is not one, nor a listed unit without entries.
+    std::set<std::string> entry_units;
+    for (const auto& entry : contest.entries) entry_units.insert(entry.unit);
+    std::cout << "  " << contest.entries.size() << " entries from " << entry_units.size()
               << " units; " << contest.judges.size() << " judges (tokens: open /judge#t=TOKEN)\n";
     for (const auto& judge : contest.judges) {
       bool made = std::find(result.generated_tokens.begin(), result.generated_tokens.end(),
