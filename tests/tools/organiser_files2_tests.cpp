@@ -1,7 +1,10 @@
 // Organisers' files, the rest of issue 15: criteria that add up to 100, one workbook for both
 // tables, outside judges' units, and the annotated TOML of docs/data.md imported as written.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -13,8 +16,12 @@
 #include "engine/restore.hpp"
 #include "fixtures.hpp"
 #include "import_checks.hpp"
+#include "pdf_tools.hpp"
 #include "store/store.hpp"
+#include "tools/exporters.hpp"
 #include "tools/import.hpp"
+#include "tools/judge_cards.hpp"
+#include "tools/text.hpp"
 
 using namespace stagevote;
 using namespace stagevote::tools;
@@ -318,5 +325,115 @@ TEST_CASE("A top-level key below a TOML table says why it belongs to that table"
     CHECK(has_problem(nested.problems, "scheme.json", line_of(json, "popularity_award"),
                       "awards[1].popularity_award 是顶层键，不能写在 awards[1] 里 / is a top-level "
                       "key: move it out of awards[1] to the top level of the scheme"));
+  }
+}
+
+TEST_CASE("The judge cards sheet has one card per judge with their QR link and token",
+          "[judge-cards]") {
+  ImportPlan plan =
+      plan_import({source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
+                   source("judges.csv", kJudgesCsvZh + "j7,<b>周敏</b>,省委党校,教授,\n")},
+                  counting_tokens());
+  REQUIRE(plan.contest);
+  const core::Contest& contest = *plan.contest;
+  const std::string html = judge_cards_html(contest, "http://192.168.1.20:8080");
+  std::size_t cards = 0;
+  for (auto at = html.find("<section class=\"card\""); at != std::string::npos;
+       at = html.find("<section class=\"card\"", at + 1))
+    ++cards;
+  CHECK(cards == contest.judges.size());
+  for (const auto& judge : contest.judges) {
+    CHECK(html.find(html_escape(judge.name)) != std::string::npos);
+    CHECK(html.find("http://192.168.1.20:8080/judge#t=" + judge.token) != std::string::npos);
+  }
+  CHECK(html.find("教授 · 省委党校") != std::string::npos);  // title and unit, as the page shows
+  CHECK(html.find("<b>周敏</b>") == std::string::npos);      // names are text, not markup
+  CHECK(html.find("<script") == std::string::npos);
+
+  const std::string one = judge_cards_html(contest, "http://h:8080", std::string("j3"));
+  CHECK(one.find("张丽") != std::string::npos);
+  CHECK(one.find("王建华") == std::string::npos);
+  CHECK_THROWS_WITH(judge_cards_html(contest, "http://h:8080", std::string("j99")),
+                    Catch::Contains("unknown judge j99"));
+}
+
+TEST_CASE("stagevote judge-cards prints every judge's card to PDF", "[judge-cards][cli]") {
+  if (!find_chromium() || !have_program("pdftotext")) {
+    WARN("Chromium or pdftotext is not installed: stagevote judge-cards not tested");
+    return;
+  }
+  TempDir dir;
+  const std::string db = dir.file("show.db");
+  {
+    store::Store store(db);
+    ImportResult imported =
+        import_contest(store, db,
+                       {source("scheme.toml", kSchemeToml), source("entries.csv", kEntriesCsvZh),
+                        source("judges.csv", kJudgesCsvZh + "j7,周敏,省委党校,教授,\n")});
+    REQUIRE(imported.imported);
+  }
+  const core::Contest contest = [&] {
+    store::Store store(db);
+    return engine::load_contest(store);
+  }();
+  const std::string url = "http://192.168.1.20:8080";
+  const std::string pdf = dir.file("cards.pdf");
+  Run made = run(app::run_judge_cards, {"--db", db, "--out", pdf, "--url", url + "/"});
+  INFO(made.out << made.err);
+  REQUIRE(made.code == 0);
+  CHECK(made.out == "wrote " + pdf + ": 7 judge cards, one A4 page each; the QR codes open " + url +
+                        "/judge#t=TOKEN\n");
+  struct stat status {};
+  REQUIRE(::stat(pdf.c_str(), &status) == 0);
+  CHECK((status.st_mode & 0777) == 0600);  // the tokens are credentials
+
+  // Every judge's name and token on the paper, one page each.
+  const auto text = pdf_text(pdf);
+  REQUIRE(text);
+  for (const auto& judge : contest.judges) {
+    CAPTURE(judge.id);
+    CHECK(text->find(judge.name) != std::string::npos);
+    CHECK(text->find(judge.token) != std::string::npos);
+  }
+  CHECK(std::count(text->begin(), text->end(), '\f') == 7);
+  CHECK(text->find(contest.name) != std::string::npos);
+
+  // The first card for a human look, and its QR code read back.
+  const std::string artifacts = STAGEVOTE_TEST_ARTIFACTS;
+  std::filesystem::create_directories(artifacts);
+  std::filesystem::copy_file(pdf, artifacts + "/judge-cards.pdf",
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string png = artifacts + "/judge-cards-page1.png";
+  REQUIRE(pdf_page_png(pdf, 1, 100, png));
+  if (const auto decoded = qr_codes_in(png)) {
+    CHECK(*decoded == std::vector<std::string>{url + "/judge#t=" + contest.judges[0].token});
+  } else {
+    WARN("zbarimg is not installed: the QR code was not decoded");
+  }
+
+  SECTION("--judge prints one card") {
+    const std::string single = dir.file("j7.pdf");
+    Run one = run(app::run_judge_cards, {"--db", db, "--out", single, "--judge", "j7"});
+    INFO(one.err);
+    REQUIRE(one.code == 0);
+    const auto one_text = pdf_text(single);
+    REQUIRE(one_text);
+    CHECK(one_text->find("周敏") != std::string::npos);
+    CHECK(one_text->find("王建华") == std::string::npos);
+  }
+  SECTION("an unknown judge, a missing database or no file are refused") {
+    Run unknown =
+        run(app::run_judge_cards, {"--db", db, "--out", dir.file("x.pdf"), "--judge", "j99"});
+    CHECK(unknown.code == 1);
+    CHECK(unknown.err ==
+          "stagevote judge-cards: unknown judge j99 (judges: j1 j2 j3 j4 j5 j6 j7)\n");
+    Run missing =
+        run(app::run_judge_cards, {"--db", dir.file("none.db"), "--out", dir.file("x.pdf")});
+    CHECK(missing.code == 1);
+    CHECK(missing.err.find("no such database") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("none.db")));
+    Run stdout_pdf = run(app::run_judge_cards, {"--db", db, "--out", "-"});
+    CHECK(stdout_pdf.code == 2);
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.pdf")));
   }
 }
