@@ -22,6 +22,7 @@
 #include "tools/import.hpp"
 #include "tools/judge_cards.hpp"
 #include "tools/text.hpp"
+#include "tools/verify.hpp"
 
 using namespace stagevote;
 using namespace stagevote::tools;
@@ -436,4 +437,55 @@ TEST_CASE("stagevote judge-cards prints every judge's card to PDF", "[judge-card
     CHECK(stdout_pdf.code == 2);
     CHECK_FALSE(std::filesystem::exists(dir.file("x.pdf")));
   }
+}
+
+TEST_CASE(
+    "An organiser's workbook (title row, judges without 编号, an outside judge) imports "
+    "alone, verifies and prints its cards",
+    "[import][workbook][judge-cards][cli]") {
+  TempDir dir;
+  const std::string book = dir.file("椰树杯报名表.xlsx"), scheme = dir.file("scheme.toml"),
+                    db = dir.file("show.db");
+  XlsxRows entries = entry_rows();
+  entries.insert(entries.begin(), {std::string("2026年椰树杯大赛 参赛节目")});  // merged title
+  write_xlsx(book, {{"参赛节目", entries},
+                    {"评审专家",
+                     {{std::string("姓名"), std::string("单位"), std::string("职务")},
+                      {std::string("王建华"), std::string("省纪委监委"), std::string("党建专家")},
+                      {std::string("李明"), std::monostate{}, std::string("教授")},
+                      {std::string("周敏"), std::string("海南大学"), std::string("教授")},
+                      {std::string("陈刚")},
+                      {std::string("刘洋")}}}});
+  std::ofstream(scheme, std::ios::binary) << kSchemeToml;
+
+  Run imported = run(app::run_import, {"--db", db, "--scheme", scheme, "--entries", book});
+  INFO(imported.out << imported.err);
+  REQUIRE(imported.code == 0);
+  for (const std::string note :
+       {"note: " + book + " [参赛节目]: the header is on line 2; 1 title row above it skipped",
+        "note: " + book + " [评审专家]: no 编号/id column: judges numbered J1 to J5 in file order",
+        "note: " + book + ": one workbook for both tables: the judges from its sheet [评审专家]",
+        std::string("note: outside judges, recused from no entry (no entry comes from their "
+                    "unit): J3 周敏 (海南大学)")}) {
+    CAPTURE(note);
+    CHECK(imported.out.find(note + "\n") != std::string::npos);
+  }
+  CHECK(imported.out.find("3 entries from 3 units; 5 judges") != std::string::npos);
+  CHECK(verify_database(db).ok);
+
+  if (!find_chromium() || !have_program("pdftotext")) {
+    WARN("Chromium or pdftotext is not installed: the cards were not printed");
+    return;
+  }
+  const std::string pdf = dir.file("cards.pdf");
+  Run cards = run(app::run_judge_cards, {"--db", db, "--out", pdf});
+  INFO(cards.err);
+  REQUIRE(cards.code == 0);
+  const auto text = pdf_text(pdf);
+  REQUIRE(text);
+  for (const char* name : {"王建华", "李明", "周敏", "陈刚", "刘洋"}) {
+    CAPTURE(name);
+    CHECK(text->find(name) != std::string::npos);
+  }
+  CHECK(text->find("教授 · 海南大学") != std::string::npos);
 }
