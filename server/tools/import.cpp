@@ -190,8 +190,9 @@ ImportPlan plan_import(const ImportSources& sources,
   Draft draft;
   SchemeRosters inline_rosters = read_scheme(*doc, draft, problems);
 
-  // One workbook may serve both tables: given as the entries alone, its judges sheet is read too.
-  std::optional<SourceFile> judges_source = sources.judges;
+  // One workbook may serve both tables: given as the entries (or the judges) alone, its other
+  // table's sheet is read too.
+  std::optional<SourceFile> entries_source = sources.entries, judges_source = sources.judges;
   WorkbookSheets entries_book, judges_book;
   if (sources.entries) entries_book = workbook_sheets(*sources.entries);
   if (sources.judges) judges_book = workbook_sheets(*sources.judges);
@@ -201,12 +202,18 @@ ImportPlan plan_import(const ImportSources& sources,
     plan.notes.push_back(sources.entries->name +
                          ": one workbook for both tables: the judges from its sheet [" +
                          *entries_book.judges + "]");
+  } else if (!entries_source && judges_book.entries) {
+    entries_source = sources.judges;
+    entries_book = judges_book;
+    plan.notes.push_back(sources.judges->name +
+                         ": one workbook for both tables: the entries from its sheet [" +
+                         *judges_book.entries + "]");
   }
 
   std::vector<EntryRow> entries = inline_rosters.entries;
-  if (sources.entries) {
-    Table table = read_table(*sources.entries, problems,
-                             preferred(entries_book.entries, entry_sheet_names()));
+  if (entries_source) {
+    Table table =
+        read_table(*entries_source, problems, preferred(entries_book.entries, entry_sheet_names()));
     plan.notes.insert(plan.notes.end(), table.notes.begin(), table.notes.end());
     auto rows = entry_rows_from_table(table, problems, plan.notes);
     entries.insert(entries.end(), rows.begin(), rows.end());
@@ -227,7 +234,7 @@ ImportPlan plan_import(const ImportSources& sources,
   place_entries(draft, problems);
 
   if (draft.contest.entries.empty() && problems.empty())
-    problems.push_back({sources.entries ? sources.entries->name : sources.scheme->name, 0,
+    problems.push_back({entries_source ? entries_source->name : sources.scheme->name, 0,
                         "no entries (give an entries table or list entries in the scheme)"});
   if (draft.contest.judges.empty() && problems.empty())
     problems.push_back({judges_source ? judges_source->name : sources.scheme->name, 0,

@@ -181,6 +181,17 @@ TEST_CASE("One workbook serves both tables from --entries, sheets told apart by 
     CHECK(has_note(plan.notes,
                    "book.xlsx: one workbook for both tables: the judges from its sheet [Sheet1]"));
   }
+  SECTION("given as the judges only") {
+    ImportPlan plan =
+        plan_import({source("scheme.toml", kSchemeToml), std::nullopt, book}, counting_tokens());
+    INFO(problems_text(plan.problems));
+    REQUIRE(plan.problems.empty());
+    CHECK(plan.contest->entries.size() == 3);
+    CHECK(plan.contest->judges.size() == 6);
+    INFO(notes_text(plan.notes));
+    CHECK(has_note(plan.notes,
+                   "book.xlsx: one workbook for both tables: the entries from its sheet [Sheet3]"));
+  }
   SECTION("uploaded alone to the console") {
     Problems problems;
     ImportSources sources = classify_uploads({source("scheme.toml", kSchemeToml), book}, problems);
