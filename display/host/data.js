@@ -45,6 +45,13 @@ function ticketsCsv(body, joinUrl) {
   return `\uFEFF编号 number,票码 code,链接 url\r\n${rows.map((row) => row.join(',')).join('\r\n')}\r\n`;
 }
 
+// The printable judge cards (/d/judge-cards.html), in a window of their own. Opened with an
+// opener, the new window gets a copy of this session's storage and so the host key (noopener
+// would ask for it again).
+export function openJudgeCards() {
+  return window.open('/d/judge-cards.html', '_blank');
+}
+
 export function createDataPanel(app) {
   const { t, dialogs } = app;
   let backdrop = null;
@@ -52,6 +59,9 @@ export function createDataPanel(app) {
 
   const button = h('button', { class: 'btn small ghost', id: 'data-open', type: 'button', text: t('data.open') });
   button.addEventListener('click', () => open());
+  // 评委卡 in the header: the README and the import dialog point here.
+  const cardsButton = h('button', { class: 'btn small ghost', id: 'judge-cards-open', type: 'button', text: t('cards.open'), title: t('cards.hint') });
+  cardsButton.addEventListener('click', () => openJudgeCards());
 
   // ---- import ----
   const files = h('input', { id: 'data-files', type: 'file', multiple: true, accept: '.toml,.json,.csv,.xlsx,.xlsm' });
@@ -60,7 +70,16 @@ export function createDataPanel(app) {
   const result = h('div', { class: 'data-result', id: 'data-result', 'aria-live': 'polite' });
   upload.addEventListener('click', () => send());
 
-  function renderProblems(problems, note) {
+  // How the server read the files (encoding, title rows, judge ids made, outside judges): with
+  // the problems too, since a file read as GBK explains a garbled one.
+  function renderNotes(notes) {
+    if (!Array.isArray(notes) || !notes.length) return;
+    result.append(
+      h('p', { class: 'data-notes-title', text: t('data.notes') }),
+      h('ul', { class: 'data-notes', id: 'data-notes' }, notes.map((note) => h('li', { text: note }))));
+  }
+
+  function renderProblems(problems, note, notes) {
     clear(result);
     result.dataset.ok = '0';
     result.append(h('p', { class: 'data-bad', text: note }));
@@ -70,18 +89,23 @@ export function createDataPanel(app) {
       list.append(h('li', {}, h('span', { class: 'data-where', text: where }), ' ', h('span', { text: problem.reason })));
     }
     result.append(list);
+    renderNotes(notes);
   }
 
   function renderSummary(body) {
     clear(result);
     result.dataset.ok = '1';
     const made = body.judges.filter((judge) => judge.generated).length;
+    const print = h('button', { class: 'btn small', id: 'data-print-cards', type: 'button', text: t('data.printCards') });
+    print.addEventListener('click', () => openJudgeCards());
     result.append(
       h('p', { class: 'data-good', id: 'data-summary', text: t('data.imported', { name: body.contest.name, id: body.contest.id }) }),
       h('ul', { class: 'data-facts' },
         body.rounds.map((round) => h('li', { text: t('data.round', { name: round.name, n: round.entries }) })),
         h('li', { text: t('data.counts', { entries: body.entries, judges: body.judges.length }) }),
-        made ? h('li', { class: 'data-warn', text: t('data.tokens', { n: made }) }) : null));
+        made ? h('li', { class: 'data-warn', text: t('data.tokens', { n: made }) }) : null),
+      h('div', { class: 'data-ledger' }, print, h('span', { class: 'panel-hint', text: t('cards.hint') })));
+    renderNotes(body.notes);
   }
 
   async function send() {
@@ -104,7 +128,7 @@ export function createDataPanel(app) {
         app.ui.checked.clear();
         dialogs.notice(t('data.importedShort', { name: body.contest.name }), 'ok');
       } else if (Array.isArray(body.problems)) {
-        renderProblems(body.problems, t(response.status === 409 ? 'data.refused' : 'data.problems', { n: body.problems.length }));
+        renderProblems(body.problems, t(response.status === 409 ? 'data.refused' : 'data.problems', { n: body.problems.length }), body.notes);
       } else {
         renderProblems([], `${t('data.failed')}：${body.message || body.error || `HTTP ${response.status}`}`);
       }
@@ -280,5 +304,5 @@ export function createDataPanel(app) {
     lockedNote.hidden = !started;
   }
 
-  return { button, render };
+  return { button, cardsButton, render };
 }

@@ -140,6 +140,7 @@ const displayLink = createDisplayLink(app);
 app.panels = [runOfShow, step, judges, presence, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
+header.querySelector('.host-status').insertBefore(data.cardsButton, data.button);
 header.querySelector('.host-status').insertBefore(integrity.badge, data.button);
 
 const main = h('main', { class: 'host-main' },

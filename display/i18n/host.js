@@ -253,6 +253,10 @@ export const hostStrings = {
     'tickets.needReason': '请填写作废原因。',
     'tickets.voidConfirm': '作废座位票 {ticket}？之后开启的投票中它的票不再计入。原因：{reason}',
     'tickets.voided': '已作废座位票 {ticket}',
+    'cards.open': '评委卡',
+    'cards.hint': '打印评委卡：每位评委一张 A4，含评分二维码和评委口令',
+    'data.printCards': '打印评委卡',
+    'data.notes': '文件读取说明：',
   },
   en: {
     'title': 'Host console',
@@ -507,5 +511,9 @@ export const hostStrings = {
     'tickets.needReason': 'Give a reason.',
     'tickets.voidConfirm': 'Void seat ticket {ticket}? It votes in no poll opened from now on. Reason: {reason}',
     'tickets.voided': 'Seat ticket {ticket} is void',
+    'cards.open': 'Judge cards',
+    'cards.hint': 'Print the judge cards: one A4 page per judge, with the scoring QR code and token',
+    'data.printCards': 'Print the judge cards',
+    'data.notes': 'How the files were read:',
   },
 };

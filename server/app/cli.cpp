@@ -15,7 +15,8 @@ const char* const kUsage =
     "  results   print a round's results JSON from a database\n"
     "  import, export, verify, recount   organisers' tools (docs/data.md)\n"
     "  tickets   make seat tickets and print them to PDF (stagevote tickets --help)\n"
-    "  keys      a new host key for a database (stagevote keys --help)\n";
+    "  keys      a new host key for a database (stagevote keys --help)\n"
+    "  judge-cards   print the judges' cards to PDF (stagevote judge-cards --help)\n";
 
 const char* const kServeUsage =
     "usage: stagevote serve [--port N] [--bind ADDR] [--db FILE] [--demo] [--host-key KEY]\n"

@@ -31,6 +31,7 @@
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
+#include "tools/judge_cards.hpp"
 #include "tools/recount.hpp"
 #include "tools/tickets.hpp"
 #include "tools/verify.hpp"
@@ -205,7 +206,10 @@ int run_import(const std::vector<std::string>& raw) {
     for (const auto& round : contest.rounds)
       std::cout << "  round " << round.id << " " << round.name << ": " << round.entries.size()
                 << " entries\n";
-    std::cout << "  " << contest.entries.size() << " entries from " << contest.units.size()
+    // The entries' units: an outside judge's unit is not one, nor a listed unit without entries.
+    std::set<std::string> entry_units;
+    for (const auto& entry : contest.entries) entry_units.insert(entry.unit);
+    std::cout << "  " << contest.entries.size() << " entries from " << entry_units.size()
               << " units; " << contest.judges.size() << " judges (tokens: open /judge#t=TOKEN)\n";
     for (const auto& judge : contest.judges) {
       bool made = std::find(result.generated_tokens.begin(), result.generated_tokens.end(),
@@ -396,6 +400,53 @@ int run_tickets(const std::vector<std::string>& raw) {
     const std::size_t pages = (tickets.size() + kTicketsPerPage - 1) / kTicketsPerPage;
     std::cout << "wrote " << out << ": " << pages << (pages == 1 ? " A4 page" : " A4 pages")
               << " to cut; the QR codes open " << ticket_url(url, "CODE") << "\n";
+    return kOk;
+  });
+}
+
+namespace {
+
+constexpr const char* kJudgeCardsSynopsis =
+    "stagevote judge-cards --db FILE --out CARDS.pdf [--url BASE_URL] [--judge ID]\n"
+    "  prints one A4 card per judge (as the host console's 评委卡), with a QR code that opens\n"
+    "  the judge's scoring page (needs Chromium); the cards hold the judges' tokens: keep them\n"
+    "  --url BASE_URL   where phones reach the server (default: what `stagevote serve` prints,\n"
+    "                   http://<LAN address>:8080); the QR codes open BASE_URL/judge#t=TOKEN\n"
+    "  --judge ID       that judge's card only (after a reissue)";
+
+}  // namespace
+
+int run_judge_cards(const std::vector<std::string>& raw) {
+  return guarded("judge-cards", kJudgeCardsSynopsis, nullptr, [&] {
+    const Args args(raw, {{"db", "out", "url", "judge"}, {}, {}});
+    if (args.help()) return help(kJudgeCardsSynopsis);
+    args.no_positional();
+    const std::string db = args.require("db");
+    const std::string out = args.require("out");
+    if (out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
+    // As `stagevote tickets`: without --url, what `stagevote serve` prints with its defaults.
+    const net::ServeOptions serve_defaults;
+    const std::string url =
+        net::base_url(args.non_empty("url").value_or(""), serve_defaults.bind, serve_defaults.port);
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      throw UsageError("--url must start with http:// or https://, not '" + url + "'");
+    }
+    if (url.size() > kMaxBaseUrl) {
+      throw UsageError("--url may be at most " + std::to_string(kMaxBaseUrl) + " characters");
+    }
+    require_database(db);
+    // Only reads: the tokens as they are now (a reissued judge's new one), beside a server too.
+    const core::Contest contest = [&] {
+      store::Store store(db);
+      return engine::load_contest(store);
+    }();
+    const std::optional<std::string> judge = args.non_empty("judge");
+    const std::string html = judge_cards_html(contest, url, judge);  // throws for an unknown judge
+    if (std::string error = print_pdf(html, out); !error.empty()) throw std::runtime_error(error);
+    keep_private(out);  // the tokens are credentials
+    const std::size_t cards = judge ? 1 : contest.judges.size();
+    std::cout << "wrote " << out << ": " << cards << (cards == 1 ? " judge card" : " judge cards")
+              << ", one A4 page each; the QR codes open " << judge_url(url, "TOKEN") << "\n";
     return kOk;
   });
 }

@@ -14,5 +14,6 @@ int run_export(const std::vector<std::string>& args);   // stagevote export --db
 int run_verify(const std::vector<std::string>& args);   // stagevote verify --db FILE
 int run_recount(const std::vector<std::string>& args);  // stagevote recount --db FILE --round ID
 int run_tickets(const std::vector<std::string>& args);  // stagevote tickets --db FILE --count N ...
+int run_judge_cards(const std::vector<std::string>& args);  // stagevote judge-cards --db FILE ...
 
 }  // namespace stagevote::app

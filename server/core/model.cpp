@@ -183,9 +183,9 @@ Status validate(const Contest& contest) {
   std::set<std::string_view> tokens;
   for (const auto& judge : contest.judges) {
     const std::string where = "judges." + judge.id;
-    if (judge.unit && !listed(contest.units, *judge.unit)) {
-      return invalid(where + ".unit: \"" + *judge.unit + "\" is not in units");
-    }
+    // A judge's unit need not be an entry's: an outside judge (党校, 大学, 报社) is recused
+    // from nothing, and `units` stays the entries' units.
+    if (judge.unit && judge.unit->empty()) return invalid(where + ".unit: must not be empty");
     if (judge.token.empty()) return invalid(where + ".token: must not be empty");
     if (!tokens.insert(judge.token).second) return invalid(where + ".token: not unique");
   }

@@ -109,8 +109,8 @@ struct Contest {
   const Criterion* find_criterion(std::string_view id) const noexcept;
 };
 
-// Checks ids are unique and non-empty, rounds name known entries, units of entries and
-// judges are listed, criteria have max > 0, decimals and result_decimals are 0..6, weights
+// Checks ids are unique and non-empty, rounds name known entries, units of entries are
+// listed (a judge's need not be: an outside judge), criteria have max > 0, decimals and result_decimals are 0..6, weights
 // are within 0..1, trim/trim_min sane.
 Status validate(const Contest& contest);
 

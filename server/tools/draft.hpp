@@ -53,6 +53,7 @@ struct Draft {
   };
   std::vector<Membership> memberships;
   std::vector<std::string> generated_tokens;  // judge ids whose token was made here
+  std::vector<std::string> notes;             // for ImportPlan::notes (outside judges)
 };
 
 }  // namespace stagevote::tools

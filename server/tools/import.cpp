@@ -61,6 +61,48 @@ bool has_sheet(const std::vector<std::string>& sheets, const std::vector<std::st
   });
 }
 
+bool is_workbook(const std::string& name) {
+  const std::string ext = extension_of(name);
+  return ext == "xlsx" || ext == "xlsm";
+}
+
+// The sheets of a workbook that hold the entries and the judges, told apart by their header
+// columns whatever the sheets are called (a sheet named like entry_sheet_names() or
+// judge_sheet_names() first among equals). Only for workbooks of several sheets.
+struct WorkbookSheets {
+  std::optional<std::string> entries, judges;
+};
+
+WorkbookSheets workbook_sheets(const SourceFile& file) {
+  WorkbookSheets found;
+  if (!is_workbook(file.name)) return found;
+  Problems ignored;  // reading the chosen sheet for real reports them
+  const auto names = xlsx_sheet_names(file.name, file.bytes, ignored);
+  if (names.size() < 2) return found;
+  auto offer = [](std::optional<std::string>& slot, const std::string& sheet,
+                  const std::vector<std::string>& wanted) {
+    if (!slot || (!has_sheet({*slot}, wanted) && has_sheet({sheet}, wanted))) slot = sheet;
+  };
+  for (const auto& name : names) {
+    const Table table = parse_xlsx(file.name, file.bytes, name, ignored);
+    if (looks_like_judges(table)) {
+      offer(found.judges, name, judge_sheet_names());
+    } else if (find_header_row(table, entry_fields())) {
+      offer(found.entries, name, entry_sheet_names());
+    }
+  }
+  return found;
+}
+
+// The sheets to look for, in order: the one found by its header, then the usual names.
+std::vector<std::string> preferred(const std::optional<std::string>& sheet,
+                                   const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  if (sheet) out.push_back(*sheet);
+  out.insert(out.end(), names.begin(), names.end());
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& entry_sheet_names() {
@@ -90,12 +132,13 @@ ImportSources classify_uploads(const std::vector<SourceFile>& files, Problems& p
       place(sources.scheme, file, "scheme");
       continue;
     }
-    const std::string ext = extension_of(file.name);
-    if (ext == "xlsx" || ext == "xlsm") {
+    if (is_workbook(file.name)) {
       Problems ignored;  // reading it for real reports them
       auto sheets = xlsx_sheet_names(file.name, file.bytes, ignored);
-      if (sheets.size() > 1 && has_sheet(sheets, entry_sheet_names()) &&
-          has_sheet(sheets, judge_sheet_names())) {
+      const WorkbookSheets both = workbook_sheets(file);
+      if ((both.entries && both.judges) ||
+          (sheets.size() > 1 && has_sheet(sheets, entry_sheet_names()) &&
+           has_sheet(sheets, judge_sheet_names()))) {
         place(sources.entries, file, "entries");
         place(sources.judges, file, "judges");
         continue;
@@ -147,9 +190,30 @@ ImportPlan plan_import(const ImportSources& sources,
   Draft draft;
   SchemeRosters inline_rosters = read_scheme(*doc, draft, problems);
 
+  // One workbook may serve both tables: given as the entries (or the judges) alone, its other
+  // table's sheet is read too.
+  std::optional<SourceFile> entries_source = sources.entries, judges_source = sources.judges;
+  WorkbookSheets entries_book, judges_book;
+  if (sources.entries) entries_book = workbook_sheets(*sources.entries);
+  if (sources.judges) judges_book = workbook_sheets(*sources.judges);
+  if (!judges_source && entries_book.judges) {
+    judges_source = sources.entries;
+    judges_book = entries_book;
+    plan.notes.push_back(sources.entries->name +
+                         ": one workbook for both tables: the judges from its sheet [" +
+                         *entries_book.judges + "]");
+  } else if (!entries_source && judges_book.entries) {
+    entries_source = sources.judges;
+    entries_book = judges_book;
+    plan.notes.push_back(sources.judges->name +
+                         ": one workbook for both tables: the entries from its sheet [" +
+                         *judges_book.entries + "]");
+  }
+
   std::vector<EntryRow> entries = inline_rosters.entries;
-  if (sources.entries) {
-    Table table = read_table(*sources.entries, problems, entry_sheet_names());
+  if (entries_source) {
+    Table table =
+        read_table(*entries_source, problems, preferred(entries_book.entries, entry_sheet_names()));
     plan.notes.insert(plan.notes.end(), table.notes.begin(), table.notes.end());
     auto rows = entry_rows_from_table(table, problems, plan.notes);
     entries.insert(entries.end(), rows.begin(), rows.end());
@@ -158,20 +222,22 @@ ImportPlan plan_import(const ImportSources& sources,
   collect_names(draft);
 
   std::vector<JudgeRow> judges = inline_rosters.judges;
-  if (sources.judges) {
-    Table table = read_table(*sources.judges, problems, judge_sheet_names());
+  if (judges_source) {
+    Table table =
+        read_table(*judges_source, problems, preferred(judges_book.judges, judge_sheet_names()));
     plan.notes.insert(plan.notes.end(), table.notes.begin(), table.notes.end());
     auto rows = judge_rows_from_table(table, problems, plan.notes);
     judges.insert(judges.end(), rows.begin(), rows.end());
   }
   add_judges(draft, judges, make_token, problems);
+  plan.notes.insert(plan.notes.end(), draft.notes.begin(), draft.notes.end());
   place_entries(draft, problems);
 
   if (draft.contest.entries.empty() && problems.empty())
-    problems.push_back({sources.entries ? sources.entries->name : sources.scheme->name, 0,
+    problems.push_back({entries_source ? entries_source->name : sources.scheme->name, 0,
                         "no entries (give an entries table or list entries in the scheme)"});
   if (draft.contest.judges.empty() && problems.empty())
-    problems.push_back({sources.judges ? sources.judges->name : sources.scheme->name, 0,
+    problems.push_back({judges_source ? judges_source->name : sources.scheme->name, 0,
                         "no judges (give a judges table or list judges in the scheme)"});
 
   // The core's own rules are the last word; the checks above should leave nothing for them.

@@ -59,6 +59,12 @@ bool is_url_safe(const std::string& token) {
   });
 }
 
+// Whether an entry of the contest comes from `unit` (recusal matches by unit name).
+bool entry_unit(const core::Contest& contest, const std::string& unit) {
+  return std::any_of(contest.entries.begin(), contest.entries.end(),
+                     [&](const core::Entry& entry) { return entry.unit == unit; });
+}
+
 std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
 }
@@ -242,6 +248,7 @@ void collect_names(Draft& draft) {
 void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
                 const std::function<std::string()>& make_token, Problems& problems) {
   core::Contest& contest = draft.contest;
+  std::string outside;  // "j7 李明 (省委党校), ..."
   for (const auto& row : rows) {
     core::Judge judge = row.judge;
     const std::string who = "judge " + judge.id + ": ";
@@ -257,15 +264,6 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
     }
     if (judge.name.empty()) {
       report(problems, row.origin, who + "姓名/name is empty");
-      ok = false;
-    }
-    if (judge.unit && !listed(contest.units, *judge.unit)) {
-      report(
-          problems, row.origin,
-          who + "unknown unit " + quoted(*judge.unit) +
-              (draft.units_declared ? " (not one of the scheme's units)"
-                                    : " (no entry comes from it; list it in the scheme's units)") +
-              did_you_mean(*judge.unit, contest.units));
       ok = false;
     }
     if (!judge.token.empty()) {
@@ -292,8 +290,22 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
     }
     draft.token_origin[judge.token] = row.origin;
     draft.judge_origin[judge.id] = row.origin;
+    // An outside judge (党校, 大学, 报社): no entry comes from their unit, so they are recused
+    // from none, and the unit is not added to `units`. A unit a character or two from an
+    // entry's is more likely a typo that would let a judge score their own unit's entries.
+    if (judge.unit && !entry_unit(contest, *judge.unit)) {
+      std::vector<std::string> entry_units;
+      for (const auto& entry : contest.entries)
+        if (!listed(entry_units, entry.unit)) entry_units.push_back(entry.unit);
+      const auto near = closest_name(*judge.unit, entry_units);
+      outside += (outside.empty() ? "" : ", ") + judge.id + " " + judge.name + " (" + *judge.unit +
+                 (near ? ": did you mean " + quoted(*near) + "?" : "") + ")";
+    }
     contest.judges.push_back(std::move(judge));
   }
+  if (!outside.empty())
+    draft.notes.push_back(
+        "outside judges, recused from no entry (no entry comes from their unit): " + outside);
 }
 
 void place_entries(Draft& draft, Problems& problems) {

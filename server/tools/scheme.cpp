@@ -4,10 +4,21 @@
 #include <initializer_list>
 #include <set>
 
+#include "tools/text.hpp"
+
 namespace stagevote::tools {
 namespace {
 
 using nlohmann::json;
+
+// What the criteria's maxima add up to: the judges' component is then out of 100, like the
+// audience's.
+constexpr double kScaleTotal = 100;
+
+// The keys of the scheme's top level (read_scheme).
+constexpr const char* kTopLevelKeys[] = {"contest",  "scoring", "units",  "forms",
+                                         "themes",   "rounds",  "awards", "popularity_award",
+                                         "audience", "entries", "judges"};
 
 std::string type_name(const json& value) {
   if (value.is_string()) return "text \"" + value.get<std::string>() + "\"";
@@ -131,18 +142,59 @@ class Fields {
     }
   }
 
-  // Unknown keys are typos more often than not ("trim_mini"): say so.
+  // Unknown keys are typos more often than not ("trim_mini"): say so. A top-level key inside
+  // a table most often landed there in TOML, where every key after a [table] header belongs to
+  // that table: say that instead.
   void reject_unknown(std::initializer_list<const char*> known) const {
     for (const auto& [key, value] : object_.items()) {
       bool ok = false;
       for (const char* name : known) ok = ok || key == name;
-      if (!ok) problem(key, "is not a known key here (known: " + join(known) + ")");
+      if (ok) continue;
+      if (!path_.empty() && is_top_level_key(key)) {
+        problem(key, misplaced_top_level_key(key));
+      } else {
+        problem(key, "is not a known key here (known: " + join(known) + ")");
+      }
     }
   }
 
   const Document& doc() const { return doc_; }
 
  private:
+  static bool is_top_level_key(const std::string& key) {
+    for (const char* name : kTopLevelKeys)
+      if (key == name) return true;
+    return false;
+  }
+
+  // "[[awards]]" for "awards[2]", "[scoring]" for "scoring": this table as TOML heads it.
+  std::string toml_header() const {
+    std::string name;
+    bool array = false;
+    for (std::size_t i = 0; i < path_.size(); ++i) {
+      if (path_[i] == '[') {
+        array = true;
+        i = path_.find(']', i);
+        if (i == std::string::npos) break;
+        continue;
+      }
+      name += path_[i];
+    }
+    return array ? "[[" + name + "]]" : "[" + name + "]";
+  }
+
+  std::string misplaced_top_level_key(const std::string& key) const {
+    if (extension_of(doc_.file) != "toml")
+      return "是顶层键，不能写在 " + path_ + " 里 / is a top-level key: move it out of " + path_ +
+             " to the top level of the scheme";
+    const std::string header = toml_header();
+    return "是顶层键：在 TOML 中须写在第一个 " + header +
+           " 表之前（写在文件开头、任何 [表] 之前；写在表头之后的键都属于该表） / " + key +
+           " is a top-level key; in TOML it must come before the first " + header +
+           " table (at the top of the file, before any [table]: every key after a table's "
+           "header belongs to that table)";
+  }
+
   static std::string join(std::initializer_list<const char*> names) {
     std::string text;
     for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
@@ -170,6 +222,29 @@ void read_head(const Fields& top, core::Contest& contest, Problems& problems) {
   if (auto id = head.text("id", true)) contest.id = *id;
   if (auto name = head.text("name", true)) contest.name = *name;
   if (auto subtitle = head.text("subtitle", false)) contest.subtitle = *subtitle;
+}
+
+// The criteria's maxima add up to 100 (the contract's "Scale"): the audience component is out
+// of 100, so criteria adding up to 10 would let 10 % of audience outweigh 90 % of judges.
+// Checked only when every criterion was read: a criterion reported already would make the sum
+// wrong twice.
+void check_scale(const Fields& s, const std::vector<core::Criterion>& criteria) {
+  if (!s.has("criteria") || !s.get("criteria").is_array() || criteria.empty() ||
+      criteria.size() != s.get("criteria").size())
+    return;
+  double total = 0;
+  std::string terms;
+  for (const auto& criterion : criteria) {
+    total += criterion.max;
+    terms += (terms.empty() ? "" : " + ") + criterion.id + " " + format_number(criterion.max);
+  }
+  // Maxima such as 33.3 + 33.3 + 33.4 do not add up to exactly 100 in binary.
+  if (std::fabs(total - kScaleTotal) < 1e-6) return;
+  const std::string sum = format_number(std::round(total * 1e6) / 1e6);
+  s.problem("criteria", "各评分项满分之和须为 100，现为 " + sum + "（" + terms +
+                            "） / the criteria's max values must add up to 100 (the audience "
+                            "component is out of 100), not " +
+                            sum + " (" + terms + ")");
 }
 
 void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& problems) {
@@ -209,6 +284,7 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
   });
   if (!s.has("criteria") || (s.get("criteria").is_array() && s.get("criteria").empty()))
     s.problem_here("needs at least one criterion ([[scoring.criteria]] with id, name, max)");
+  check_scale(s, scoring.criteria);
 
   for (auto [key, target] : {std::pair{"decimals", &scoring.decimals},
                              std::pair{"result_decimals", &scoring.result_decimals}}) {

@@ -108,7 +108,7 @@ TEST_CASE("Validation rejects a broken contest and names the field", "[model]") 
       {"round lists an entry twice", [](Contest& c) { c.rounds[0].entries.push_back("e1"); },
        "rounds.r1.entries"},
       {"duplicate judge id", [](Contest& c) { c.judges[1].id = "j1"; }, "judges"},
-      {"judge of an unlisted unit", [](Contest& c) { c.judges[2].unit = "U9"; }, "judges.j3.unit"},
+      {"judge of an empty unit", [](Contest& c) { c.judges[2].unit = ""; }, "judges.j3.unit"},
       {"judge without a token", [](Contest& c) { c.judges[3].token.clear(); }, "judges.j4.token"},
       {"two judges share a token", [](Contest& c) { c.judges[3].token = "tok1"; },
        "judges.j4.token"},
@@ -131,6 +131,7 @@ TEST_CASE("Validation accepts the optional parts left out", "[model]") {
   c.themes.clear();  // any theme then
   c.awards.clear();
   c.judges[0].unit.reset();
+  c.judges[1].unit = "党校";  // an outside judge: no entry comes from that unit
   c.rounds.push_back({"r3", "Empty for now", {}});
   c.scoring.trim = 0;
   c.scoring.trim_min = 1;

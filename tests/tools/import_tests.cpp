@@ -113,7 +113,7 @@ TEST_CASE("One workbook with an entries sheet and a judges sheet is read sheet b
   write_xlsx(dir.file("book.xlsx"), {{"作品", entries}, {"评委", judges_rows_en()}});
   const SourceFile book = source("book.xlsx", read_file(dir.file("book.xlsx")));
 
-  SECTION("a judge's unit with no entry is unknown unless the scheme lists it") {
+  SECTION("a judge's unit with no entry is an outside judge's, and not counted as a unit") {
     Problems problems;
     ImportSources sources = classify_uploads({source("scheme.toml", kSchemeToml), book}, problems);
     REQUIRE(problems.empty());
@@ -121,9 +121,9 @@ TEST_CASE("One workbook with an entries sheet and a judges sheet is read sheet b
     REQUIRE(sources.judges);
     ImportPlan plan = plan_import(sources, counting_tokens());
     INFO(problems_text(plan.problems));
-    CHECK(plan.problems.size() == 1);
-    CHECK(has_problem(plan.problems, "book.xlsx [评委]", 4, "judge j3: unknown unit \"省税务局\""));
-    CHECK_FALSE(plan.contest);
+    REQUIRE(plan.problems.empty());
+    CHECK(plan.contest->find_judge("j3")->unit == std::optional<std::string>("省税务局"));
+    CHECK(plan.contest->units == std::vector<std::string>{"省高级人民法院", "省纪委监委"});
   }
   SECTION("with the units listed, it imports in the running order of 出场顺序") {
     const std::string scheme =
@@ -212,9 +212,16 @@ TEST_CASE("Malformed files are reported with file and line and reason", "[import
       {"weights that do not add up", "scheme.toml",
        replace(toml, "audience_weight = 0.1", "audience_weight = 0.2"), kEntriesCsvZh, kJudgesCsvZh,
        "scheme.toml", 12, "must add up to 1"},
-      {"a judge of an unknown unit", "scheme.toml", toml, kEntriesCsvZh,
-       replace(kJudgesCsvZh, "j4,陈刚,,", "j4,陈刚,省外星办,"), "judges.csv", 5,
-       "judge j4: unknown unit \"省外星办\""},
+      {"criteria that add up to 95", "scheme.toml",
+       replace(toml, "max = 30\n\n[[rounds]]", "max = 25\n\n[[rounds]]"), kEntriesCsvZh,
+       kJudgesCsvZh, "scheme.toml", 14,
+       "criteria's max values must add up to 100 (the audience component is out of 100), not 95 "
+       "(theme 30 + art 40 + live 25)"},
+      {"JSON criteria that add up to 10", "scheme.json",
+       replace(replace(replace(kSchemeJson, "\"max\": 30}", "\"max\": 3}"), "\"max\": 40}",
+                       "\"max\": 4}"),
+               "\"max\": 30}", "\"max\": 3}"),
+       kEntriesCsvZh, kJudgesCsvZh, "scheme.json", 4, "各评分项满分之和须为 100，现为 10"},
       {"an entry of an unknown round", "scheme.toml", toml,
        replace(kEntriesCsvZh, "省委宣传部,歌舞,推进创城攻坚,prelim",
                "省委宣传部,歌舞,推进创城攻坚,复赛"),
@@ -273,7 +280,7 @@ TEST_CASE("A judge token of exactly 16 characters is taken as given", "[import]"
 TEST_CASE("Every problem is reported and not just the first", "[import]") {
   std::string entries = kEntriesCsvZh + "e02,重复,省税务局,快板,优化营商环境,初赛\r\n" +
                         "e05,无轮次,省税务局,快板,优化营商环境,半决赛\r\n";
-  std::string judges = kJudgesCsvZh + "j7,路人,火星办,,\n";
+  std::string judges = kJudgesCsvZh + "j7,,火星办,,\n";
   ImportPlan plan = plan_import({source("scheme.toml", kSchemeToml), source("entries.csv", entries),
                                  source("judges.csv", judges)});
   INFO(problems_text(plan.problems));
