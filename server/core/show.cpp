@@ -479,8 +479,9 @@ Result<Outcome> Show::apply_one(const Advance& c, Millis) {
       Error error =
           fail(ErrorCode::tie_at_cut,
                "entries " + names + " share rank " + std::to_string(cut_rank) + " at the cut of " +
-                   std::to_string(c.count) + ": " + std::to_string(n - above.size()) +
-                   " of them go through; name them in include, with a reason");
+                   std::to_string(c.count) + ", with " + std::to_string(n - above.size()) +
+                   (n - above.size() == 1 ? " place" : " places") +
+                   " left: name those that go through (or all of them) in include, with a reason");
       error.entries = std::move(tied);
       return error;
     }
