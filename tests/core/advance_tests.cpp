@@ -135,6 +135,7 @@ TEST_CASE("A tie at the cut waits for the host, who resolves it with a reason", 
   REQUIRE(code_of(refused) == ErrorCode::tie_at_cut);
   CHECK(refused.error().entries == Ids{"p06", "p07"});
   CHECK(std::string(to_string(ErrorCode::tie_at_cut)) == "tie_at_cut");
+  CHECK(error_code_from_string("tie_at_cut") == ErrorCode::tie_at_cut);
   INFO(refused.error().message);
   CHECK(refused.error().message.find("p06, p07") != std::string::npos);
   // Nothing changed.
