@@ -541,7 +541,7 @@ export const hostStrings = {
     'adv.submit': 'Advance',
     'adv.submitTie': 'Advance the ticked',
     'adv.tieTitle': 'Tie at the cut',
-    'adv.tieText': 'These {n} entries share rank {rank} and {places} places are left: tick those that go through (or all of them) and give a reason. The reason goes into the ledger.',
+    'adv.tieText': 'These {n} entries share rank {rank}; places left: {places}. Tick those that go through (or all of them) and give a reason. The reason goes into the ledger.',
     'adv.tieTextPlain': 'These entries are tied at the cut: tick those that go through (or all of them) and give a reason. The reason goes into the ledger.',
     'adv.reasonLabel': 'Reason (required)',
     'adv.reason': 'e.g. decided by the judging panel',
