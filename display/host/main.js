@@ -21,6 +21,7 @@ import { createRunOfShow } from './run-of-show.js';
 import { createScenesPanel } from './scenes-panel.js';
 import { createScreens } from './screens.js';
 import { createStepPanel } from './step.js';
+import { createAdvance } from './advance.js';
 
 const i18n = createI18n(hostStrings);
 const { t } = i18n;
@@ -138,6 +139,10 @@ const admission = createAdmissionPanel(app);
 const integrity = createIntegrityPanel(app);
 const displayLink = createDisplayLink(app);
 app.panels = [runOfShow, step, judges, presence, correction, screens, scenesPanel, data, admission, displayLink, { render: renderChrome }];
+// 晋级 beside 抽签 in the run of show's head.
+const advance = createAdvance(app);
+app.panels.push(advance);
+runOfShow.el.querySelector('.panel-head').append(advance.button);
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
 header.querySelector('.host-status').insertBefore(data.cardsButton, data.button);

@@ -318,6 +318,12 @@ json to_payload(const CorrectScore& c) {
           {"marks", marks_to_json(c.marks)},
           {"reason", c.reason}};
 }
+json to_payload(const Advance& c) {
+  json payload = {{"from", c.from}, {"to", c.to}, {"count", c.count}};
+  if (!c.include.empty()) payload["include"] = c.include;
+  if (!c.reason.empty()) payload["reason"] = c.reason;
+  return payload;
+}
 
 Status read_marks(const Reader& r, Marks& marks) {
   if (!r.has("marks")) return r.missing("marks");
@@ -563,6 +569,20 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     c.judge = read.name("judge");
     read.round_entry(c.round, c.entry);
     c.marks = read.marks();
+    c.reason = read.text("reason");
+    return finish(read, std::move(c));
+  }
+  if (kind == "advance") {
+    Advance c;
+    c.from = read.name("from");
+    c.to = read.name("to");
+    const auto count = read.integer<int>("count");
+    if (!read.status() && !count) return r.missing("count");
+    c.count = count.value_or(0);
+    // An empty list is no list: a console may send include: [] when nothing is tied.
+    if (r.has("include") && !(r.at("include").is_array() && r.at("include").empty())) {
+      c.include = read.names("include");
+    }
     c.reason = read.text("reason");
     return finish(read, std::move(c));
   }

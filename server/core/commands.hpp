@@ -106,9 +106,19 @@ struct ReissueJudgeToken {
   std::string token_sha256 = {};
 };
 
+// Advancement (晋级): the top `count` revealed entries of round `from`, by its published ranks,
+// join round `to` before `to` starts. A tie at the cut is refused (tie_at_cut) until the host
+// names in `include` which of the tied entries go through, with a `reason` (docs/protocol.md).
+struct Advance {
+  std::string from, to;
+  int count = 0;
+  std::vector<std::string> include = {};
+  std::string reason = {};
+};
+
 using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
                              ShowScene, DrawOrder, Vote, Score, CorrectScore, SetAdmission,
-                             IssueTickets, VoidTicket, ReissueJudgeToken>;
+                             IssueTickets, VoidTicket, ReissueJudgeToken, Advance>;
 
 // The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
 // is the voter.

@@ -11,7 +11,7 @@ struct CodeName {
   const char* name;
 };
 
-constexpr std::array<CodeName, 17> kCodeNames{{
+constexpr std::array<CodeName, 18> kCodeNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::unauthorized, "unauthorized"},
     {ErrorCode::forbidden, "forbidden"},
@@ -29,6 +29,7 @@ constexpr std::array<CodeName, 17> kCodeNames{{
     {ErrorCode::internal, "internal"},
     {ErrorCode::revoked, "revoked"},
     {ErrorCode::replaced, "replaced"},
+    {ErrorCode::tie_at_cut, "tie_at_cut"},
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace stagevote::core {
 
@@ -26,6 +27,7 @@ enum class ErrorCode {
   internal,       // the server failed (e.g. the disk); never the client's fault
   revoked,        // a judge's token was revoked (reissued): the session is closed
   replaced,       // the same judge said hello on another connection, which took over
+  tie_at_cut,     // advance: entries share the rank at the cut; Error::entries names them
 };
 
 const char* to_string(ErrorCode code) noexcept;
@@ -34,6 +36,9 @@ std::optional<ErrorCode> error_code_from_string(std::string_view name) noexcept;
 struct Error {
   ErrorCode code;
   std::string message;
+  // The entries the error is about, where the client needs them to resolve it (tie_at_cut:
+  // the tied entries); on the wire as "entries" when not empty.
+  std::vector<std::string> entries = {};
 };
 
 // Success or an Error. Kept tiny because C++20 has no std::expected.

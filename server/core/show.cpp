@@ -255,6 +255,7 @@ Result<Outcome> Show::apply_one(const DrawOrder& c, Millis) {
   std::vector<std::string> canonical = round->entries;
   std::sort(canonical.begin(), canonical.end());
   round->entries = draw_order(std::move(canonical), *c.seed);
+  drawn_.insert(c.round);
   scene_ = Scene{"order", {{"round", c.round}}};
   return changed();
 }
@@ -401,6 +402,145 @@ Result<Outcome> Show::apply_one(const ReissueJudgeToken& c, Millis now) {
   reissue.at = now;
   ++reissue.count;
   return changed();
+}
+
+// --- advancement between rounds ----------------------------------------------------------
+
+Result<Outcome> Show::apply_one(const Advance& c, Millis) {
+  const Round* from = contest_.find_round(c.from);
+  if (!from) return fail(ErrorCode::not_found, "unknown round " + c.from);
+  Round* to = find_round_mut(c.to);
+  if (!to) return fail(ErrorCode::not_found, "unknown round " + c.to);
+  if (c.from == c.to) return fail(ErrorCode::bad_request, "a round cannot advance into itself");
+
+  // `from` is played: no entry between start and reveal (pending ones never performed and
+  // never advance), and no poll over it still open.
+  for (const auto& entry : from->entries) {
+    const EntryStatus status = entry_state(c.from, entry).status;
+    if (status == EntryStatus::on_stage || status == EntryStatus::locked) {
+      return fail(ErrorCode::invalid_state, "round " + c.from + " is not finished: entry " + entry +
+                                                " is " + to_string(status));
+    }
+  }
+  if (const Poll* open = open_poll(); open && open->round == c.from) {
+    return fail(ErrorCode::invalid_state,
+                "poll " + open->id + " over round " + c.from + " is still open");
+  }
+  // `to` has not started: nothing of it drawn, performed or polled.
+  if (drawn_.count(c.to)) {
+    return fail(ErrorCode::invalid_state,
+                "round " + c.to + "'s order is drawn already: advance before the draw");
+  }
+  for (const auto& entry : to->entries) {
+    if (entry_state(c.to, entry).status != EntryStatus::pending) {
+      return fail(ErrorCode::invalid_state, "round " + c.to + " has started");
+    }
+  }
+  for (const auto& poll : polls_) {
+    if (poll.round == c.to) return fail(ErrorCode::invalid_state, "round " + c.to + " has polls");
+  }
+
+  // The revealed entries in rank order, ranked among themselves (shared ranks stay shared),
+  // as the leaderboard shows them.
+  std::vector<std::pair<std::string, int>> ranked;  // (entry, rank)
+  int previous_official = 0;
+  for (const auto& result : results(c.from)) {
+    if (entry_state(c.from, result.entry).status != EntryStatus::revealed) continue;
+    const bool tied = !ranked.empty() && result.rank == previous_official;
+    previous_official = result.rank;
+    ranked.emplace_back(result.entry,
+                        tied ? ranked.back().second : static_cast<int>(ranked.size()) + 1);
+  }
+  if (ranked.empty()) return fail(ErrorCode::invalid_state, "round " + c.from + " has no results");
+  if (c.count < 1 || static_cast<std::size_t>(c.count) > ranked.size()) {
+    return fail(ErrorCode::out_of_range, "count must be 1.." + std::to_string(ranked.size()) +
+                                             " (the revealed entries of round " + c.from + ")");
+  }
+
+  const auto n = static_cast<std::size_t>(c.count);
+  const int cut_rank = ranked[n - 1].second;
+  const bool tie = n < ranked.size() && ranked[n].second == cut_rank;
+  std::vector<std::string> advancing;
+  if (!tie) {
+    if (!c.include.empty()) {
+      return fail(ErrorCode::bad_request, "no tie at the cut of " + std::to_string(c.count) +
+                                              ": include is only for a tie");
+    }
+    for (std::size_t i = 0; i < n; ++i) advancing.push_back(ranked[i].first);
+  } else {
+    std::vector<std::string> above, tied;
+    for (const auto& [entry, rank] : ranked) {
+      if (rank < cut_rank) above.push_back(entry);
+      if (rank == cut_rank) tied.push_back(entry);
+    }
+    if (c.include.empty()) {
+      std::string names;
+      for (const auto& entry : tied) names += (names.empty() ? "" : ", ") + entry;
+      Error error =
+          fail(ErrorCode::tie_at_cut,
+               "entries " + names + " share rank " + std::to_string(cut_rank) + " at the cut of " +
+                   std::to_string(c.count) + ", with " + std::to_string(n - above.size()) +
+                   (n - above.size() == 1 ? " place" : " places") +
+                   " left: name those that go through (or all of them) in include, with a reason");
+      error.entries = std::move(tied);
+      return error;
+    }
+    if (c.reason.empty()) return fail(ErrorCode::bad_request, "include needs a reason");
+    std::set<std::string_view> named;
+    for (const auto& entry : c.include) {
+      if (!contains(tied, entry)) {
+        return fail(ErrorCode::bad_request, "entry " + entry + " is not tied at the cut");
+      }
+      if (!named.insert(entry).second) {
+        return fail(ErrorCode::bad_request, "entry " + entry + " is listed twice");
+      }
+    }
+    // Exactly the places left, or every tied entry (the host takes them all, saying why).
+    const std::size_t places = n - above.size();
+    if (named.size() != places && named.size() != tied.size()) {
+      return fail(ErrorCode::bad_request,
+                  "include names " + std::to_string(named.size()) + " of the " +
+                      std::to_string(tied.size()) + " tied entries: " + std::to_string(places) +
+                      " places are left (or include all " + std::to_string(tied.size()) + ")");
+    }
+    advancing = std::move(above);
+    for (const auto& entry : tied) {
+      if (named.count(entry)) advancing.push_back(entry);
+    }
+  }
+
+  // The first advance into `to` replaces its imported list; advancing from the same round
+  // again (before the draw) replaces what that round sent; other rounds add theirs.
+  if (const auto it = advanced_.find(c.to); it != advanced_.end()) {
+    for (const auto& other : it->second) {
+      if (other.from == c.from) continue;
+      for (const auto& entry : other.entries) {
+        if (contains(advancing, entry)) {
+          return fail(ErrorCode::conflict, "entry " + entry + " is in round " + c.to +
+                                               " already (from round " + other.from + ")");
+        }
+      }
+    }
+  }
+  std::vector<Advanced>& into = advanced_[c.to];
+  Advanced record{c.from, advancing, c.include.empty() ? std::string() : c.reason};
+  auto same =
+      std::find_if(into.begin(), into.end(), [&](const Advanced& a) { return a.from == c.from; });
+  if (same != into.end()) {
+    *same = std::move(record);
+  } else {
+    into.push_back(std::move(record));
+  }
+  std::vector<std::string> entries;
+  for (const auto& a : into) entries.insert(entries.end(), a.entries.begin(), a.entries.end());
+  to->entries = std::move(entries);
+  return changed();
+}
+
+const std::vector<Show::Advanced>& Show::advanced(std::string_view to) const {
+  static const std::vector<Advanced> kNone;
+  const auto it = advanced_.find(to);
+  return it == advanced_.end() ? kNone : it->second;
 }
 
 const TokenReissue* Show::token_reissue(std::string_view judge) const noexcept {

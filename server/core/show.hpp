@@ -4,6 +4,7 @@
 // returns a typed Error, or applies it and says what changed.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -150,6 +151,14 @@ class Show {
   // Running order of a round as it is now (a draw may have reordered it).
   const std::vector<std::string>& running_order(std::string_view round) const;
 
+  // What advances put into round `to`, by the round each came from, in the order applied.
+  struct Advanced {
+    std::string from;
+    std::vector<std::string> entries;  // in `from`'s rank order
+    std::string reason;                // given with `include` at a tie, else empty
+  };
+  const std::vector<Advanced>& advanced(std::string_view to) const;
+
   // Number of commands applied so far (a version for snapshots).
   std::uint64_t version() const noexcept { return version_; }
 
@@ -170,6 +179,7 @@ class Show {
   Result<Outcome> apply_one(const IssueTickets&, Millis);
   Result<Outcome> apply_one(const VoidTicket&, Millis);
   Result<Outcome> apply_one(const ReissueJudgeToken&, Millis);
+  Result<Outcome> apply_one(const Advance&, Millis);
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -187,6 +197,10 @@ class Show {
   std::vector<Ticket> tickets_;
   std::unordered_map<std::string, std::size_t> ticket_by_hash_, ticket_by_id_;
   std::map<std::string, TokenReissue, std::less<>> reissues_;  // by judge id
+  // By target round.
+  std::map<std::string, std::vector<Advanced>, std::less<>> advanced_;
+  // Rounds whose order was drawn.
+  std::set<std::string, std::less<>> drawn_;
   std::uint64_t version_ = 0;
 };
 

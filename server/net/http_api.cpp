@@ -49,10 +49,14 @@ http_response handle_api(const ServerContext& context, std::string_view path,
   }
   if (path == "/api/contest") {
     if (!host_authorised(context, request)) return unauthorized();
+    // The rounds as they are now: a draw reorders one, an advance fills one.
+    core::Contest contest = *engine.contest();
+    engine.read([&](const core::Show& show) {
+      for (auto& round : contest.rounds) round.entries = show.running_order(round.id);
+    });
     return json_response(
         http::status::ok,
-        protocol::contest_body(*engine.contest(), context.service.credentials().display_key()),
-        request);
+        protocol::contest_body(contest, context.service.credentials().display_key()), request);
   }
   if (path == "/api/integrity") {
     if (!host_authorised(context, request)) return unauthorized();

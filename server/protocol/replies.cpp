@@ -82,7 +82,14 @@ Message error(const RequestId& id, core::ErrorCode code, std::string_view messag
 }
 
 Message error(const RequestId& id, const core::Error& error) {
-  return protocol::error(id, error.code, error.message);
+  if (error.entries.empty()) return protocol::error(id, error.code, error.message);
+  // The entries the host must choose from (tie_at_cut), appended to the usual shape.
+  std::string out = *protocol::error(id, error.code, error.message);
+  out.pop_back();
+  out += ",\"entries\":";
+  out += dump(json(error.entries));
+  out.push_back('}');
+  return make_message(std::move(out));
 }
 
 Message retry_later(const RequestId& id, std::string_view message, core::Millis wait) {
@@ -132,6 +139,11 @@ Message command_ack(const RequestId& id, const core::Command& command, const cor
     if (draw->seed) extras["seed"] = *draw->seed;
   } else if (const auto* reissue = std::get_if<core::ReissueJudgeToken>(&command)) {
     extras["judge"] = reissue->judge;
+  } else if (const auto* advance = std::get_if<core::Advance>(&command)) {
+    for (const auto& a : after.advanced(advance->to)) {
+      if (a.from == advance->from) extras["advanced"] = a.entries;
+    }
+    extras["order"] = after.running_order(advance->to);
   }
   return ack(id, extras);
 }

@@ -103,6 +103,9 @@ std::string fingerprint(const Show& show) {
       e["panel"] = show.judge_panel(round.id, entry);
       r["entries"][entry] = std::move(e);
     }
+    for (const auto& advanced : show.advanced(round.id)) {
+      r["advanced"].push_back({advanced.from, advanced.entries, advanced.reason});
+    }
     r["results"] = results_to_json(round.id, show.results(round.id));
     for (const auto& award : show.awards(round.id)) {
       r["awards"].push_back({award.award, award.name, award.entry});

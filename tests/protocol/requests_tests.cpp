@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "protocol/replies.hpp"
 #include "protocol/requests.hpp"
 
 using namespace stagevote;
@@ -176,4 +177,53 @@ TEST_CASE("A plain vote is read without a JSON tree, as the general parser reads
   const auto* vote = parsed.ok() ? std::get_if<protocol::VoteRequest>(&parsed.value()) : nullptr;
   REQUIRE(static_cast<bool>(vote) == general.has_value());
   if (vote) CHECK(same_vote(*vote, *general));
+}
+
+TEST_CASE("advance parses with and without a tie's include and reason", "[protocol][advance]") {
+  auto parsed = parse_client_message(
+      R"({"type":"cmd","id":"a1","action":"advance","from":"prelim","to":"final","count":6})");
+  REQUIRE(parsed.ok());
+  const auto& plain =
+      std::get<core::Advance>(std::get<protocol::CommandRequest>(parsed.value()).command);
+  CHECK(plain.from == "prelim");
+  CHECK(plain.to == "final");
+  CHECK(plain.count == 6);
+  CHECK(plain.include.empty());
+
+  parsed = parse_client_message(
+      R"({"type":"cmd","id":"a2","action":"advance","from":"prelim","to":"final","count":6,"include":["e28"],"reason":"复议"})");
+  REQUIRE(parsed.ok());
+  const auto& tie =
+      std::get<core::Advance>(std::get<protocol::CommandRequest>(parsed.value()).command);
+  CHECK(tie.include == std::vector<std::string>{"e28"});
+  CHECK(tie.reason == "复议");
+
+  for (
+      const char* bad : {
+          R"({"type":"cmd","id":"a3","action":"advance","from":"prelim","to":"final"})",
+          R"({"type":"cmd","id":"a3","action":"advance","from":"prelim","count":6})",
+          R"({"type":"cmd","id":"a3","action":"advance","from":"prelim","to":"final","count":6.5})",
+          R"({"type":"cmd","id":"a3","action":"advance","from":"prelim","to":"final","count":6,"include":[7]})",
+      }) {
+    CAPTURE(bad);
+    const auto refused = parse_client_message(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == core::ErrorCode::bad_request);
+  }
+}
+
+TEST_CASE("A tie_at_cut error carries the tied entries", "[protocol][advance]") {
+  core::Error error{core::ErrorCode::tie_at_cut, "entries e28, e44 share rank 6"};
+  error.entries = {"e28", "e44"};
+  const auto message = protocol::error(std::string("a1"), error);
+  const auto reply = nlohmann::json::parse(*message);
+  CHECK(reply.at("type") == "error");
+  CHECK(reply.at("id") == "a1");
+  CHECK(reply.at("code") == "tie_at_cut");
+  CHECK(reply.at("message") == "entries e28, e44 share rank 6");
+  CHECK(reply.at("entries") == nlohmann::json{"e28", "e44"});
+  // Other errors keep their shape.
+  const auto plain = nlohmann::json::parse(
+      *protocol::error(std::string("a2"), core::Error{core::ErrorCode::not_found, "no round x"}));
+  CHECK_FALSE(plain.contains("entries"));
 }

@@ -27,9 +27,11 @@ export function newRequestId(prefix) {
 }
 
 export class RequestError extends Error {
-  constructor(code, message) {
+  // `reply`: the whole error message, for codes that carry more (tie_at_cut's "entries").
+  constructor(code, message, reply = null) {
     super(message || code);
     this.code = code;
+    this.reply = reply;
   }
 }
 
@@ -123,7 +125,7 @@ export class StageClient {
         this.pending.has(msg.id)) {
       const { resolve, reject } = this.pending.get(msg.id);
       this.pending.delete(msg.id);
-      if (msg.type === 'error') reject(new RequestError(msg.code, msg.message));
+      if (msg.type === 'error') reject(new RequestError(msg.code, msg.message, msg));
       else resolve(msg);
       return;
     }
