@@ -44,9 +44,10 @@ std::optional<json> reply_to(WsClient& client, const std::string& id) {
 
 TEST_CASE("A failed commit stops the server; nothing in or after it is acknowledged or shown",
           "[net][fail-stop]") {
-  // Commits 1-2: start_entry, open_poll; 3-7: five votes one at a time; 8 fails.
+  // Commit 1: the contest's record (a new ledger starts with it); 2-3: start_entry,
+  // open_poll; 4-8: five votes one at a time; 9 fails.
   store::StoreOptions failing;
-  failing.fail_commit = 8;
+  failing.fail_commit = 9;
   TestServer server({}, nullptr, failing);
   ClientIo io;
   auto host = server.host(io);
@@ -61,21 +62,43 @@ TEST_CASE("A failed commit stops the server; nothing in or after it is acknowled
     CHECK(phones[i].client->request(vote(poll, "e13")).at("counted") == true);
   }
 
+  // What the display saw so far is on the file; from here on nothing may be shown.
+  await_state(*display, [&](const json& state) {
+    return !state.at("poll").is_null() && state.at("poll").at("id") == poll;
+  });
+  display->drain();
+
   // These go into the failing transaction or after it.
-  for (int i = 5; i < 8; ++i) phones[i].client->send(vote(poll, "e05"));
-  host->send({{"type", "cmd"}, {"id", "after"}, {"action", "close_poll"}, {"poll", poll}});
+  // The first fails its commit and the server closes every connection at once: a later send
+  // may find its connection already closed, which is as good as unanswered.
+  auto send = [](WsClient& client, const json& message) {
+    try {
+      client.send(message);
+    } catch (const std::exception&) {
+    }
+  };
+  for (int i = 5; i < 8; ++i) send(*phones[i].client, vote(poll, "e05"));
+  send(*host, {{"type", "cmd"}, {"id", "after"}, {"action", "close_poll"}, {"poll", poll}});
 
   REQUIRE(server.wait_stopped());
   CHECK_THAT(server.server().failure(), Catch::Contains("full"));
 
-  SECTION("every request of the batch and after it is answered internal, never acked") {
+  SECTION("nothing in the failed batch or after it is acked: internal, or closed unanswered") {
+    // A request in the failed transaction is answered `internal`; one that reached the server
+    // after the stop began may only see the connection close (1011): the phone re-sends it
+    // after the restart. None is ever acked.
+    int internal = 0;
     for (int i = 5; i < 8; ++i) {
+      INFO("phone " << i);
       REQUIRE(phones[i].client->wait_closed());
-      const auto reply = reply_to(*phones[i].client, "v1");
-      REQUIRE(reply);
-      CHECK(reply->at("type") == "error");
-      CHECK(reply->at("code") == "internal");
+      CHECK(phones[i].client->close_code() == 1011);
+      if (const auto reply = reply_to(*phones[i].client, "v1")) {
+        CHECK(reply->at("type") == "error");
+        CHECK(reply->at("code") == "internal");
+        ++internal;
+      }
     }
+    CHECK(internal >= 1);
     REQUIRE(host->wait_closed());
     if (const auto reply = reply_to(*host, "after")) CHECK(reply->at("code") == "internal");
   }
@@ -87,7 +110,10 @@ TEST_CASE("A failed commit stops the server; nothing in or after it is acknowled
     }
     for (const auto& message : display->drain()) {
       if (message.value("type", "") == "tally") CHECK(message.at("total").get<int>() <= 5);
-      if (message.value("type", "") == "state") CHECK(message.at("poll").at("id") == poll);
+      if (message.value("type", "") == "state") {
+        REQUIRE_FALSE(message.at("poll").is_null());  // the close_poll never committed
+        CHECK(message.at("poll").at("id") == poll);
+      }
     }
   }
 

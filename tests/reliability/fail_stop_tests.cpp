@@ -135,9 +135,10 @@ class SmallFileSystem {
 TEST_CASE("A commit the store refuses stops the real server; a restart shows what was acked",
           "[fail-stop]") {
   TempDir dir;
-  // Commits 1-2: start_entry, open_poll; 3-5: three votes; the 6th fails.
+  // Commit 1: the contest's record (a new ledger starts with it); 2-3: start_entry,
+  // open_poll; 4-6: three votes; the 7th fails.
   Launch launch{dir / "show.db", dir / "server.log", kHostKey};
-  launch.extra_env = {"STAGEVOTE_FAIL_COMMIT=6"};
+  launch.extra_env = {"STAGEVOTE_FAIL_COMMIT=7"};
   Show show(launch);
   const std::string poll = show.open_poll();
   for (int i = 0; i < 3; ++i) {
