@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "engine/credentials.hpp"
 #include "show_script.hpp"
 #include "storm.hpp"
 #include "support/contest_info.hpp"
@@ -58,6 +59,25 @@ std::vector<VoteRow> read_vote_rows(const std::filesystem::path& db) {
   sqlite3_finalize(statement);
   sqlite3_close(handle);
   return rows;
+}
+
+// The key the server names phones under in the votes table (engine::device_pseudonym).
+std::string pseudonym_key_of(const std::filesystem::path& db) {
+  sqlite3* handle = nullptr;
+  std::string key;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(handle, "SELECT value FROM meta WHERE key = 'pseudonym_key'", -1, &statement,
+                       nullptr);
+    if (statement && sqlite3_step(statement) == SQLITE_ROW) {
+      const std::string hex(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+      for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        key.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(handle);
+  return key;
 }
 
 // One show: a database file and what its clients recorded, across every kill.
@@ -113,11 +133,14 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
       failures.push_back("two votes of one device in poll " + row.poll);
     }
   }
+  // The file names a phone by its pseudonym, never by its token.
+  const std::string key = pseudonym_key_of(run.db);
   std::set<std::pair<std::string, std::string>> sent;
   for (const auto& vote : records.votes) {
-    sent.emplace(vote.poll, vote.device);
+    const std::string voter = stagevote::engine::device_pseudonym(key, vote.device);
+    sent.emplace(vote.poll, voter);
     if (!vote.acked) continue;
-    const auto it = committed.find({vote.poll, vote.device});
+    const auto it = committed.find({vote.poll, voter});
     const std::string expected = vote.counted ? vote.choice : vote.acked_choice;
     if (it == committed.end()) {
       failures.push_back("acknowledged vote lost: poll " + vote.poll + " device " + vote.device);
@@ -154,7 +177,8 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
                            std::to_string(expected_votes));
       }
       for (const auto& score : entry.at("judge_scores")) {
-        server_scores[{score.at("judge").get<std::string>(), round.id, id}] = score.at("total").get<double>();
+        server_scores[{score.at("judge").get<std::string>(), round.id, id}] =
+            score.at("total").get<double>();
       }
     }
   }
@@ -162,7 +186,8 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
     const auto it = server_scores.find(key);
     const auto& [judge, round, entry] = key;
     if (it == server_scores.end()) {
-      if (track.last_acked > 0) failures.push_back("acknowledged score lost: " + judge + " " + entry);
+      if (track.last_acked > 0)
+        failures.push_back("acknowledged score lost: " + judge + " " + entry);
       continue;
     }
     int found = 0;
@@ -208,9 +233,10 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
 
 }  // namespace
 
-TEST_CASE("Every acknowledged vote and score survives kill -9, is counted once, and the show "
-          "resumes where it was",
-          "[crash]") {
+TEST_CASE(
+    "Every acknowledged vote and score survives kill -9, is counted once, and the show "
+    "resumes where it was",
+    "[crash]") {
   const long kills = env_number("STAGEVOTE_KILLS", 5);
   const auto budget = std::chrono::seconds(env_number("STAGEVOTE_SOAK_SECONDS", 200));
   const auto seed = static_cast<unsigned>(env_number("STAGEVOTE_SEED", std::random_device{}()));
@@ -272,10 +298,10 @@ TEST_CASE("Every acknowledged vote and score survives kill -9, is counted once, 
   REQUIRE(totals.kills >= std::min<long>(kills, 1));
   std::cout << "crash safety: seed " << seed << ", " << totals.kills << " kills over "
             << totals.shows << " show(s); " << totals.votes_acked << " vote acks and "
-            << totals.votes_rows << " vote rows checked, "
-            << totals.scores_checked << " judge scores checked; in-flight host step applied "
-            << totals.in_flight_step_applied << " times, not applied "
-            << totals.in_flight_step_lost << " times; "
+            << totals.votes_rows << " vote rows checked, " << totals.scores_checked
+            << " judge scores checked; in-flight host step applied "
+            << totals.in_flight_step_applied << " times, not applied " << totals.in_flight_step_lost
+            << " times; "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                 started)
                    .count()
