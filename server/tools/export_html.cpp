@@ -82,6 +82,20 @@ std::string admission_words(core::Admission admission, const Words& w) {
   return "";
 }
 
+// A poll's admission mode in a cell: its id with English, 开放/加入码/座位票 in Chinese alone.
+std::string admission_mode(core::Admission admission, const Words& w) {
+  if (w.english()) return core::to_string(admission);
+  switch (admission) {
+    case core::Admission::open:
+      return "开放";
+    case core::Admission::code:
+      return "加入码";
+    case core::Admission::ticket:
+      return "座位票";
+  }
+  return "";
+}
+
 // The round's audience polls: who could vote in each, and what was refused while it was open.
 std::string polls_section(const RoundReport& report, const Words& w) {
   if (report.polls.empty()) return {};
@@ -91,7 +105,7 @@ std::string polls_section(const RoundReport& report, const Words& w) {
                      "</tr></thead>\n<tbody>\n";
   for (const auto& poll : report.polls) {
     html +=
-        "<tr>" + td("", html_escape(poll.id)) + td("", core::to_string(poll.admission)) +
+        "<tr>" + td("", html_escape(poll.id)) + td("", admission_mode(poll.admission, w)) +
         td("num", std::to_string(poll.total)) +
         td("num", html_escape(format_time(poll.opened_at))) +
         td("num", poll.closed_at ? html_escape(format_time(poll.closed_at)) : w("进行中", "open")) +

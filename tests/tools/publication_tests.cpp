@@ -109,9 +109,10 @@ std::string line_with(const std::string& page, const std::string& text) {
 // j4's theme mark for e02 (22 + 0.5 × 4) as the file's JSON quotes it, moved to 24.5: one mark
 // edited in a published file.
 std::string edit_one_mark(std::string text) {
-  for (const std::string mark : {R"(\"theme\":24.0,)", R"(\"theme\":24,)"}) {
+  // (Marks are written in key order: theme is the last.)
+  for (const std::string mark : {R"(\"theme\":24.0})", R"(\"theme\":24})"}) {
     if (const std::size_t at = text.find(mark); at != std::string::npos) {
-      return text.replace(at, mark.size(), R"(\"theme\":24.5,)");
+      return text.replace(at, mark.size(), R"(\"theme\":24.5})");
     }
   }
   FAIL("no mark of 24 in the file");
