@@ -351,6 +351,9 @@ test('a correction after reveal is refused in words when out of range, then amen
   // The correction is published as a new head, and the screens follow it.
   assert.notEqual(await headShown('leaderboard'), headBefore);
   await screenshot(host, 'host-correction-done');
+  // The 公示 prints the operator the console asked for, not "host".
+  const sheet = await fetch(`${server.url}/api/export?format=html&round=prelim`, { headers: { Authorization: `Bearer ${HOST_KEY}` } });
+  assert.match(await sheet.text(), /<td class="operator">张晓明<\/td>/);
 });
 
 test('every other scene shows what the host sets, and the overlay is a lower third', async () => {
