@@ -147,6 +147,8 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
     std::string title = row.entry ? html_escape(row.entry->title) : html_escape(result.entry);
     const std::string unit = row.entry ? html_escape(row.entry->unit) : "";
     const Standing standing = standing_of(row);
+    // A correction is public from the moment it is made (its record is below), revealed or not.
+    if (row.amended) title += "<span class=\"tag\">" + w("已更正", "amended") + "</span>";
     if (standing != Standing::ranked) {
       // Nothing was published for it: no rank, no figures (a 0.000 would read as a score).
       const std::string label = standing == Standing::not_started ? w("未参赛", "did not perform")
@@ -160,7 +162,6 @@ std::string round_section(const core::Contest& contest, const RoundReport& repor
     html += row.amended ? "<tr class=\"amended\">" : "<tr>";
     html += td("num", std::to_string(ranks[i]));
     html += td("num id", html_escape(result.entry));
-    if (row.amended) title += "<span class=\"tag\">" + w("已更正", "amended") + "</span>";
     html += td("title", title);
     html += td("title", unit);
     for (const auto& judge : row.judges) {

@@ -134,10 +134,10 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
     }
   }
   // The file names a phone by its pseudonym, never by its token.
-  const std::string key = pseudonym_key_of(run.db);
+  const std::string pseudonym_key = pseudonym_key_of(run.db);
   std::set<std::pair<std::string, std::string>> sent;
   for (const auto& vote : records.votes) {
-    const std::string voter = stagevote::engine::device_pseudonym(key, vote.device);
+    const std::string voter = stagevote::engine::device_pseudonym(pseudonym_key, vote.device);
     sent.emplace(vote.poll, voter);
     if (!vote.acked) continue;
     const auto it = committed.find({vote.poll, voter});
