@@ -177,8 +177,7 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
                            std::to_string(expected_votes));
       }
       for (const auto& score : entry.at("judge_scores")) {
-        server_scores[{score.at("judge").get<std::string>(), round.id, id}] =
-            score.at("total").get<double>();
+        server_scores[{score.at("judge").get<std::string>(), round.id, id}] = score.at("total").get<double>();
       }
     }
   }
@@ -186,8 +185,7 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
     const auto it = server_scores.find(key);
     const auto& [judge, round, entry] = key;
     if (it == server_scores.end()) {
-      if (track.last_acked > 0)
-        failures.push_back("acknowledged score lost: " + judge + " " + entry);
+      if (track.last_acked > 0) failures.push_back("acknowledged score lost: " + judge + " " + entry);
       continue;
     }
     int found = 0;
@@ -233,10 +231,9 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
 
 }  // namespace
 
-TEST_CASE(
-    "Every acknowledged vote and score survives kill -9, is counted once, and the show "
-    "resumes where it was",
-    "[crash]") {
+TEST_CASE("Every acknowledged vote and score survives kill -9, is counted once, and the show "
+          "resumes where it was",
+          "[crash]") {
   const long kills = env_number("STAGEVOTE_KILLS", 5);
   const auto budget = std::chrono::seconds(env_number("STAGEVOTE_SOAK_SECONDS", 200));
   const auto seed = static_cast<unsigned>(env_number("STAGEVOTE_SEED", std::random_device{}()));
@@ -298,10 +295,10 @@ TEST_CASE(
   REQUIRE(totals.kills >= std::min<long>(kills, 1));
   std::cout << "crash safety: seed " << seed << ", " << totals.kills << " kills over "
             << totals.shows << " show(s); " << totals.votes_acked << " vote acks and "
-            << totals.votes_rows << " vote rows checked, " << totals.scores_checked
-            << " judge scores checked; in-flight host step applied "
-            << totals.in_flight_step_applied << " times, not applied " << totals.in_flight_step_lost
-            << " times; "
+            << totals.votes_rows << " vote rows checked, "
+            << totals.scores_checked << " judge scores checked; in-flight host step applied "
+            << totals.in_flight_step_applied << " times, not applied "
+            << totals.in_flight_step_lost << " times; "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                 started)
                    .count()
