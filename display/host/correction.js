@@ -4,6 +4,23 @@ import { h, clear } from '/v/lib/dom.js';
 import { quoted } from '/v/lib/format.js';
 import { roundOrder } from './flow.js';
 
+// Who makes corrections at this console: asked once per browser session and printed on the
+// 公示 beside each correction (instead of "host").
+const OPERATOR_KEY = 'stagevote.operator';
+
+function storedOperator() {
+  try { return sessionStorage.getItem(OPERATOR_KEY) || ''; } catch { return ''; }
+}
+
+async function operatorName(app) {
+  const known = storedOperator();
+  if (known) return known;
+  const name = await app.dialogs.confirm(app.t('fix.operatorAsk'), { input: app.t('fix.operatorName') });
+  if (!name) return null;
+  try { sessionStorage.setItem(OPERATOR_KEY, name); } catch { /* private mode: asked again next time */ }
+  return name;
+}
+
 export function createCorrection(app) {
   const { t } = app;
   const judge = h('select', { id: 'fix-judge' });
@@ -54,9 +71,11 @@ export function createCorrection(app) {
       values[id] = Number(input.value);
     }
     if (!reason.value.trim()) return app.dialogs.notice(t('fix.needReason'));
+    const operator = await operatorName(app);
+    if (!operator) return;
     const judgeName = app.catalogue.judgeName(judge.value);
     const title = app.catalogue.entry(entryId).title;
-    const ack = await app.command('correct_score', { judge: judge.value, round, entry: entryId, marks: values, reason: reason.value.trim() },
+    const ack = await app.command('correct_score', { judge: judge.value, round, entry: entryId, marks: values, reason: reason.value.trim(), operator },
       { confirm: t('confirm.correct_score', { judge: judgeName, title, reason: reason.value.trim() }) });
     if (ack) {
       app.dialogs.notice(t('fix.done', { judge: judgeName, title }), 'ok');

@@ -32,6 +32,7 @@
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 #include "tools/judge_cards.hpp"
+#include "tools/public_ledger.hpp"
 #include "tools/recount.hpp"
 #include "tools/tickets.hpp"
 #include "tools/verify.hpp"
@@ -106,8 +107,14 @@ constexpr const char* kImportSynopsis =
     "[--judges FILE.csv|.xlsx] [--check]\n"
     "       stagevote import --db FILE SCHEME ENTRIES JUDGES   (files sorted by name and header)";
 constexpr const char* kExportSynopsis =
-    "stagevote export --db FILE [--round ID] --format csv|xlsx|html|pdf|ledger --out PATH|-";
-constexpr const char* kVerifySynopsis = "stagevote verify --db FILE [--head HASH] [--contest HASH]";
+    "stagevote export --db FILE [--round ID] --format csv|xlsx|html|pdf|ledger|public-ledger "
+    "--out PATH|- [--lang zh|zh,en]\n"
+    "  --lang zh,en     the 公示 (html, pdf, the xlsx's first sheet) in Chinese and English\n"
+    "                   (default zh)\n"
+    "  public-ledger    the ledger without secrets, for `stagevote verify --public`";
+constexpr const char* kVerifySynopsis =
+    "stagevote verify --db FILE [--head HASH] [--contest HASH]\n"
+    "       stagevote verify --public FILE [--head HASH]   (a public ledger, without the database)";
 constexpr const char* kRecountSynopsis = "stagevote recount --db FILE [--round ID]";
 constexpr const char* kTicketsSynopsis =
     "stagevote tickets --db FILE --count N --out TICKETS.pdf [--url BASE_URL] [--lang zh|zh,en]\n"
@@ -223,21 +230,27 @@ int run_import(const std::vector<std::string>& raw) {
 
 int run_export(const std::vector<std::string>& raw) {
   return guarded("export", kExportSynopsis, nullptr, [&] {
-    const Args args(raw, {{"db", "round", "format", "out"}, {}, {}});
+    const Args args(raw, {{"db", "round", "format", "out", "lang"}, {}, {}});
     if (args.help()) return help(kExportSynopsis);
     args.no_positional();
     const std::string db = args.require("db");
     const std::string format = args.require("format");
     const std::string out = args.require("out");
     const std::optional<std::string> round = args.get("round");
-    static const std::set<std::string> kFormats = {"csv", "xlsx", "html", "pdf", "ledger"};
+    static const std::set<std::string> kFormats = {"csv", "xlsx",   "html",
+                                                   "pdf", "ledger", "public-ledger"};
     if (!kFormats.count(format)) throw UsageError("unknown format " + format);
+    const std::string lang = args.non_empty("lang").value_or("zh");
+    if (lang != "zh" && lang != "zh,en") throw UsageError("--lang is zh or zh,en, not " + lang);
+    const Languages languages = lang == "zh,en" ? Languages::zh_en : Languages::zh;
     if (format == "pdf" && out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
     require_database(db);
 
     store::Store store(db);
     if (format == "ledger") {
       write_file(out, export_ledger_csv(store, pseudonym_key(store)));
+    } else if (format == "public-ledger") {
+      write_file(out, export_public_ledger(store, pseudonym_key(store)));
     } else {
       core::Show show = engine::restore(store).show;
       if (round && !show.contest().find_round(*round)) {
@@ -247,11 +260,12 @@ int run_export(const std::vector<std::string>& raw) {
       }
       const LedgerSeal seal = ledger_seal(store);
       if (format == "csv") write_file(out, export_results_csv(show, round, seal));
-      if (format == "xlsx") write_file(out, export_results_xlsx(show, round, seal));
-      if (format == "html") write_file(out, export_publication_html(show, round, seal, now_ms()));
+      if (format == "xlsx") write_file(out, export_results_xlsx(show, round, seal, languages));
+      if (format == "html")
+        write_file(out, export_publication_html(show, round, seal, now_ms(), languages));
       if (format == "pdf") {
         if (std::string error =
-                print_pdf(export_publication_html(show, round, seal, now_ms()), out);
+                print_pdf(export_publication_html(show, round, seal, now_ms(), languages), out);
             !error.empty())
           throw std::runtime_error(error);
         keep_private(out);
@@ -262,11 +276,44 @@ int run_export(const std::vector<std::string>& raw) {
   });
 }
 
+namespace {
+
+// `stagevote verify --public FILE [--head HASH]`: what anyone with the published file can check.
+int verify_public(const std::string& path, const std::optional<std::string>& head) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const PublicVerifyReport report = verify_public_ledger(text, head);
+  for (const auto& line : report.results) std::cout << "result: " << line << "\n";
+  if (!report.ok) {
+    if (report.broken_seq > 0) {
+      std::cout << "BROKEN at seq " << report.broken_seq << ": " << report.reason << "\n";
+    } else {
+      std::cout << "BROKEN: " << report.reason << "\n";
+    }
+    return kFailed;
+  }
+  std::cout << "ok: " << report.records << " records, every hash recomputed\n";
+  std::cout << "head: " << (report.head_hash.empty() ? "(empty ledger)" : report.head_hash) << "\n";
+  if (report.head_seq > 0)
+    std::cout << "published head: seq " << report.head_seq << " (in the chain)\n";
+  std::cout << "results: recomputed from the records, equal to the published ones\n";
+  for (const auto& note : report.notes) std::cout << "note: " << note << "\n";
+  return kOk;
+}
+
+}  // namespace
+
 int run_verify(const std::vector<std::string>& raw) {
   return guarded("verify", kVerifySynopsis, nullptr, [&] {
-    const Args args(raw, {{"db", "head", "contest"}, {}, {}});
+    const Args args(raw, {{"db", "head", "contest", "public"}, {}, {}});
     if (args.help()) return help(kVerifySynopsis);
     args.no_positional();
+    if (auto file = args.get("public")) {
+      if (args.get("db") || args.get("contest"))
+        throw UsageError("--public checks a public ledger alone: no --db, no --contest");
+      return verify_public(*file, args.get("head"));
+    }
     VerifyReport report =
         verify_database(args.require("db"), {args.get("head"), args.get("contest")});
     if (!report.ok) {

@@ -246,6 +246,17 @@ Status read_contest(const json& root, Contest& contest) {
     if (auto e = top.object("audience", audience)) return e;
     if (auto e = read_audience(Reader(*audience, "audience"), contest.audience)) return e;
   }
+  if (top.has("publication")) {
+    const json* publication = nullptr;
+    if (auto e = top.object("publication", publication)) return e;
+    const Reader p(*publication, "publication");
+    Publication& out = contest.publication;
+    for (auto [key, field] : {std::pair{"date", &out.date}, std::pair{"venue", &out.venue},
+                              std::pair{"period", &out.period}, std::pair{"phone", &out.phone}}) {
+      if (auto e = p.text(key, *field, false)) return e;
+      if (field->size() > kMaxNameLength) return p.mistyped(key, "at most 128 bytes");
+    }
+  }
   return std::nullopt;
 }
 
@@ -312,11 +323,14 @@ json to_payload(const ReissueJudgeToken& c) {
   return {{"judge", c.judge}, {"token_sha256", c.token_sha256}};
 }
 json to_payload(const CorrectScore& c) {
-  return {{"judge", c.judge},
-          {"round", c.round},
-          {"entry", c.entry},
-          {"marks", marks_to_json(c.marks)},
-          {"reason", c.reason}};
+  json payload = {{"judge", c.judge},
+                  {"round", c.round},
+                  {"entry", c.entry},
+                  {"marks", marks_to_json(c.marks)},
+                  {"reason", c.reason}};
+  // Only when named: a record without it hashes as before.
+  if (!c.operator_name.empty()) payload["operator"] = c.operator_name;
+  return payload;
 }
 json to_payload(const Advance& c) {
   json payload = {{"from", c.from}, {"to", c.to}, {"count", c.count}};
@@ -570,6 +584,10 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     read.round_entry(c.round, c.entry);
     c.marks = read.marks();
     c.reason = read.text("reason");
+    c.operator_name = read.text("operator");
+    if (!read.status() && c.operator_name.size() > kMaxNameLength) {
+      return r.mistyped("operator", "at most " + std::to_string(kMaxNameLength) + " bytes");
+    }
     return finish(read, std::move(c));
   }
   if (kind == "advance") {
@@ -644,7 +662,7 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
     awards.push_back({{"id", a.id}, {"name", a.name}, {"count", a.count}});
   }
   const ScoringScheme& s = contest.scoring;
-  return {
+  json out = {
       {"contest", {{"id", contest.id}, {"name", contest.name}, {"subtitle", contest.subtitle}}},
       {"scoring",
        {{"criteria", std::move(criteria)},
@@ -664,6 +682,13 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
       {"popularity_award", contest.popularity_award},
       {"audience", audience_to_json(contest.audience)},
   };
+  // Only when given: a contest without it renders (and hashes) as before.
+  if (!contest.publication.empty()) {
+    const Publication& p = contest.publication;
+    out["publication"] = {
+        {"date", p.date}, {"venue", p.venue}, {"period", p.period}, {"phone", p.phone}};
+  }
+  return out;
 }
 
 Result<Contest> contest_from_json(const json& json_value) {

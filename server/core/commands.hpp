@@ -67,10 +67,13 @@ struct Score {
   Marks marks;
 };
 // A host's correction of a judge's marks after lock, with a written reason.
+// `operator_name`: who at the console made it (the wire's "operator"; "" in records written
+// before it existed: the exports say "host").
 struct CorrectScore {
   std::string judge, round, entry;
   Marks marks;
   std::string reason;
+  std::string operator_name = {};
 };
 
 // The audience's admission mode, switched by the host while no poll is open.

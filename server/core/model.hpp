@@ -87,6 +87,17 @@ struct AwardTier {
   int count = 0;
 };
 
+// What the 公示 (publication sheet) prints in its head: from the scheme's [publication] table.
+struct Publication {
+  std::string date;    // 比赛日期, as the organisers write it ("2026年12月2日")
+  std::string venue;   // 地点
+  std::string period;  // 公示期 ("2026年12月3日至12月9日")
+  std::string phone;   // 监督电话 (where complaints go)
+  bool empty() const noexcept {
+    return date.empty() && venue.empty() && period.empty() && phone.empty();
+  }
+};
+
 struct Contest {
   std::string id;
   std::string name;
@@ -101,6 +112,7 @@ struct Contest {
   std::vector<AwardTier> awards;                // e.g. 一等奖 ×3, 二等奖 ×5, 三等奖 ×8
   std::string popularity_award = "最佳人气奖";  // to the entry with most audience votes
   AudiencePolicy audience;
+  Publication publication;  // in the contest record: the chain covers what the 公示 prints
 
   const Entry* find_entry(std::string_view id) const noexcept;
   const Round* find_round(std::string_view id) const noexcept;

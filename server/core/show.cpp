@@ -333,7 +333,7 @@ Result<Outcome> Show::apply_one(const CorrectScore& c, Millis now) {
   if (c.reason.empty()) return fail(ErrorCode::bad_request, "a correction needs a reason");
   if (auto e = validate_marks(contest_.scoring, c.marks)) return *e;
   marks_[marks_key(c.judge, c.round, c.entry)].push_back(
-      MarkRevision{c.marks, now, true, c.reason});
+      MarkRevision{c.marks, now, true, c.reason, c.operator_name});
   entries_[entry_key(c.round, c.entry)].amended = true;
   return changed();
 }

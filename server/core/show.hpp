@@ -65,6 +65,7 @@ struct MarkRevision {
   Millis at = 0;
   bool correction = false;  // made by the host after lock
   std::string reason;       // for corrections and unlocks
+  std::string by = {};      // a correction's operator ("" : not named)
 };
 
 struct EntryState {

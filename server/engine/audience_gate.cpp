@@ -140,7 +140,9 @@ std::variant<AudienceGate::Admitted, core::Error> AudienceGate::admit(
     admitted.actor = core::ticket_voter(seen.ticket->id);
     admitted.device = known_device ? hello.device : credentials_.new_device();
   } else if (known_device) {
-    admitted.actor = admitted.device = hello.device;  // a returning phone: no code needed
+    admitted.device = hello.device;  // a returning phone: no code needed
+    // The ledger names the phone by its pseudonym: the token is a credential.
+    admitted.actor = credentials_.voter(admitted.device);
   } else {
     if (seen.mode == core::Admission::code) {
       if (hello.code.empty()) {
@@ -161,7 +163,8 @@ std::variant<AudienceGate::Admitted, core::Error> AudienceGate::admit(
     entry.identities.push_back(now);
     forget_old_identities(now);
     new_identities_.push_back(now);
-    admitted.actor = admitted.device = credentials_.new_device();
+    admitted.device = credentials_.new_device();
+    admitted.actor = credentials_.voter(admitted.device);
   }
   entry.failures = 0;
   ++entry.connections;

@@ -54,7 +54,7 @@ class AudienceGate {
 
   struct Admitted {
     std::string device;  // the device token the phone keeps
-    std::string actor;   // who votes: the device token, or the ticket's voter
+    std::string actor;   // who votes: the device's pseudonym, or the ticket's voter
   };
   // An audience hello from `address`: admitted (and counted until leave()), or the refusal.
   std::variant<Admitted, core::Error> admit(const protocol::HelloRequest& hello,

@@ -27,6 +27,15 @@ std::string stored_secret(store::Store& store, const char* key, std::size_t byte
   return secret;
 }
 
+std::string device_pseudonym(std::string_view key, std::string_view token) {
+  return "dev-" + to_hex(hmac_sha256(key, token).substr(0, 8));
+}
+
+bool is_device_pseudonym(std::string_view name) {
+  return name.size() == 20 && name.starts_with("dev-") &&
+         name.find_first_not_of("0123456789abcdef", 4) == std::string_view::npos;
+}
+
 std::string display_key_for(std::string_view host_key) {
   return base64url(hmac_sha256(host_key, "stagevote display key").substr(0, 16));
 }
@@ -46,7 +55,8 @@ std::string new_judge_token() {
 }
 
 Credentials::Credentials(store::Store& store, std::optional<std::string> host_key)
-    : devices_(stored_secret(store, kDeviceSecretMeta)) {
+    : devices_(stored_secret(store, kDeviceSecretMeta)),
+      pseudonym_key_(stored_secret(store, kPseudonymKeyMeta)) {
   const auto stored_hash = store.get_meta(kHostKeyHashMeta);
   const auto clear = store.get_meta(kHostKeyMeta);
   if (clear && !clear->empty()) {
@@ -128,6 +138,10 @@ bool Credentials::is_device(std::string_view token) const {
 
 std::string Credentials::new_device() const {
   return devices_.issue();
+}
+
+std::string Credentials::voter(std::string_view token) const {
+  return device_pseudonym(pseudonym_key_, token);
 }
 
 }  // namespace stagevote::engine

@@ -18,6 +18,15 @@ namespace stagevote::engine {
 // long) and stored. Writes SQLite synchronously: start-up only.
 std::string stored_secret(store::Store& store, const char* key, std::size_t bytes = 32);
 
+// An audience device's name in the ledger, the votes table and every export: "dev-" and 16 hex
+// digits of HMAC-SHA256(key, device token) under the database's pseudonym key (meta
+// `pseudonym_key`). The token is a live credential and never reaches the ledger, so the ledger
+// can be published whole and its hash chain recomputed by anyone (stagevote verify --public).
+inline constexpr const char* kPseudonymKeyMeta = "pseudonym_key";
+std::string device_pseudonym(std::string_view key, std::string_view token);
+// Whether `name` has device_pseudonym's shape (a device token always holds a '.', so never).
+bool is_device_pseudonym(std::string_view name);
+
 // The shortest host key accepted (--host-key, STAGEVOTE_HOST_KEY): a guess at 16 characters
 // is out of reach even unthrottled.
 inline constexpr std::size_t kMinHostKeyLength = 16;
@@ -69,6 +78,8 @@ class Credentials {
   // Whether this server signed the device token; a fresh one.
   bool is_device(std::string_view token) const;
   std::string new_device() const;
+  // Who a device token votes as: its pseudonym (device_pseudonym), never the token itself.
+  std::string voter(std::string_view token) const;
 
  private:
   void learn_host_key(std::string_view key) const;
@@ -79,6 +90,7 @@ class Credentials {
   std::string display_hash_;  // the stored hash of the display key
   HostKeySource host_key_source_ = HostKeySource::given;
   DeviceTokens devices_;
+  std::string pseudonym_key_;
 
   // Learnt at most once each, then read without the lock (display_key_ once display_known_).
   mutable std::mutex learn_mutex_;

@@ -195,10 +195,142 @@ void write_about(lxw_worksheet* sheet, const core::Contest& contest, core::Admis
   worksheet_set_column(sheet, 1, 1, 100, nullptr);
 }
 
+// The 公示 as the HTML prints it, for organisers who publish a spreadsheet: the head with the
+// [publication] lines, per round the ranked entries (published figures, never re-rounded) and
+// the unranked ones (未参赛/未完成, no rank, no figures), the corrections' operators, and the
+// contest hash and ledger head.
+void write_publication(lxw_worksheet* sheet, const core::Contest& contest,
+                       const std::vector<RoundReport>& reports, const LedgerSeal& seal,
+                       Languages languages, Formats& formats) {
+  const bool en = languages == Languages::zh_en;
+  const auto words = [en](const std::string& zh, const std::string& english) {
+    return en ? zh + " " + english : zh;
+  };
+  lxw_row_t row = 0;
+  const auto text = [&](lxw_col_t col, const std::string& value, lxw_format* format = nullptr) {
+    if (!value.empty()) worksheet_write_string(sheet, row, col, value.c_str(), format);
+  };
+  text(0, contest.name + " 成绩公示", formats.title());
+  ++row;
+  if (!contest.subtitle.empty()) {
+    text(0, contest.subtitle);
+    ++row;
+  }
+  const core::Publication& p = contest.publication;
+  for (const auto& [label, value] :
+       {std::pair{words("比赛日期", "date"), p.date}, std::pair{words("地点", "venue"), p.venue},
+        std::pair{words("公示期", "publication period"), p.period},
+        std::pair{words("监督电话", "complaints phone"), p.phone}}) {
+    if (value.empty()) continue;
+    text(0, label, formats.header());
+    text(1, value);
+    ++row;
+  }
+  for (const RoundReport& report : reports) {
+    ++row;
+    text(0, report.round->name + (en ? " " + report.round->id : std::string()), formats.title());
+    ++row;
+    lxw_col_t col = 0;
+    std::vector<std::string> heads = {words("名次", "rank"), words("编号", "no."),
+                                      words("作品", "title"), words("单位", "unit")};
+    for (const auto& judge : contest.judges) heads.push_back(judge.name + " " + judge.id);
+    for (const auto& head :
+         {words("评委得分", "judges"), words("票数", "votes"), words("观众得分", "audience"),
+          words("最终得分", "final"), words("奖项", "award"), words("备注", "note")})
+      heads.push_back(head);
+    for (const auto& head : heads) text(col++, head, formats.header());
+    ++row;
+    const std::vector<int> ranks = published_ranks(report);
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+      const ReportRow& r = report.rows[i];
+      const Standing standing = standing_of(r);
+      col = 0;
+      if (standing == Standing::ranked) {
+        worksheet_write_number(sheet, row, col, ranks[i], formats.cell(0, GridCell::Mark::none));
+      } else {
+        text(col, standing == Standing::not_started ? words("未参赛", "did not perform")
+                                                    : words("未完成", "not finished"));
+      }
+      ++col;
+      text(col++, r.result.entry);
+      text(col++, r.entry ? r.entry->title : "");
+      text(col++, r.entry ? r.entry->unit : "");
+      if (standing != Standing::ranked) {
+        ++row;
+        continue;
+      }
+      for (const auto& judge : r.judges) {
+        if (judge.state == JudgeCell::State::scored) {
+          const auto mark = judge.dropped     ? GridCell::Mark::dropped
+                            : judge.corrected ? GridCell::Mark::corrected
+                                              : GridCell::Mark::none;
+          worksheet_write_number(sheet, row, col, judge.total,
+                                 formats.cell(contest.scoring.decimals, mark));
+        } else {
+          text(col, judge.state == JudgeCell::State::recused ? "回避" : "—");
+        }
+        ++col;
+      }
+      const core::Published& published = r.result.published;
+      const auto figure = [&](const core::Decimal& value) {
+        worksheet_write_number(sheet, row, col++, value.value(),
+                               formats.cell(value.decimals, r.amended ? GridCell::Mark::amended
+                                                                      : GridCell::Mark::none));
+      };
+      if (published.judge_component) {
+        figure(*published.judge_component);
+      } else {
+        text(col++, "—");
+      }
+      worksheet_write_number(sheet, row, col++, static_cast<double>(r.result.votes),
+                             formats.cell(0, GridCell::Mark::none));
+      figure(published.audience_component);
+      figure(published.final_score);
+      std::string awards;
+      for (const auto& name : r.awards) awards += (awards.empty() ? "" : "、") + name;
+      text(col++, awards);
+      std::string note;
+      if (r.amended) note = words("已更正", "amended");
+      if (is_provisional(r.result))
+        note += (note.empty() ? "" : "；") + words("暂计", "provisional");
+      text(col++, note);
+      ++row;
+    }
+    for (const auto& c : report.corrections) {
+      const core::Entry* entry = contest.find_entry(c.entry);
+      const core::Judge* judge = contest.find_judge(c.judge);
+      text(0, words("更正", "correction"), formats.header());
+      text(1, c.entry);
+      text(2, entry ? entry->title : c.entry);
+      text(3,
+           (judge ? judge->name : c.judge) + "：" +
+               (c.before ? describe_marks(contest.scoring, *c.before) : words("未评分", "none")) +
+               " → " + describe_marks(contest.scoring, c.after) + "；" +
+               words("操作人", "operator") + " " + c.who + "；" + c.reason);
+      ++row;
+    }
+  }
+  ++row;
+  for (const auto& [label, value] :
+       {std::pair{words("账本记录", "ledger records"), std::to_string(seal.records)},
+        std::pair{words("账本末条哈希", "ledger head"),
+                  seal.head_hash.empty() ? std::string("(empty)") : seal.head_hash},
+        std::pair{words("短哈希", "short head"), engine::short_hash(seal.head_hash)},
+        std::pair{words("比赛哈希", "contest hash"),
+                  seal.contest_hash.empty() ? std::string("(none)") : seal.contest_hash}}) {
+    text(0, label, formats.header());
+    text(1, value);
+    ++row;
+  }
+  worksheet_set_column(sheet, 0, 0, 14, nullptr);
+  worksheet_set_column(sheet, 2, 2, 30, nullptr);
+  worksheet_set_column(sheet, 3, 3, 18, nullptr);
+}
+
 }  // namespace
 
 std::string export_results_xlsx(const core::Show& show, const std::optional<std::string>& round,
-                                const LedgerSeal& seal) {
+                                const LedgerSeal& seal, Languages languages) {
   const core::Contest& contest = show.contest();
   std::vector<const core::Round*> rounds;
   if (round) {
@@ -219,9 +351,12 @@ std::string export_results_xlsx(const core::Show& show, const std::optional<std:
   std::set<std::string> used;
   std::vector<Correction> corrections;
   std::vector<RoundReport> reports;
-  for (const auto* r : rounds) {
-    reports.push_back(build_round_report(show, r->id));
-    const RoundReport& report = reports.back();
+  for (const auto* r : rounds) reports.push_back(build_round_report(show, r->id));
+  // First: what organisers publish.
+  write_publication(workbook_add_worksheet(book, sheet_name("公示", used).c_str()), contest,
+                    reports, seal, languages, formats);
+  for (const RoundReport& report : reports) {
+    const core::Round* r = report.round;
     Grid grid = round_grid(contest, report, false);
     lxw_worksheet* sheet =
         workbook_add_worksheet(book, sheet_name(r->name + " " + r->id, used).c_str());

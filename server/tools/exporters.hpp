@@ -20,7 +20,8 @@ namespace stagevote::tools {
 // against the database later (`stagevote verify --head HASH`).
 struct LedgerSeal {
   std::int64_t records = 0;
-  std::string head_hash;  // hash of the last record ("" when empty)
+  std::string head_hash;     // hash of the last record ("" when empty)
+  std::string contest_hash;  // SHA-256 of the stored contest (what `verify` prints; "" if none)
 };
 LedgerSeal ledger_seal(const store::Store& store);
 // The seal in one line, for the head of the CSVs and the about sheet: the record count, the
@@ -34,15 +35,22 @@ std::string export_results_csv(const core::Show& show, const std::optional<std::
 
 // A workbook: one sheet per round (or the one round), a corrections sheet, an about sheet with
 // the contest, the rules and the seal. Dropped totals struck through, amended results marked.
+// The languages of the 公示: Chinese only (the default) or Chinese with English.
+enum class Languages { zh, zh_en };
+
+// Its first sheet is the 公示 as the HTML prints it (in `languages`).
 std::string export_results_xlsx(const core::Show& show, const std::optional<std::string>& round,
-                                const LedgerSeal& seal);
+                                const LedgerSeal& seal, Languages languages = Languages::zh);
 
 // The publication sheet: A4 landscape HTML with print CSS, one section per round (ranking,
 // every judge's total with dropped ones struck through, components, final, award, amended
 // marks), the corrections, the rules, the seal and signature lines. `generated_at` (ms) is
-// printed as the export time.
+// printed as the export time. The head carries the scheme's [publication] (date, venue, 公示期,
+// 监督电话); every entry has its 编号; entries not revealed are listed unranked (未参赛/未完成);
+// the contest hash and the ledger head are printed.
 std::string export_publication_html(const core::Show& show, const std::optional<std::string>& round,
-                                    const LedgerSeal& seal, std::int64_t generated_at);
+                                    const LedgerSeal& seal, std::int64_t generated_at,
+                                    Languages languages = Languages::zh);
 
 // Every ledger record: seq, time, kind, actor, the score fields, before/after for corrections
 // (and scores), reason, the payload and both hashes, after a first line with the seal. An

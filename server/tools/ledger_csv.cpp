@@ -23,6 +23,8 @@ LedgerSeal ledger_seal(const store::Store& store) {
     seal.records = record.seq;
     seal.head_hash = record.hash;
   });
+  if (const auto contest = store.get_meta(engine::kContestMetaKey))
+    seal.contest_hash = engine::sha256_hex(*contest);
   return seal;
 }
 
@@ -34,11 +36,11 @@ std::string seal_text(const LedgerSeal& seal) {
 }
 
 std::string pseudonym_key(store::Store& store) {
-  return engine::stored_secret(store, "pseudonym_key");
+  return engine::stored_secret(store, engine::kPseudonymKeyMeta);
 }
 
 std::string device_pseudonym(std::string_view key, std::string_view token) {
-  return "dev-" + engine::to_hex(engine::hmac_sha256(key, token).substr(0, 8));
+  return engine::device_pseudonym(key, token);
 }
 
 namespace {
@@ -98,7 +100,9 @@ std::string export_ledger_csv(const store::Store& store, std::string_view pseudo
         entry = field("choice");
         // The voter: a device token (a credential), or a seat ticket's voter (not one).
         const std::string device = field("device");
-        if (!device.empty() && !device.starts_with(core::ticket_voter(""))) {
+        // (Ledgers written since the phones vote as their pseudonym hold no token.)
+        if (!device.empty() && !device.starts_with(core::ticket_voter("")) &&
+            !engine::is_device_pseudonym(device)) {
           const std::string pseudonym = device_pseudonym(pseudonym_key, device);
           replace_all(payload_text, '"' + device + '"', '"' + pseudonym + '"');
           if (actor == device) actor = pseudonym;

@@ -65,7 +65,7 @@ std::string text(const std::optional<core::Decimal>& figure) {
 }  // namespace
 
 bool RecountReport::ok() const {
-  if (!replay_error.empty()) return false;
+  if (!replay_error.empty() || !chain_error.empty()) return false;
   for (const auto& line : lines)
     if (!line.differences.empty()) return false;
   return true;
@@ -78,6 +78,13 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
 
   RecountReport report;
   report.round = round_id;
+  if (const store::ChainCheck chain = store::Store::verify_chain(store.path()); !chain.ok) {
+    report.chain_error =
+        chain.first_bad_seq > 0
+            ? "BROKEN at seq " + std::to_string(chain.first_bad_seq) + ": " + chain.reason
+            : "BROKEN: " + chain.reason;
+    return report;
+  }
   RawRound raw = read_raw_round(store, round_id, report.notes);
   report.polls = static_cast<long>(raw.polls.size());
 
@@ -163,6 +170,11 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
 }
 
 std::string format_recount(const RecountReport& report) {
+  if (!report.chain_error.empty()) {
+    return "round " + report.round + ": " + report.chain_error +
+           "\nDIFFERENT: the ledger's hash chain is broken (the file was changed by hand), so "
+           "its raw data proves nothing: not recounted (see stagevote verify)\n";
+  }
   std::string out = "round " + report.round + ": " + std::to_string(report.polls) + " polls, " +
                     std::to_string(report.table_votes) + " rows in the votes table\n";
   char buffer[512];

@@ -30,12 +30,16 @@ struct RecountReport {
   std::vector<RecountLine> lines;  // in the recount's rank order
   std::vector<std::string> notes;  // e.g. votes for an entry the poll did not offer
   std::string replay_error;        // the ledger did not replay: nothing to compare with
+  std::string chain_error;         // the hash chain is broken: nothing recounted
   long polls = 0;
   long table_votes = 0;
   bool ok() const;
 };
 
-// Throws std::invalid_argument for an unknown round, engine::RestoreError without a contest.
+// Checks the ledger's hash chain first: a broken chain (a record edited by hand) is reported in
+// `chain_error` and nothing is recounted, since raw data that may have been edited proves
+// nothing. Throws std::invalid_argument for an unknown round, engine::RestoreError without a
+// contest.
 RecountReport recount_round(const store::Store& store, const std::string& round);
 
 // The comparison as a text table, ending with "ok: ..." or "DIFFERENT: ...".

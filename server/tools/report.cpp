@@ -60,6 +60,7 @@ std::vector<Correction> corrections_of(const core::Show& show, std::string_view 
         c.after = revisions[i].marks;
         c.at = revisions[i].at;
         c.reason = revisions[i].reason;
+        if (!revisions[i].by.empty()) c.who = revisions[i].by;
         corrections.push_back(std::move(c));
       }
     }
@@ -111,6 +112,39 @@ RoundReport build_round_report(const core::Show& show, std::string_view round_id
   }
   report.admission = show.admission();
   return report;
+}
+
+Standing standing_of(const ReportRow& row) {
+  switch (row.status) {
+    case core::EntryStatus::revealed:
+      return Standing::ranked;
+    case core::EntryStatus::pending:
+      return Standing::not_started;
+    case core::EntryStatus::on_stage:
+    case core::EntryStatus::locked:
+      return Standing::not_finished;
+  }
+  return Standing::not_finished;
+}
+
+std::vector<int> published_ranks(const RoundReport& report) {
+  std::vector<int> ranks;
+  for (const auto& row : report.rows) {
+    if (standing_of(row) != Standing::ranked) {
+      ranks.push_back(0);
+      continue;
+    }
+    // Revealed entries the show ranks above this one; an unrevealed one never pushes it down.
+    int above = 0;
+    for (const auto& other : report.rows)
+      if (standing_of(other) == Standing::ranked && other.result.rank < row.result.rank) ++above;
+    ranks.push_back(above + 1);
+  }
+  return ranks;
+}
+
+bool is_provisional(const core::EntryResult&) {
+  return false;  // see report.hpp: becomes `return result.provisional;` with issue 15's field
 }
 
 std::string admission_of(const RoundReport& report, std::string_view entry) {

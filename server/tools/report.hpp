@@ -17,7 +17,7 @@ struct Correction {
   std::string round, entry, judge;
   std::optional<core::Marks> before;  // the marks it replaced (none: the judge had not scored)
   core::Marks after;
-  std::string who = "host";  // corrections are a host action
+  std::string who = "host";  // the operator the console named; "host" in older records
   core::Millis at = 0;
   std::string reason;
 };
@@ -78,6 +78,18 @@ std::string describe_marks(const core::ScoringScheme& scheme, const core::Marks&
 
 // Local wall-clock time of a ledger timestamp: "2025-11-26 20:15:03 +0800".
 std::string format_time(core::Millis at);
+
+// The 公示's standing of a row: a revealed entry is ranked among the revealed ones; an entry
+// that never went on stage is 未参赛, one on stage or locked but not revealed is 未完成 (both
+// listed without rank or figures: nothing was published for them).
+enum class Standing { ranked, not_started, not_finished };
+Standing standing_of(const ReportRow& row);
+// The printed rank of each row of `report` (0 for an unranked one): its place among the
+// revealed entries, ties sharing one as the show ranks them (1, 1, 3).
+std::vector<int> published_ranks(const RoundReport& report);
+// Whether the figure may still move (暂计). Hook: the audience helper adds
+// core::EntryResult::provisional (issue 15); until that is merged no result is provisional.
+bool is_provisional(const core::EntryResult& result);
 
 // Bilingual labels used by every export.
 const char* status_label(core::EntryStatus status);  // "已揭晓 revealed"

@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <set>
 
+#include "core/commands.hpp"
 #include "tools/text.hpp"
 
 namespace stagevote::tools {
@@ -18,7 +19,7 @@ constexpr double kScaleTotal = 100;
 // The keys of the scheme's top level (read_scheme).
 constexpr const char* kTopLevelKeys[] = {"contest",  "scoring", "units",  "forms",
                                          "themes",   "rounds",  "awards", "popularity_award",
-                                         "audience", "entries", "judges"};
+                                         "audience", "entries", "judges", "publication"};
 
 std::string type_name(const json& value) {
   if (value.is_string()) return "text \"" + value.get<std::string>() + "\"";
@@ -413,6 +414,25 @@ void read_audience(const Fields& top, core::AudiencePolicy& audience, Problems& 
   }
 }
 
+// [publication]: what the 公示 prints in its head (docs/data.md).
+void read_publication(const Fields& top, core::Publication& publication, Problems& problems) {
+  if (!top.has("publication")) return;
+  if (!top.get("publication").is_object()) return top.problem("publication", "must be a table");
+  Fields p(top.doc(), top.get("publication"), "/publication", "publication", problems);
+  p.reject_unknown({"date", "venue", "period", "phone"});
+  for (auto [key, field] :
+       {std::pair{"date", &publication.date}, std::pair{"venue", &publication.venue},
+        std::pair{"period", &publication.period}, std::pair{"phone", &publication.phone}}) {
+    auto text = p.text(key, false);
+    if (!text) continue;
+    if (text->size() > core::kMaxNameLength) {
+      p.problem(key, "is too long (at most " + std::to_string(core::kMaxNameLength) + " bytes)");
+      continue;
+    }
+    *field = *text;
+  }
+}
+
 std::vector<EntryRow> read_inline_entries(const Fields& top) {
   std::vector<EntryRow> rows;
   top.objects("entries", [&](const Fields& e) {
@@ -457,7 +477,7 @@ SchemeRosters read_scheme(const Document& doc, Draft& draft, Problems& problems)
   }
   Fields top(doc, doc.root, "", "", problems);
   top.reject_unknown({"contest", "scoring", "units", "forms", "themes", "rounds", "awards",
-                      "popularity_award", "audience", "entries", "judges"});
+                      "popularity_award", "audience", "entries", "judges", "publication"});
   core::Contest& contest = draft.contest;
   read_head(top, contest, problems);
   read_scoring(top, contest.scoring, problems);
@@ -477,6 +497,7 @@ SchemeRosters read_scheme(const Document& doc, Draft& draft, Problems& problems)
   read_awards(top, contest);
   if (auto name = top.text("popularity_award", false)) contest.popularity_award = *name;
   read_audience(top, contest.audience, problems);
+  read_publication(top, contest.publication, problems);
   return {read_inline_entries(top), read_inline_judges(top)};
 }
 

@@ -328,6 +328,9 @@ test('a correction after reveal is refused in words when out of range, then amen
   await host.fill(`#fix-mark-${contest.scoring.criteria[0].id}`, String(contest.scoring.criteria[0].max + 50));
   await host.fill('#fix-reason', '录入错误');
   await host.click('#fix-submit');
+  // The console asks once per session who makes corrections.
+  await host.fill('#dialog-input', '张晓明');
+  await host.click('#dialog-confirm');
   await confirmDialog(host);
   await host.waitForSelector('.notice.error', { timeout: LONG });
   assert.match(await text(host, '.notice.error'), /分数超出范围/);
@@ -348,6 +351,9 @@ test('a correction after reveal is refused in words when out of range, then amen
   // The correction is published as a new head, and the screens follow it.
   assert.notEqual(await headShown('leaderboard'), headBefore);
   await screenshot(host, 'host-correction-done');
+  // The 公示 prints the operator the console asked for, not "host".
+  const sheet = await fetch(`${server.url}/api/export?format=html&round=prelim`, { headers: { Authorization: `Bearer ${HOST_KEY}` } });
+  assert.match(await sheet.text(), /<td class="operator">张晓明<\/td>/);
 });
 
 test('every other scene shows what the host sets, and the overlay is a lower third', async () => {

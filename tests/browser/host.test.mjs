@@ -82,6 +82,9 @@ test('a refused command is explained in words', async () => {
   assert.match(await host.locator('.notice.error').first().innerText(), /更正原因/);
   await host.fill('#fix-reason', '核对原始评分表');
   await host.click('#fix-submit');
+  // Who makes corrections: asked once per session, then the confirmation.
+  await host.fill('#dialog-input', '张晓明');
+  await host.click('#dialog-confirm');
   await host.click('#dialog-confirm');
   await host.waitForFunction(() => /分数超出范围/.test(document.querySelector('.notices')?.textContent || ''), null, { timeout: LONG });
   await screenshot(host, 'host-error-in-words');

@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "engine/credentials.hpp"
 #include "show_script.hpp"
 #include "storm.hpp"
 #include "support/contest_info.hpp"
@@ -58,6 +59,25 @@ std::vector<VoteRow> read_vote_rows(const std::filesystem::path& db) {
   sqlite3_finalize(statement);
   sqlite3_close(handle);
   return rows;
+}
+
+// The key the server names phones under in the votes table (engine::device_pseudonym).
+std::string pseudonym_key_of(const std::filesystem::path& db) {
+  sqlite3* handle = nullptr;
+  std::string key;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(handle, "SELECT value FROM meta WHERE key = 'pseudonym_key'", -1, &statement,
+                       nullptr);
+    if (statement && sqlite3_step(statement) == SQLITE_ROW) {
+      const std::string hex(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+      for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        key.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(handle);
+  return key;
 }
 
 // One show: a database file and what its clients recorded, across every kill.
@@ -113,11 +133,14 @@ void verify_after_restart(unsigned short port, const std::string& host_key,
       failures.push_back("two votes of one device in poll " + row.poll);
     }
   }
+  // The file names a phone by its pseudonym, never by its token.
+  const std::string pseudonym_key = pseudonym_key_of(run.db);
   std::set<std::pair<std::string, std::string>> sent;
   for (const auto& vote : records.votes) {
-    sent.emplace(vote.poll, vote.device);
+    const std::string voter = stagevote::engine::device_pseudonym(pseudonym_key, vote.device);
+    sent.emplace(vote.poll, voter);
     if (!vote.acked) continue;
-    const auto it = committed.find({vote.poll, vote.device});
+    const auto it = committed.find({vote.poll, voter});
     const std::string expected = vote.counted ? vote.choice : vote.acked_choice;
     if (it == committed.end()) {
       failures.push_back("acknowledged vote lost: poll " + vote.poll + " device " + vote.device);

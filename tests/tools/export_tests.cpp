@@ -186,7 +186,8 @@ TEST_CASE("The XLSX export reads back with the same cells as the CSV", "[export]
   Problems problems;
   auto sheets = xlsx_sheet_names("all.xlsx", xlsx, problems);
   REQUIRE(problems.empty());
-  CHECK(sheets == std::vector<std::string>{"初赛 prelim", "决赛 final", "更正 corrections",
+  // The 公示 first: what organisers publish.
+  CHECK(sheets == std::vector<std::string>{"公示", "初赛 prelim", "决赛 final", "更正 corrections",
                                            "观众投票 polls", "说明 about"});
   // Every poll states who could vote in it and what was refused while it was open.
   Table polls = parse_xlsx("all.xlsx", xlsx, "观众投票 polls", problems);
@@ -265,9 +266,10 @@ TEST_CASE("Every export prints the published digits with the scheme's result_dec
   SECTION("XLSX: the published value, shown with result_decimals decimals") {
     const std::string xlsx = export_results_xlsx(show, "prelim", ledger_seal(store));
     Problems problems;
-    const Table sheet = parse_xlsx("prelim.xlsx", xlsx, "", problems);
+    // The first sheet is the 公示; the round's data sheet is the second.
+    const Table sheet = parse_xlsx("prelim.xlsx", xlsx, "初赛 prelim", problems);
     REQUIRE(problems.empty());
-    const auto formats = xlsx_number_formats(xlsx, 1);
+    const auto formats = xlsx_number_formats(xlsx, 2);
     const std::string format = decimals == 0 ? "0" : "0." + std::string(decimals, '0');
     const TableRow& header = sheet.rows.front();
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -369,7 +371,8 @@ TEST_CASE("The publication sheet is print-ready HTML with amended results marked
   store::Store store(played.db);
   core::Show show = engine::restore(store).show;
   const LedgerSeal seal = ledger_seal(store);
-  const std::string html = export_publication_html(show, std::nullopt, seal, 1764162000000);
+  const std::string html =
+      export_publication_html(show, std::nullopt, seal, 1764162000000, Languages::zh_en);
   CHECK(html.find("@page { size: A4 landscape") != std::string::npos);
   CHECK(html.find("初赛 成绩公示") != std::string::npos);
   CHECK(html.find("决赛 成绩公示") != std::string::npos);
