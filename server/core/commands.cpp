@@ -49,6 +49,9 @@ constexpr const char* kind_of(const VoidTicket&) {
 constexpr const char* kind_of(const ReissueJudgeToken&) {
   return "reissue_judge_token";
 }
+constexpr const char* kind_of(const CloseAudience&) {
+  return "close_audience";
+}
 
 }  // namespace
 
