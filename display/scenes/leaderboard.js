@@ -33,7 +33,7 @@ export default {
     if (ctx.overlay) {
       const top = (state.leaderboard?.entries || []).slice(0, 3);
       return { el: lowerThird({ tab: '★', kicker: `${catalogue.roundName(round)} · ${t('leaderboard.title')}`,
-        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final')}`).join('    ') }) };
+        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final')}${r.provisional ? ` ${t('reveal.provisional')}` : ''}`).join('    ') }) };
     }
 
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('leaderboard.title')}`,
@@ -66,14 +66,15 @@ export default {
         unit: h('span', { class: 'c-unit' }),
         judge: h('span', { class: 'c-num' }),
         audience: h('span', { class: 'c-num' }),
-        final: h('span', { class: 'c-final' }),
+        final: h('span', { class: 'c-final-value' }),
+        provisional: h('span', { class: 'c-provisional' }),
       };
       const node = h('div', { class: 'board-row', dataset: { entry: result.entry } },
         fields.rank,
         h('span', { class: 'c-entry' }, fields.title, fields.unit),
         geo.cols === 1 ? fields.judge : null,
         geo.cols === 1 ? fields.audience : null,
-        fields.final);
+        h('span', { class: 'c-final' }, fields.final, fields.provisional));
       board.append(node);
       return { node, fields };
     }
@@ -107,6 +108,9 @@ export default {
         setText(item.fields.judge, published(result, 'judge_component'));
         setText(item.fields.audience, published(result, 'audience_component'));
         setText(item.fields.final, published(result, 'final'));
+        // 暂计: the final may still move until the audience vote is over.
+        setText(item.fields.provisional, result.provisional ? t('reveal.provisional') : '');
+        item.node.dataset.provisional = result.provisional ? 'true' : 'false';
         item.node.dataset.rank = String(result.rank ?? index + 1);
         item.node.classList.toggle('podium', (result.rank ?? index + 1) <= 3);
         item.node.style.width = `${geo.width}px`;
