@@ -8,10 +8,20 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  connectClient, displayUrl, hostHello, launchBrowser, screenshot, startServer, watchConsole,
+  connectClient, displayUrl, hostHello, launchBrowser, screenshot as capture, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;
+
+// As display.test.mjs: every finite animation finished, so the screenshot shows the settled
+// picture even on a busy machine.
+async function screenshot(page, name) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'
+    || a.effect?.getTiming().iterations === Infinity || a.effect?.target?.classList?.contains('poll-clock-fill')),
+  null, { timeout: LONG, polling: 100 });
+  await capture(page, name);
+}
+const sceneIs = (page, name) => page.waitForSelector(`#stage[data-scene="${name}"] .scene-${name}.shown`, { timeout: LONG });
 const serverBinary = process.env.STAGEVOTE_BIN || path.resolve('../../build/asan/server/app/stagevote');
 
 // A rating contest from a scheme file (entries and judges inline), imported before the show.
@@ -139,6 +149,7 @@ test('the display marks a relative-mode final 暂计 until the host closes the a
   await screenshot(display, 'display-reveal-provisional');
 
   await cmd('show', { scene: 'leaderboard', round: 'prelim' });
+  await sceneIs(display, 'leaderboard');
   await display.waitForSelector('.board-row[data-entry="e13"][data-provisional="true"]', { timeout: LONG });
   assert.equal(await display.textContent('.board-row[data-entry="e13"] .c-provisional'), '暂计');
   await screenshot(display, 'display-leaderboard-provisional');
