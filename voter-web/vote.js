@@ -375,8 +375,8 @@ function renderReveal() {
     h('p', { class: 'title' }, quoted(entry.title)),
     h('p', { class: 'muted' }, entry.unit || ''),
     h('div', { class: 'score-line' },
-      h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), score(reveal, 'final'),
-        reveal.provisional ? h('span', { class: 'provisional', id: 'reveal-provisional' }, t('provisional')) : null),
+      h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), score(reveal, 'final')),
+      reveal.provisional ? h('p', { class: 'provisional', id: 'reveal-provisional' }, t('provisional')) : null,
       reveal.rank ? h('p', { class: 'rank-badge' }, t('rank', { rank: reveal.rank })) : null),
     h('dl', { class: 'facts' },
       h('div', null, h('dt', null, t('judgeScore')), h('dd', null, score(reveal, 'judge_component'))),
@@ -404,9 +404,10 @@ function renderLeaderboard() {
       const entry = entryOf(row.entry);
       return h('li', { 'data-entry': row.entry },
         h('span', { class: 'pos', 'aria-label': t('leaderboardRow', { rank: row.rank }) }, String(row.rank ?? '')),
-        h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || '')),
-        h('span', { class: 'pts' }, t('points', { score: score(row, 'final') }),
-          row.provisional ? h('small', { class: 'provisional' }, t('provisional')) : null));
+        // 暂计 goes under the title: the score cell holds the published figure alone.
+        h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || ''),
+          row.provisional ? h('small', { class: 'provisional' }, t('provisional')) : null),
+        h('span', { class: 'pts' }, t('points', { score: score(row, 'final') })));
     })),
   );
 }

@@ -66,15 +66,14 @@ export default {
         unit: h('span', { class: 'c-unit' }),
         judge: h('span', { class: 'c-num' }),
         audience: h('span', { class: 'c-num' }),
-        final: h('span', { class: 'c-final-value' }),
-        provisional: h('span', { class: 'c-provisional' }),
+        final: h('span', { class: 'c-final' }),
       };
       const node = h('div', { class: 'board-row', dataset: { entry: result.entry } },
         fields.rank,
         h('span', { class: 'c-entry' }, fields.title, fields.unit),
         geo.cols === 1 ? fields.judge : null,
         geo.cols === 1 ? fields.audience : null,
-        h('span', { class: 'c-final' }, fields.final, fields.provisional));
+        fields.final);
       board.append(node);
       return { node, fields };
     }
@@ -108,8 +107,9 @@ export default {
         setText(item.fields.judge, published(result, 'judge_component'));
         setText(item.fields.audience, published(result, 'audience_component'));
         setText(item.fields.final, published(result, 'final'));
-        // 暂计: the final may still move until the audience vote is over.
-        setText(item.fields.provisional, result.provisional ? t('reveal.provisional') : '');
+        // 暂计: the final may still move until the audience vote is over. Drawn by CSS from
+        // the attribute, so that the cell's text stays the published figure alone.
+        item.fields.final.dataset.tag = result.provisional ? t('reveal.provisional') : '';
         item.node.dataset.provisional = result.provisional ? 'true' : 'false';
         item.node.dataset.rank = String(result.rank ?? index + 1);
         item.node.classList.toggle('podium', (result.rank ?? index + 1) <= 3);

@@ -151,12 +151,12 @@ test('the display marks a relative-mode final 暂计 until the host closes the a
   await cmd('show', { scene: 'leaderboard', round: 'prelim' });
   await sceneIs(display, 'leaderboard');
   await display.waitForSelector('.board-row[data-entry="e13"][data-provisional="true"]', { timeout: LONG });
-  assert.equal(await display.textContent('.board-row[data-entry="e13"] .c-provisional'), '暂计');
+  assert.equal(await display.getAttribute('.board-row[data-entry="e13"] .c-final', 'data-tag'), '暂计');
   await screenshot(display, 'display-leaderboard-provisional');
 
   await cmd('close_audience', { round: 'prelim' });
   await display.waitForSelector('.board-row[data-entry="e13"][data-provisional="false"]', { timeout: LONG });
-  assert.equal(await display.textContent('.board-row[data-entry="e13"] .c-provisional'), '');
+  assert.equal(await display.getAttribute('.board-row[data-entry="e13"] .c-final', 'data-tag'), '');
   await screenshot(display, 'display-leaderboard-final');
 
   await cmd('show', { scene: 'reveal', round: 'prelim', entry: 'e13' });
