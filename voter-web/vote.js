@@ -13,6 +13,7 @@ import { strings } from './i18n/vote.js';
 const DEVICE_KEY = 'stagevote.device';
 const PENDING_KEY = 'stagevote.vote.pending';   // {id, poll, choice}: sent, not yet acked
 const BALLOTS_KEY = 'stagevote.vote.ballots';   // {poll id: entry id}: this device's counted votes
+const RATINGS_KEY = 'stagevote.vote.ratings';   // {poll id: 1..10}: this device's counted ratings
 const SOON_MS = 10000;
 
 const i18n = createI18n(strings);
@@ -23,6 +24,7 @@ const view = {
   entries: new Map(),
   state: null,
   ballots: storage.get(BALLOTS_KEY, {}) || {},
+  ratings: storage.get(RATINGS_KEY, {}) || {},
   pending: storage.get(PENDING_KEY, null),
   error: null,          // {poll, code} of the last refused vote
   closedPoll: null,     // {id, entries, stageKey}: the poll that just closed on this entry
@@ -46,19 +48,26 @@ function setPending(pending) {
   storage.set(PENDING_KEY, pending);
 }
 
-function recordBallot(poll, choice) {
+function recordBallot(poll, choice, rating) {
   view.ballots = { ...view.ballots, [poll]: choice };
   storage.set(BALLOTS_KEY, view.ballots);
+  if (rating) {
+    view.ratings = { ...view.ratings, [poll]: rating };
+    storage.set(RATINGS_KEY, view.ratings);
+  }
 }
 
 // Sends (or re-sends, same id) the pending vote and settles it from the ack or error.
 function sendPending() {
   const vote = view.pending;
   if (!vote) return;
-  client.request({ type: 'vote', id: vote.id, poll: vote.poll, choice: vote.choice }).then(
+  // A rating poll's vote carries its 1..10 and no choice.
+  const message = vote.rating ? { type: 'vote', id: vote.id, poll: vote.poll, rating: vote.rating }
+    : { type: 'vote', id: vote.id, poll: vote.poll, choice: vote.choice };
+  client.request(message).then(
     (ack) => {
       // counted:false means this device had already voted in this poll: the ack names that vote.
-      recordBallot(vote.poll, ack.choice || vote.choice);
+      recordBallot(vote.poll, ack.choice || vote.choice, ack.rating || vote.rating);
       if (view.pending && view.pending.id === vote.id) setPending(null);
       view.error = null;
       render();
@@ -93,6 +102,14 @@ function castVote(poll, choice) {
   render();
 }
 
+function castRating(poll, rating) {
+  if (view.pending || view.ballots[poll] || !isOpen(poll)) return;
+  view.error = null;
+  setPending({ id: newRequestId('v'), poll, rating });
+  sendPending();
+  render();
+}
+
 function isOpen(pollId) {
   const poll = view.state && view.state.poll;
   if (!poll || poll.id !== pollId) return false;
@@ -112,6 +129,10 @@ client.on('welcome', (msg) => {
   if (msg.votes && typeof msg.votes === 'object') {
     view.ballots = { ...msg.votes };
     storage.set(BALLOTS_KEY, view.ballots);
+  }
+  if (msg.ratings && typeof msg.ratings === 'object') {
+    view.ratings = { ...msg.ratings };
+    storage.set(RATINGS_KEY, view.ratings);
   }
   if (view.pending && view.ballots[view.pending.poll]) setPending(null);
   view.error = null;
@@ -211,6 +232,7 @@ function renderPoll(force) {
   // Once the act's result is revealed, the result replaces the closed-poll note.
   const closed = !poll && !(view.state && view.state.reveal) && view.closedPoll;
   const signature = JSON.stringify([i18n.lang, poll, closed, view.ballots[poll ? poll.id : closed ? closed.id : ''],
+    view.ratings[poll ? poll.id : closed ? closed.id : ''],
     view.pending, view.error, poll && isOpen(poll.id), view.entries.size]);
   if (!force && signature === pollSignature) return;
   pollSignature = signature;
@@ -225,12 +247,14 @@ function renderPoll(force) {
 
   if (!poll) {
     const mine = view.ballots[closed.id];
+    const rated = view.ratings[closed.id];
     section.replaceChildren(
       h('div', { class: 'poll-head' }, h('h2', { id: 'poll-heading' }, t('pollClosed'))),
       // A vote refused as too late says so instead of the generic "no vote" note.
       mine || !view.error
         ? h('p', { class: `notice closed-note ${mine ? 'ok' : 'warn'}`, id: 'poll-closed-note' },
-          mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote'))
+          rated ? t('ratingClosedRated', { n: rated, title: quoted(entryOf(mine).title) })
+            : mine ? t('pollClosedVoted', { title: quoted(entryOf(mine).title) }) : t('pollClosedNoVote'))
         : errorNotice(),
     );
     return;
@@ -239,6 +263,10 @@ function renderPoll(force) {
   const mine = view.ballots[poll.id];
   const pending = view.pending && view.pending.poll === poll.id ? view.pending : null;
   const open = isOpen(poll.id);
+  if (poll.kind === 'rating') {
+    renderRating(section, poll, mine, pending, open);
+    return;
+  }
   const choices = (poll.entries || []).map((id) => {
     const entry = entryOf(id);
     let state = 'open';
@@ -269,6 +297,42 @@ function renderPoll(force) {
       h('span', { id: 'countdown', class: 'countdown', role: 'timer' })),
     h('p', { class: 'hint' }, (poll.entries || []).length > 1 ? t('pollHintMany') : t('pollHintOne')),
     h('ul', { class: 'choices' }, choices),
+    h('div', { class: 'poll-status', role: 'status', 'aria-live': 'polite', id: 'poll-status' }, status, errorNotice()),
+  );
+  renderCountdown();
+}
+
+// A rating poll: the entry just performed, rated 1..10 with one tap on a big number. The tapped
+// number stays marked as sending until the server's ack, then as saved.
+function renderRating(section, poll, mine, pending, open) {
+  const entryId = (poll.entries || [])[0];
+  const entry = entryOf(entryId);
+  const saved = mine ? view.ratings[poll.id] : null;
+  const buttons = [];
+  for (let n = 1; n <= 10; n += 1) {
+    let state = 'open';
+    if (saved) state = saved === n ? 'counted' : 'other';
+    else if (mine) state = 'other';
+    else if (pending) state = pending.rating === n ? 'pending' : 'other';
+    else if (!open) state = 'closed';
+    buttons.push(h('li', null, h('button', {
+      type: 'button', class: 'rate', 'data-rating': String(n), 'data-state': state,
+      disabled: state !== 'open',
+      'aria-label': t('rateLabel', { n, title: quoted(entry.title) }),
+      onclick: () => castRating(poll.id, n),
+    }, String(n))));
+  }
+  let status = null;
+  if (mine) status = h('p', { class: 'notice ok', id: 'rating-saved' }, saved ? t('ratingSaved', { n: saved }) : t('ratingSavedNoValue'));
+  else if (pending) status = h('p', { class: 'notice warn' }, t('pendingHint'));
+  section.replaceChildren(
+    h('div', { class: 'poll-head' },
+      h('h2', { id: 'poll-heading' }, t('ratingOpen')),
+      h('span', { id: 'countdown', class: 'countdown', role: 'timer' })),
+    h('p', { class: 'title rating-title' }, quoted(entry.title)),
+    h('p', { class: 'hint' }, t('ratingHint')),
+    h('ol', { class: 'rates', 'aria-label': t('ratingScale') }, buttons),
+    h('div', { class: 'rate-scale', 'aria-hidden': 'true' }, h('span', null, t('ratingLow')), h('span', null, t('ratingHigh'))),
     h('div', { class: 'poll-status', role: 'status', 'aria-live': 'polite', id: 'poll-status' }, status, errorNotice()),
   );
   renderCountdown();
@@ -312,10 +376,15 @@ function renderReveal() {
     h('p', { class: 'muted' }, entry.unit || ''),
     h('div', { class: 'score-line' },
       h('p', { class: 'final', id: 'reveal-final' }, h('small', null, t('finalScore')), score(reveal, 'final')),
+      reveal.provisional ? h('p', { class: 'provisional', id: 'reveal-provisional' }, t('provisional')) : null,
       reveal.rank ? h('p', { class: 'rank-badge' }, t('rank', { rank: reveal.rank })) : null),
     h('dl', { class: 'facts' },
       h('div', null, h('dt', null, t('judgeScore')), h('dd', null, score(reveal, 'judge_component'))),
-      h('div', null, h('dt', null, t('audienceVotes')), h('dd', null, String(reveal.votes ?? 0)))),
+      reveal.ratings !== undefined
+        ? h('div', null, h('dt', null, t('audienceRatings')), h('dd', null,
+          reveal.too_few_ratings ? t('tooFewRatings', { n: reveal.ratings }) : t('meanRating', { n: reveal.ratings, mean: Number(reveal.mean_rating).toFixed(2) })))
+        : h('div', null, h('dt', null, t('audienceVotes')), h('dd', null, String(reveal.votes ?? 0)))),
+    reveal.provisional ? h('p', { class: 'hint muted' }, t('provisionalHint')) : null,
   );
 }
 
@@ -335,7 +404,9 @@ function renderLeaderboard() {
       const entry = entryOf(row.entry);
       return h('li', { 'data-entry': row.entry },
         h('span', { class: 'pos', 'aria-label': t('leaderboardRow', { rank: row.rank }) }, String(row.rank ?? '')),
-        h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || '')),
+        // 暂计 goes under the title: the score cell holds the published figure alone.
+        h('span', { class: 'who' }, h('b', null, quoted(entry.title)), h('span', null, entry.unit || ''),
+          row.provisional ? h('small', { class: 'provisional' }, t('provisional')) : null),
         h('span', { class: 'pts' }, t('points', { score: score(row, 'final') })));
     })),
   );

@@ -24,12 +24,24 @@ export function canDraw(state, roundId) {
   return order.length > 0 && order.every((o) => o.status === 'pending') && state?.stage?.round !== roundId;
 }
 
+// Relative mode: whether the host may close the round's audience vote now (not yet closed,
+// no poll of the round open).
+export function canCloseAudience(state, roundId) {
+  const round = (state?.rounds || []).find((r) => r.id === roundId);
+  if (!round || round.audience_closed) return false;
+  return !(state.poll && state.poll.round === roundId);
+}
+
 // The next command of the flow, or null when the round is done. `ui` holds the host's
 // selection (round, entry), the ticked entries and the poll duration.
 export function nextStep(state, ui) {
   const stage = state?.stage;
   const phase = state?.phase || 'idle';
   if (stage && phase === 'on_stage') {
+    // Rating mode: right after the performance, the audience rates the entry on stage alone.
+    if (ui.audienceMode === 'rating') {
+      return { action: 'open_poll', fields: { round: stage.round, entries: [stage.entry], kind: 'rating', duration_ms: (ui.duration ?? 60) * 1000 } };
+    }
     const ticked = [...(ui.checked || [])];
     const entries = ui.scope === 'checked' && ticked.length ? ticked : [stage.entry];
     return { action: 'open_poll', fields: { round: stage.round, entries, duration_ms: (ui.duration ?? 60) * 1000 } };

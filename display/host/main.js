@@ -82,6 +82,13 @@ const app = {
     this.refresh();
   },
 
+  // Relative mode: the round's audience vote is over; its results stop being 暂计.
+  async closeAudience(round) {
+    if (!round) return;
+    await this.command('close_audience', { round }, { confirm: t('confirm.close_audience', { round: this.catalogue.roundName(round) }) });
+    this.refresh();
+  },
+
   async unlock() {
     const stage = this.state?.stage;
     if (!stage) return;
@@ -215,6 +222,7 @@ async function start() {
   client.on('welcome', (msg) => {
     versionSeen = -1;
     app.catalogue = new Catalogue(msg.contest || {});
+    app.ui.audienceMode = app.catalogue.audienceMode;
     loadDisplayLink();
     integrity.start();
   });

@@ -2,7 +2,7 @@
 // live vote count. The button of the next step is highlighted and bound to the space key.
 import { h, clear, setText } from '/v/lib/dom.js';
 import { clock, count, orderNumber, percent, quoted, ratio } from '/v/lib/format.js';
-import { nextStep } from './flow.js';
+import { canCloseAudience, currentRound, nextStep } from './flow.js';
 
 const DURATIONS = [30, 60, 90, 120, 180, 300, 0];
 
@@ -19,6 +19,10 @@ export function createStepPanel(app) {
   }
   const unlock = h('button', { class: 'btn small ghost', id: 'btn-unlock', type: 'button', text: t('act.unlock_scores') });
   unlock.addEventListener('click', () => app.unlock());
+  // Relative mode only: ends the round's audience vote (results then stop being 暂计).
+  const closeAudience = h('button', { class: 'btn small', id: 'btn-close-audience', type: 'button', text: t('act.close_audience') });
+  closeAudience.addEventListener('click', () => app.closeAudience(currentRound(app.state, app.ui)));
+  const audienceNote = h('span', { class: 'audience-note', id: 'audience-note' });
 
   const duration = h('select', { id: 'poll-duration' },
     DURATIONS.map((s) => h('option', { value: String(s), text: s ? t('poll.seconds', { n: s }) : t('poll.untilClosed'), selected: s === app.ui.duration })));
@@ -43,7 +47,7 @@ export function createStepPanel(app) {
     pollRows);
 
   const el = h('section', { class: 'panel step' },
-    h('div', { class: 'panel-head' }, h('h2', { text: t('step.title') }), unlock),
+    h('div', { class: 'panel-head' }, h('h2', { text: t('step.title') }), audienceNote, closeAudience, unlock),
     card, row, settings, pollBox);
 
   function renderCard(state) {
@@ -86,6 +90,15 @@ export function createStepPanel(app) {
       setText(startLabel, t('act.start_entry'));
     }
     unlock.hidden = phase !== 'locked';
+    const rating = app.catalogue.audienceMode === 'rating';
+    setText(buttons.open_poll.querySelector('.flow-label'), t(rating ? 'act.open_rating' : 'act.open_poll'));
+    const round = currentRound(state, app.ui);
+    const closed = (state.rounds || []).find((r) => r.id === round)?.audience_closed;
+    closeAudience.hidden = rating || !round || closed;
+    closeAudience.disabled = !canCloseAudience(state, round);
+    setText(audienceNote, rating ? t('audience.rating', { n: app.catalogue.minRatings })
+      : closed ? t('audience.closed') : t('audience.provisional'));
+    audienceNote.dataset.closed = closed ? 'true' : 'false';
     setText(scopeCheckedLabel, t('poll.scopeChecked', { n: app.ui.checked.size }));
     scopeChecked.disabled = app.ui.checked.size === 0;
     if (scopeChecked.disabled && app.ui.scope === 'checked') { app.ui.scope = 'stage'; scopeStage.checked = true; }

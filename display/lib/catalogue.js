@@ -10,6 +10,10 @@ export class Catalogue {
     this.decimals = Number.isInteger(contest.decimals) ? contest.decimals : 2;
     this.judgeWeight = contest.judge_weight ?? 0.9;
     this.audienceWeight = contest.audience_weight ?? 0.1;
+    // relative: votes against the round's most (provisional until close_audience);
+    // rating: each entry rated 1..10 in its own rating poll.
+    this.audienceMode = contest.audience_mode || 'relative';
+    this.minRatings = contest.min_ratings ?? 10;
   }
 
   entry(id) {

@@ -33,7 +33,7 @@ export default {
     if (ctx.overlay) {
       const top = (state.leaderboard?.entries || []).slice(0, 3);
       return { el: lowerThird({ tab: '★', kicker: `${catalogue.roundName(round)} · ${t('leaderboard.title')}`,
-        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final')}`).join('    ') }) };
+        title: top.map((r) => `${r.rank}. ${quoted(catalogue.entry(r.entry).title)} ${published(r, 'final')}${r.provisional ? ` ${t('reveal.provisional')}` : ''}`).join('    ') }) };
     }
 
     const el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('leaderboard.title')}`,
@@ -107,6 +107,10 @@ export default {
         setText(item.fields.judge, published(result, 'judge_component'));
         setText(item.fields.audience, published(result, 'audience_component'));
         setText(item.fields.final, published(result, 'final'));
+        // 暂计: the final may still move until the audience vote is over. Drawn by CSS from
+        // the attribute, so that the cell's text stays the published figure alone.
+        item.fields.final.dataset.tag = result.provisional ? t('reveal.provisional') : '';
+        item.node.dataset.provisional = result.provisional ? 'true' : 'false';
         item.node.dataset.rank = String(result.rank ?? index + 1);
         item.node.classList.toggle('podium', (result.rank ?? index + 1) <= 3);
         item.node.style.width = `${geo.width}px`;

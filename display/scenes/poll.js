@@ -26,6 +26,7 @@ export function pollFrom(state, id) {
     open: Boolean(open) && open.open !== false,
     counts: open?.counts || last?.counts || null,
     total: open?.total ?? last?.total ?? listed?.total ?? null,
+    kind: source.kind || 'choice',  // a rating poll counts ratings (1..10), not votes
   };
 }
 
@@ -43,6 +44,9 @@ export default {
     const latest = ctx.tallyFor(id);
     if (latest) ({ counts, total, open, closesAt } = fromTally(latest, closesAt));
     const single = poll.entries.length === 1;
+    const rating = poll.kind === 'rating';
+    const titleKey = rating ? 'poll.ratingTitle' : 'poll.title';
+    const unitKey = rating ? 'poll.ratings' : 'poll.votes';
     const round = poll.round || state.stage?.round;
 
     const rows = new Map();
@@ -59,8 +63,8 @@ export default {
     if (ctx.overlay) {
       const entry = catalogue.entry(poll.entries[0]);
       heroEl = h('span', { class: 'lt-count', text: count(total) });
-      el = lowerThird({ tab: t('poll.title'), kicker: t(open ? 'poll.open' : 'poll.closed'), title: single ? quoted(entry.title) : t('poll.scan'), detail: '',
-        extra: h('div', { class: 'lt-poll' }, heroEl, h('span', { class: 'lt-count-unit', text: t('poll.votes') }), clockEl, statusEl) });
+      el = lowerThird({ tab: t(titleKey), kicker: t(open ? 'poll.open' : 'poll.closed'), title: single ? quoted(entry.title) : t('poll.scan'), detail: '',
+        extra: h('div', { class: 'lt-poll' }, heroEl, h('span', { class: 'lt-count-unit', text: t(unitKey) }), clockEl, statusEl) });
     } else {
       const list = h('div', { class: `poll-rows rows-${Math.min(poll.entries.length, 12)}` });
       for (const entryId of poll.entries) {
@@ -91,15 +95,15 @@ export default {
         main = h('div', { class: 'poll-main single' },
           h('div', { class: 'poll-hero-title', text: quoted(entry.title) }),
           h('div', { class: 'poll-hero-unit', text: entry.unit }),
-          h('div', { class: 'poll-hero' }, heroEl, h('span', { class: 'poll-hero-unit-label', text: t('poll.votes') })),
+          h('div', { class: 'poll-hero' }, heroEl, h('span', { class: 'poll-hero-unit-label', text: t(unitKey) })),
           statusEl);
       } else {
         main = h('div', { class: 'poll-main' }, list,
           h('div', { class: 'poll-total' }, h('span', { class: 'poll-total-label', text: t('poll.total') }), totalEl, statusEl));
       }
-      el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t('poll.title')}`,
+      el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t(titleKey)}`,
         h('div', { class: 'poll-head' },
-          h('h1', { class: 'poll-title gold-text', text: t('poll.title') }),
+          h('h1', { class: 'poll-title gold-text', text: t(titleKey) }),
           h('div', { class: 'poll-live' }, h('span', { class: 'live-dot' }), liveText)),
         h('div', { class: 'poll-layout' }, main, side));
     }

@@ -25,7 +25,7 @@ export function droppedRoles(scores) {
 function signature(result) {
   if (!result) return '';
   const { judge_scores: scores = [], judge_component: jc, audience_component: ac, final, rank, votes, amended } = result;
-  return JSON.stringify([scores, jc, ac, final, result.published, rank, votes, amended]);
+  return JSON.stringify([scores, jc, ac, final, result.published, rank, votes, amended, result.provisional]);
 }
 
 export default {
@@ -67,7 +67,7 @@ function buildOverlay(ctx, state, result) {
   const { t, catalogue } = ctx;
   const entry = catalogue.entry(result?.entry || state.scene?.params?.entry);
   return lowerThird({
-    tab: result ? published(result, 'final') : '',
+    tab: result ? `${published(result, 'final')}${result.provisional ? ` ${t('reveal.provisional')}` : ''}` : '',
     kicker: t('reveal.final'),
     title: quoted(entry.title),
     detail: result?.rank ? t('reveal.rank', { n: result.rank }) : entry.unit,
@@ -103,9 +103,16 @@ function buildFull(ctx, state, result, timeline, instant) {
     h('div', { class: 'figure-note', text: t('reveal.weight', { w: Math.round(catalogue.judgeWeight * 100) }) }));
   const acBlock = h('div', { class: 'figure' },
     h('div', { class: 'figure-label', text: t('reveal.audienceComponent') }), acValue,
-    h('div', { class: 'figure-note', text: `${t('reveal.votes', { n: count(result?.votes || 0) })} · ${t('reveal.weight', { w: Math.round(catalogue.audienceWeight * 100) })}` }));
-  const finalBlock = h('div', { class: 'final' },
-    h('div', { class: 'final-label', text: t('reveal.final') }), finalValue, rankEl);
+    h('div', { class: 'figure-note', text: `${audienceNote(t, result)} · ${t('reveal.weight', { w: Math.round(catalogue.audienceWeight * 100) })}` }));
+  // Relative mode: the audience share moves with every later vote until the host closes the
+  // round's audience vote, so the combined figure says so (暂计) rather than look final.
+  const provisionalTag = result?.provisional
+    ? h('div', { class: 'provisional-tag', dataset: { provisional: 'true' } },
+      h('span', { class: 'provisional-mark', text: t('reveal.provisional') }),
+      h('span', { class: 'provisional-note', text: t('reveal.provisionalNote') }))
+    : null;
+  const finalBlock = h('div', { class: `final${result?.provisional ? ' is-provisional' : ''}` },
+    h('div', { class: 'final-label', text: t('reveal.final') }), finalValue, provisionalTag, rankEl);
 
   const plus = h('div', { class: 'figure-op', text: '+' });
   const equals = h('div', { class: 'figure-op', text: '=' });
@@ -170,6 +177,15 @@ function buildFull(ctx, state, result, timeline, instant) {
     el.dataset.phase = 'done';
   });
   return el;
+}
+
+// Votes (relative mode) or ratings (rating mode: how many, their mean, or too few to count).
+function audienceNote(t, result) {
+  if (result && result.ratings !== undefined) {
+    if (result.too_few_ratings) return t('reveal.tooFewRatings', { n: count(result.ratings) });
+    return t('reveal.ratings', { n: count(result.ratings), mean: Number(result.mean_rating).toFixed(2) });
+  }
+  return t('reveal.votes', { n: count(result?.votes || 0) });
 }
 
 // Counts a published figure ("90.25") up from zero with as many decimals as it has, so that

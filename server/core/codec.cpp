@@ -143,6 +143,14 @@ Status read_scoring(const Reader& r, ScoringScheme& scoring) {
   if (auto e = r.integer("trim_min", scoring.trim_min, false)) return e;
   if (auto e = r.number("judge_weight", scoring.judge_weight, false)) return e;
   if (auto e = r.number("audience_weight", scoring.audience_weight, false)) return e;
+  if (r.has("audience_mode")) {
+    std::string mode;
+    if (auto e = r.text("audience_mode", mode)) return e;
+    const auto audience_mode = audience_mode_from_string(mode);
+    if (!audience_mode) return r.mistyped("audience_mode", "relative or rating");
+    scoring.audience_mode = *audience_mode;
+  }
+  if (auto e = r.integer("min_ratings", scoring.min_ratings, false)) return e;
   return std::nullopt;
 }
 
@@ -272,7 +280,10 @@ json to_payload(const StartEntry& c) {
   return {{"round", c.round}, {"entry", c.entry}};
 }
 json to_payload(const OpenPoll& c) {
-  return {{"round", c.round}, {"entries", c.entries}, {"duration_ms", c.duration_ms}};
+  json payload = {{"round", c.round}, {"entries", c.entries}, {"duration_ms", c.duration_ms}};
+  // Absent for a choice poll: such records read as they did before rating polls.
+  if (c.kind == PollKind::rating) payload["kind"] = "rating";
+  return payload;
 }
 json to_payload(const ClosePoll& c) {
   json payload = {{"poll", c.poll}};
@@ -299,7 +310,10 @@ json to_payload(const DrawOrder& c) {
   return payload;
 }
 json to_payload(const Vote& c) {
-  return {{"device", c.device}, {"poll", c.poll}, {"choice", c.choice}};
+  if (c.rating == 0) return {{"device", c.device}, {"poll", c.poll}, {"choice", c.choice}};
+  json payload = {{"device", c.device}, {"poll", c.poll}, {"rating", c.rating}};
+  if (!c.choice.empty()) payload["choice"] = c.choice;
+  return payload;
 }
 json to_payload(const Score& c) {
   return {{"judge", c.judge},
@@ -321,6 +335,9 @@ json to_payload(const VoidTicket& c) {
 }
 json to_payload(const ReissueJudgeToken& c) {
   return {{"judge", c.judge}, {"token_sha256", c.token_sha256}};
+}
+json to_payload(const CloseAudience& c) {
+  return {{"round", c.round}};
 }
 json to_payload(const CorrectScore& c) {
   json payload = {{"judge", c.judge},
@@ -498,6 +515,12 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     c.round = read.name("round");
     c.entries = read.names("entries");
     c.duration_ms = read.integer<Millis>("duration_ms").value_or(0);
+    const std::string poll_kind = read.text("kind");
+    if (!read.status() && poll_kind == "rating") {
+      c.kind = PollKind::rating;
+    } else if (!read.status() && !poll_kind.empty() && poll_kind != "choice") {
+      return r.mistyped("kind", "choice or rating");
+    }
     if (!read.status() && (c.duration_ms < 0 || c.duration_ms > kMaxPollDuration)) {
       return r.mistyped("duration_ms", "0 to " + std::to_string(kMaxPollDuration) + " ms");
     }
@@ -568,7 +591,16 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     Vote c;
     c.device = read.name("device");
     c.poll = read.name("poll");
-    c.choice = read.name("choice");
+    // A rating vote names no choice (its poll has one entry); the show checks the range.
+    if (r.has("rating")) {
+      c.rating = read.integer<int>("rating").value_or(0);
+      if (r.has("choice")) c.choice = read.name("choice");
+      if (!read.status() && (c.rating < kMinRating || c.rating > kMaxRating)) {
+        return r.mistyped("rating", "a whole number from 1 to 10");
+      }
+    } else {
+      c.choice = read.name("choice");
+    }
     return finish(read, std::move(c));
   }
   if (kind == "score") {
@@ -602,6 +634,11 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
       c.include = read.names("include");
     }
     c.reason = read.text("reason");
+    return finish(read, std::move(c));
+  }
+  if (kind == "close_audience") {
+    CloseAudience c;
+    c.round = read.name("round");
     return finish(read, std::move(c));
   }
   return make_error(ErrorCode::bad_request, "unknown action " + std::string(kind));
@@ -671,7 +708,9 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
         {"trim", s.trim},
         {"trim_min", s.trim_min},
         {"judge_weight", s.judge_weight},
-        {"audience_weight", s.audience_weight}}},
+        {"audience_weight", s.audience_weight},
+        {"audience_mode", to_string(s.audience_mode)},
+        {"min_ratings", s.min_ratings}}},
       {"rounds", std::move(rounds)},
       {"entries", std::move(entries)},
       {"judges", std::move(judges)},
@@ -709,7 +748,8 @@ std::string command_payload(const Command& command) {
     return std::all_of(text.begin(), text.end(),
                        [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
   };
-  if (!vote || !plain(vote->device) || !plain(vote->poll) || !plain(vote->choice)) {
+  if (!vote || vote->rating != 0 || !plain(vote->device) || !plain(vote->poll) ||
+      !plain(vote->choice)) {
     return command_to_json(command).dump();
   }
   // The keys in dump()'s order (sorted).
@@ -748,7 +788,7 @@ Result<Marks> marks_from_json(const json& json_value) {
 json result_to_json(const EntryResult& result) {
   json judge_scores = json::array();
   for (const auto& total : result.judge_scores) judge_scores.push_back(judge_total_to_json(total));
-  return {
+  json item = {
       {"entry", result.entry},
       {"judge_scores", std::move(judge_scores)},
       {"judge_component", result.judge_component ? json(*result.judge_component) : json(nullptr)},
@@ -757,7 +797,14 @@ json result_to_json(const EntryResult& result) {
       {"audience_component", result.audience_component},
       {"final", result.final_score},
       {"published", published_to_json(result.published)},
-      {"rank", result.rank}};
+      {"rank", result.rank},
+      {"provisional", result.provisional}};
+  if (result.rated) {
+    item["ratings"] = result.votes;
+    item["mean_rating"] = result.mean_rating;
+    item["too_few_ratings"] = result.too_few_ratings;
+  }
+  return item;
 }
 
 json results_to_json(std::string_view round, const std::vector<EntryResult>& results) {

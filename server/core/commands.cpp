@@ -52,6 +52,9 @@ constexpr const char* kind_of(const ReissueJudgeToken&) {
 constexpr const char* kind_of(const Advance&) {
   return "advance";
 }
+constexpr const char* kind_of(const CloseAudience&) {
+  return "close_audience";
+}
 
 }  // namespace
 

@@ -22,10 +22,14 @@ inline constexpr Millis kMaxPollDuration = 24 * 3600 * 1000;
 struct StartEntry {
   std::string round, entry;
 };
+// A choice poll asks which entry; a rating poll (scoring.audience_mode rating) asks for a 1..10
+// rating of its one entry.
+enum class PollKind { choice, rating };
 struct OpenPoll {
   std::string round;
   std::vector<std::string> entries;
   Millis duration_ms = 0;  // 0: open until closed by the host
+  PollKind kind = PollKind::choice;
 };
 // `refusals`: audience hellos refused by reason while the poll was open (too_many,
 // unauthorized, rate_limited), filled in by the server for the record; replay keeps them.
@@ -58,10 +62,13 @@ struct DrawOrder {
 };
 // `request` is the id of the request that cast the vote, if it had one: the ballot remembers
 // it, so the same request re-sent (after a reconnect or a restart) is known as itself.
+// A vote in a rating poll carries `rating` (1..10) and no choice; 0 is a choice vote.
 struct Vote {
   std::string device, poll, choice;
   std::string request = {};
+  int rating = 0;
 };
+inline constexpr int kMinRating = 1, kMaxRating = 10;
 struct Score {
   std::string judge, round, entry;
   Marks marks;
@@ -119,9 +126,16 @@ struct Advance {
   std::string reason = {};
 };
 
+// Relative audience mode: the round's audience vote is over. Its results stop being
+// provisional and no poll of the round opens again.
+struct CloseAudience {
+  std::string round;
+};
+
 using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
                              ShowScene, DrawOrder, Vote, Score, CorrectScore, SetAdmission,
-                             IssueTickets, VoidTicket, ReissueJudgeToken, Advance>;
+                             IssueTickets, VoidTicket, ReissueJudgeToken, Advance,
+                             CloseAudience>;
 
 // The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
 // is the voter.

@@ -74,6 +74,9 @@ Status validate_scoring(const ScoringScheme& scoring) {
   }
   if (!is_weight(scoring.judge_weight)) return invalid("scoring.judge_weight: must be 0..1");
   if (!is_weight(scoring.audience_weight)) return invalid("scoring.audience_weight: must be 0..1");
+  if (scoring.min_ratings < 0 || scoring.min_ratings > 1'000'000) {
+    return invalid("scoring.min_ratings: must be 0..1000000");
+  }
   return std::nullopt;
 }
 
@@ -118,6 +121,17 @@ const char* to_string(Admission admission) noexcept {
 std::optional<Admission> admission_from_string(std::string_view name) noexcept {
   for (const auto admission : {Admission::open, Admission::code, Admission::ticket}) {
     if (name == to_string(admission)) return admission;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(AudienceMode mode) noexcept {
+  return mode == AudienceMode::rating ? "rating" : "relative";
+}
+
+std::optional<AudienceMode> audience_mode_from_string(std::string_view name) noexcept {
+  for (const auto mode : {AudienceMode::relative, AudienceMode::rating}) {
+    if (name == to_string(mode)) return mode;
   }
   return std::nullopt;
 }

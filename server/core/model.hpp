@@ -20,6 +20,15 @@ struct Criterion {
   double max = 0;  // marks are 0..max
 };
 
+// How the audience counts (docs/protocol.md, "Audience mode"):
+//  relative - 100 * votes / the round's most votes: it moves whenever any entry gets votes, so
+//             results are provisional until the host closes the round's audience vote;
+//  rating   - a rating poll per entry right after it performs, 1..10 from each phone: the
+//             component is 10 * the mean rating, final once that poll is closed.
+enum class AudienceMode { relative, rating };
+const char* to_string(AudienceMode mode) noexcept;
+std::optional<AudienceMode> audience_mode_from_string(std::string_view name) noexcept;
+
 struct ScoringScheme {
   std::vector<Criterion> criteria;
   int decimals = 2;              // marks have at most this many decimals
@@ -28,6 +37,8 @@ struct ScoringScheme {
   int trim_min = 5;              // ... when at least this many judges scored
   double judge_weight = 0.9;     // final = judge_weight * judge_component
   double audience_weight = 0.1;  //       + audience_weight * audience_component
+  AudienceMode audience_mode = AudienceMode::relative;
+  int min_ratings = 10;  // rating mode: fewer ratings give an audience component of 0
 };
 
 // Who may become an audience voter (docs/protocol.md, "Admission"):

@@ -190,10 +190,26 @@ std::vector<EntryResult> compute_results(const ScoringScheme& scheme,
     for (const auto& total : result.judge_scores) sum += total.total;
     result.plain_mean = snap(mean(sum, result.judge_scores.size()));
     result.votes = input.votes;
-    result.audience_component =
-        most_votes > 0
-            ? snap(100.0 * static_cast<double>(input.votes) / static_cast<double>(most_votes))
-            : 0.0;
+    result.provisional = input.provisional;
+    if (scheme.audience_mode == AudienceMode::rating) {
+      // Out of 100 like the judges' component: ten times the mean of 1..10 ratings. Too few
+      // ratings (or none) count as no audience at all rather than as a handful's opinion.
+      result.rated = true;
+      result.mean_rating =
+          input.votes > 0
+              ? snap(static_cast<double>(input.rating_sum) / static_cast<double>(input.votes))
+              : 0.0;
+      result.too_few_ratings = input.votes < std::max<long>(scheme.min_ratings, 1);
+      result.audience_component = result.too_few_ratings
+                                      ? 0.0
+                                      : snap(10.0 * static_cast<double>(input.rating_sum) /
+                                             static_cast<double>(input.votes));
+    } else {
+      result.audience_component =
+          most_votes > 0
+              ? snap(100.0 * static_cast<double>(input.votes) / static_cast<double>(most_votes))
+              : 0.0;
+    }
     result.final_score = snap(scheme.judge_weight * result.judge_component.value_or(0.0) +
                               scheme.audience_weight * result.audience_component);
     // Each figure is rounded on its own: the published final is the unrounded final
@@ -239,11 +255,16 @@ std::vector<Award> compute_awards(const std::vector<AwardTier>& tiers,
       }
     }
   }
-  long most_votes = 0;
-  for (const auto& result : results) most_votes = std::max(most_votes, result.votes);
-  if (most_votes > 0) {
+  // Rating mode: the best rated (by the published component), not the most rated.
+  const bool rated = !results.empty() && results.front().rated;
+  const auto measure = [rated](const EntryResult& result) -> std::int64_t {
+    return rated ? result.published.audience_component.scaled : result.votes;
+  };
+  std::int64_t best = 0;
+  for (const auto& result : results) best = std::max(best, measure(result));
+  if (best > 0) {
     for (const auto& result : results) {
-      if (result.votes == most_votes) {
+      if (measure(result) == best) {
         awards.push_back(Award{"popularity", popularity_name, result.entry});
       }
     }

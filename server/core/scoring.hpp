@@ -30,6 +30,9 @@ struct ResultInput {
   std::string entry;
   std::vector<JudgeTotal> judge_totals;  // only judges who scored (not recused, not missing)
   long votes = 0;                        // audience votes for this entry in this round
+  // Rating mode: `votes` counts the ratings of the entry's counted rating poll, this sums them.
+  long rating_sum = 0;
+  bool provisional = false;  // the audience component may still move (the show decides)
 };
 
 // A decimal figure held exactly: `scaled` units of 10^-decimals (9123 at 2 decimals is
@@ -67,15 +70,20 @@ struct EntryResult {
   std::optional<double> judge_component;  // null until a judge scored
   double plain_mean = 0;                  // mean of all judge totals (tie-break 2)
   long votes = 0;
-  double audience_component = 0;          // 100 * votes / max votes in round (0 if none)
-  double final_score = 0;                 // judge_weight*jc + audience_weight*ac (jc=0 if null)
-  Published published;                    // the four figures above, rounded
+  double audience_component = 0;  // 100 * votes / max votes in round (0 if none)
+  double final_score = 0;         // judge_weight*jc + audience_weight*ac (jc=0 if null)
+  Published published;            // the four figures above, rounded
   int rank = 0;  // 1 = best by the published figures; ties after tie-breaks share a rank
+  bool provisional = false;  // the final may still move (暂计): the audience vote is not over
+  // Rating mode only (rated): audience_component is 10 * mean_rating of `votes` ratings, or 0
+  // with too_few_ratings when there are fewer than scoring.min_ratings (or none).
+  bool rated = false;
+  bool too_few_ratings = false;
+  double mean_rating = 0;
 };
 
 // Marks trimmed totals and returns the judge component (nullopt when nobody scored).
-std::optional<double> judge_component(const ScoringScheme& scheme,
-                                      std::vector<JudgeTotal>& totals);
+std::optional<double> judge_component(const ScoringScheme& scheme, std::vector<JudgeTotal>& totals);
 
 // Results of a round, in rank order (ties keep running order). Ranked by the published
 // final, then the published judge component (none ranks below any), the published plain
@@ -92,6 +100,7 @@ struct Award {
 // Tiers by rank: an entry whose rank is within the first tier's count gets the first tier,
 // and so on (shared ranks may widen a tier). Popularity: the most votes (ties share), only
 // if anyone voted.
+// In rating mode (results rated) popularity goes to the highest audience component instead.
 std::vector<Award> compute_awards(const std::vector<AwardTier>& tiers,
                                   const std::string& popularity_name,
                                   const std::vector<EntryResult>& results);

@@ -155,6 +155,30 @@ Result<Outcome> Show::apply_one(const OpenPoll& c, Millis now) {
   if (const Poll* open = open_poll()) {
     return fail(ErrorCode::invalid_state, "poll " + open->id + " is still open");
   }
+  // Each audience mode has its own polls: mixing them would mix two scales in one component.
+  const bool rating_mode = contest_.scoring.audience_mode == AudienceMode::rating;
+  if (c.kind == PollKind::rating) {
+    if (!rating_mode) {
+      return fail(ErrorCode::invalid_state,
+                  "this contest counts votes (scoring.audience_mode relative): rating polls need "
+                  "audience_mode rating");
+    }
+    if (c.entries.size() != 1) {
+      return fail(ErrorCode::bad_request, "a rating poll rates exactly one entry");
+    }
+    // A revealed figure stays as revealed: no new ratings once it is on the screen.
+    if (entry_state(c.round, c.entries.front()).status == EntryStatus::revealed) {
+      return fail(ErrorCode::invalid_state,
+                  "entry " + c.entries.front() + " is revealed: its rating is final");
+    }
+  } else if (rating_mode) {
+    return fail(ErrorCode::invalid_state,
+                "the audience rates each entry in this contest (scoring.audience_mode rating): "
+                "open a poll with \"kind\": \"rating\" and one entry");
+  } else if (audience_closed(c.round)) {
+    return fail(ErrorCode::invalid_state,
+                "the audience vote of round " + c.round + " is closed: no more polls in it");
+  }
 
   Poll poll;
   poll.id = "p" + std::to_string(polls_.size() + 1);
@@ -164,6 +188,7 @@ Result<Outcome> Show::apply_one(const OpenPoll& c, Millis now) {
   poll.closes_at = c.duration_ms > 0 ? now + c.duration_ms : 0;
   poll.tally.assign(c.entries.size(), 0);
   poll.admission = admission_;
+  poll.kind = c.kind;
   poll_index_.emplace(poll.id, polls_.size());
   polls_.push_back(std::move(poll));
 
@@ -225,6 +250,13 @@ Result<Outcome> Show::apply_one(const Reveal& c, Millis now) {
       open && open->round == c.round && contains(open->entries, c.entry)) {
     return fail(ErrorCode::invalid_state, "poll " + open->id + " over this entry is still open");
   }
+  // Rating mode: the reveal follows the entry's rating poll, so what it shows is final.
+  if (contest_.scoring.audience_mode == AudienceMode::rating &&
+      contest_.scoring.audience_weight > 0 && !counted_rating_poll(c.round, c.entry)) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry +
+                                              " has no closed rating poll: open and close its "
+                                              "rating poll before the reveal");
+  }
   EntryState& state = entries_[entry_key(c.round, c.entry)];
   state.status = EntryStatus::revealed;
   state.revealed_at = now;
@@ -270,9 +302,24 @@ Result<Outcome> Show::apply_one(const Vote& c, Millis now) {
   if (!poll.open || (poll.closes_at > 0 && now >= poll.closes_at)) {
     return fail(ErrorCode::poll_closed, "poll " + c.poll + " is closed");
   }
-  const auto choice = std::find(poll.entries.begin(), poll.entries.end(), c.choice);
-  if (choice == poll.entries.end()) {
-    return fail(ErrorCode::invalid_choice, "poll " + c.poll + " does not offer " + c.choice);
+  std::uint32_t index = 0;
+  if (poll.kind == PollKind::rating) {
+    if (c.rating < kMinRating || c.rating > kMaxRating) {
+      return fail(ErrorCode::bad_request,
+                  "poll " + c.poll + " asks for a rating, a whole number from 1 to 10");
+    }
+    if (!c.choice.empty() && c.choice != poll.entries.front()) {
+      return fail(ErrorCode::invalid_choice, "poll " + c.poll + " rates " + poll.entries.front());
+    }
+  } else {
+    if (c.rating != 0) {
+      return fail(ErrorCode::bad_request, "poll " + c.poll + " asks for a choice, not a rating");
+    }
+    const auto choice = std::find(poll.entries.begin(), poll.entries.end(), c.choice);
+    if (choice == poll.entries.end()) {
+      return fail(ErrorCode::invalid_choice, "poll " + c.poll + " does not offer " + c.choice);
+    }
+    index = static_cast<std::uint32_t>(choice - poll.entries.begin());
   }
   if (c.device.empty()) return fail(ErrorCode::bad_request, "a vote needs a device");
   constexpr std::string_view kTicketPrefix = "ticket:";
@@ -288,12 +335,12 @@ Result<Outcome> Show::apply_one(const Vote& c, Millis now) {
       return fail(ErrorCode::unauthorized, "ticket " + ticket->id + " is void");
     }
   }
-  const auto index = static_cast<std::uint32_t>(choice - poll.entries.begin());
-  if (!poll.ballots.try_emplace(c.device, Ballot{index, c.request}).second) {
+  if (!poll.ballots.try_emplace(c.device, Ballot{index, c.request, c.rating}).second) {
     return Outcome{};  // the first one counts
   }
   ++poll.tally[index];
   ++poll.total;
+  poll.rating_sum += c.rating;
   Outcome outcome;
   outcome.counted = true;
   return outcome;
@@ -426,6 +473,13 @@ Result<Outcome> Show::apply_one(const Advance& c, Millis) {
     return fail(ErrorCode::invalid_state,
                 "poll " + open->id + " over round " + c.from + " is still open");
   }
+  // The cut is made on final figures only: in relative mode every result of the round moves
+  // with the audience vote until it is closed (in rating mode a revealed result is final).
+  if (contest_.scoring.audience_mode == AudienceMode::relative && !audience_closed(c.from)) {
+    return fail(ErrorCode::invalid_state, "the audience vote of round " + c.from +
+                                              " is still open and its results are provisional "
+                                              "(暂计): close it (close_audience) first");
+  }
   // `to` has not started: nothing of it drawn, performed or polled.
   if (drawn_.count(c.to)) {
     return fail(ErrorCode::invalid_state,
@@ -541,6 +595,49 @@ const std::vector<Show::Advanced>& Show::advanced(std::string_view to) const {
   static const std::vector<Advanced> kNone;
   const auto it = advanced_.find(to);
   return it == advanced_.end() ? kNone : it->second;
+}
+
+// --- audience mode ------------------------------------------------------------------------
+
+Result<Outcome> Show::apply_one(const CloseAudience& c, Millis) {
+  if (!contest_.find_round(c.round)) return fail(ErrorCode::not_found, "unknown round " + c.round);
+  if (contest_.scoring.audience_mode == AudienceMode::rating) {
+    return fail(ErrorCode::invalid_state,
+                "the audience rates each entry in this contest: closing an entry's rating poll "
+                "makes its result final");
+  }
+  if (const Poll* open = open_poll(); open && open->round == c.round) {
+    return fail(ErrorCode::invalid_state, "close poll " + open->id + " first");
+  }
+  if (!audience_closed_.insert(c.round).second) {
+    return fail(ErrorCode::invalid_state,
+                "the audience vote of round " + c.round + " is already closed");
+  }
+  return changed();
+}
+
+bool Show::audience_closed(std::string_view round) const noexcept {
+  return audience_closed_.find(round) != audience_closed_.end();
+}
+
+const Poll* Show::counted_rating_poll(std::string_view round,
+                                      std::string_view entry) const noexcept {
+  for (auto it = polls_.rbegin(); it != polls_.rend(); ++it) {
+    if (it->kind == PollKind::rating && !it->open && it->round == round &&
+        it->entries.front() == entry) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+bool Show::provisional(std::string_view round, std::string_view entry) const noexcept {
+  if (contest_.scoring.audience_mode == AudienceMode::relative) return !audience_closed(round);
+  if (const Poll* open = open_poll(); open && open->kind == PollKind::rating &&
+                                      open->round == round && open->entries.front() == entry) {
+    return true;
+  }
+  return counted_rating_poll(round, entry) == nullptr;
 }
 
 const TokenReissue* Show::token_reissue(std::string_view judge) const noexcept {
@@ -667,7 +764,15 @@ std::vector<EntryResult> Show::results(std::string_view round_id) const {
         input.judge_totals.push_back(JudgeTotal{judge.id, judge_total(*m), false});
       }
     }
-    input.votes = votes(round_id, entry_id);
+    if (contest_.scoring.audience_mode == AudienceMode::rating) {
+      if (const Poll* poll = counted_rating_poll(round_id, entry_id)) {
+        input.votes = poll->tally.front();
+        input.rating_sum = poll->rating_sum;
+      }
+    } else {
+      input.votes = votes(round_id, entry_id);
+    }
+    input.provisional = provisional(round_id, entry_id);
     inputs.push_back(std::move(input));
   }
   return compute_results(contest_.scoring, inputs);

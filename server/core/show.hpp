@@ -25,6 +25,7 @@ const char* to_string(EntryStatus status) noexcept;
 struct Ballot {
   std::uint32_t choice = 0;  // index into the poll's entries
   std::string request;       // the id of the request that cast it ("" if none)
+  int rating = 0;            // a rating poll's 1..10 (0 in a choice poll)
 };
 
 struct Poll {
@@ -40,6 +41,8 @@ struct Poll {
   std::unordered_map<std::string, Ballot> ballots;  // by device (a ticket's: ticket_voter())
   Admission admission = Admission::open;            // the mode in force when it opened
   std::map<std::string, long> refusals;             // audience hellos refused while it was open
+  PollKind kind = PollKind::choice;  // a rating poll has one entry; tally[0] counts its ratings
+  long rating_sum = 0;               // the sum of a rating poll's ratings
 };
 
 // A seat ticket (ticket admission mode).
@@ -159,6 +162,14 @@ class Show {
     std::string reason;                // given with `include` at a tie, else empty
   };
   const std::vector<Advanced>& advanced(std::string_view to) const;
+  // Relative audience mode: whether the host closed the round's audience vote.
+  bool audience_closed(std::string_view round) const noexcept;
+  // Rating mode: the poll whose ratings count for the entry, the last closed rating poll of
+  // the entry in the round (nullptr: none yet).
+  const Poll* counted_rating_poll(std::string_view round, std::string_view entry) const noexcept;
+  // Whether the entry's result may still move: relative mode, until close_audience of the
+  // round; rating mode, until the entry has a closed rating poll and none open.
+  bool provisional(std::string_view round, std::string_view entry) const noexcept;
 
   // Number of commands applied so far (a version for snapshots).
   std::uint64_t version() const noexcept { return version_; }
@@ -181,6 +192,7 @@ class Show {
   Result<Outcome> apply_one(const VoidTicket&, Millis);
   Result<Outcome> apply_one(const ReissueJudgeToken&, Millis);
   Result<Outcome> apply_one(const Advance&, Millis);
+  Result<Outcome> apply_one(const CloseAudience&, Millis);
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -202,6 +214,7 @@ class Show {
   std::map<std::string, std::vector<Advanced>, std::less<>> advanced_;
   // Rounds whose order was drawn.
   std::set<std::string, std::less<>> drawn_;
+  std::set<std::string, std::less<>> audience_closed_;         // rounds (relative mode)
   std::uint64_t version_ = 0;
 };
 

@@ -109,7 +109,8 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
       const core::Ballot* ballot = head_.ballot(vote->poll, actor);
       if (ballot && ballot->request == *id) {
         const core::Poll* poll = head_.find_poll(vote->poll);
-        auto message = protocol::vote_ack(id, true, vote->poll, poll->entries.at(ballot->choice));
+        auto message = protocol::vote_ack(id, true, vote->poll, poll->entries.at(ballot->choice),
+                                          ballot->rating);
         return reply_after_commit(std::move(message), id, std::move(reply));
       }
     }
@@ -135,12 +136,16 @@ void Engine::submit(std::string actor, protocol::RequestId id, core::Command com
       // The device had voted: nothing to write. Tell it what it chose the first time.
       const core::Ballot* ballot = head_.ballot(vote->poll, write.actor);
       const core::Poll* poll = head_.find_poll(vote->poll);
-      message = protocol::vote_ack(id, false, vote->poll, poll->entries.at(ballot->choice));
+      message = protocol::vote_ack(id, false, vote->poll, poll->entries.at(ballot->choice),
+                                   ballot->rating);
       if (id) requests_.remember_volatile(write.actor, *id, message);
       return reply_after_commit(std::move(message), id, std::move(reply));
     }
-    message = protocol::vote_ack(id, true, vote->poll, vote->choice);
-    write.vote = store::VoteRow{vote->poll, vote->device, vote->choice};
+    // A rating vote names no choice: its poll's one entry is what it rates.
+    const core::Poll* poll = head_.find_poll(vote->poll);
+    const std::string& choice = vote->rating != 0 ? poll->entries.front() : vote->choice;
+    message = protocol::vote_ack(id, true, vote->poll, choice, vote->rating);
+    write.vote = store::VoteRow{vote->poll, vote->device, vote->choice, vote->rating};
     // The reply of a counted vote follows from its ballot: only the id is written.
     if (id) write.request_id = *id;
   } else {

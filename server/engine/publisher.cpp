@@ -123,6 +123,7 @@ protocol::Message Publisher::welcome(Role role, const protocol::RequestId& id,
       for (const auto& poll : show.polls()) {
         if (auto it = poll.ballots.find(voter); it != poll.ballots.end()) {
           welcome.votes.emplace_back(poll.id, poll.entries.at(it->second.choice));
+          if (it->second.rating != 0) welcome.ratings.emplace_back(poll.id, it->second.rating);
         }
       }
     });

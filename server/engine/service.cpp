@@ -98,9 +98,10 @@ void Service::handle(const Identity& who, protocol::Request&& request, ReplyFn r
   };
   if (auto* vote = std::get_if<protocol::VoteRequest>(&request)) {
     if (who.role != Role::audience) return refuse(vote->id, "only the audience votes");
-    return engine_.submit(who.actor, std::move(vote->id),
-                          core::Vote{who.actor, std::move(vote->poll), std::move(vote->choice)},
-                          std::move(reply));
+    return engine_.submit(
+        who.actor, std::move(vote->id),
+        core::Vote{who.actor, std::move(vote->poll), std::move(vote->choice), {}, vote->rating},
+        std::move(reply));
   }
   if (auto* score = std::get_if<protocol::ScoreRequest>(&request)) {
     if (who.role != Role::judge) return refuse(score->id, "only judges score");

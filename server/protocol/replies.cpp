@@ -112,8 +112,8 @@ Message pong(const RequestId& id, core::Millis server_time) {
   return make_message(std::move(out));
 }
 
-Message vote_ack(const RequestId& id, bool counted, std::string_view poll,
-                 std::string_view choice) {
+Message vote_ack(const RequestId& id, bool counted, std::string_view poll, std::string_view choice,
+                 int rating) {
   // Thousands a second: written directly, not through a JSON tree.
   std::string out = "{\"type\":\"ack\"";
   append_id(out, id);
@@ -121,6 +121,7 @@ Message vote_ack(const RequestId& id, bool counted, std::string_view poll,
   append_json_string(out, poll);
   out += ",\"choice\":";
   append_json_string(out, choice);
+  if (rating != 0) out += ",\"rating\":" + std::to_string(rating);
   out.push_back('}');
   return make_message(std::move(out));
 }
@@ -164,6 +165,9 @@ Message welcome(const Welcome& w) {
     json votes = json::object();
     for (const auto& [poll, entry] : w.votes) votes[poll] = entry;
     message["votes"] = std::move(votes);
+    json ratings = json::object();
+    for (const auto& [poll, rating] : w.ratings) ratings[poll] = rating;
+    message["ratings"] = std::move(ratings);
   }
   if (w.role == Role::judge && w.judge) {
     message["judge"] = {{"id", w.judge->id},

@@ -23,7 +23,9 @@ Message pong(const RequestId& id, core::Millis server_time);
 
 // {"type":"ack","id":...,"counted":...,"poll":...,"choice":...}: `choice` is what the device
 // voted for, the first time (a repeat is told its first choice).
-Message vote_ack(const RequestId& id, bool counted, std::string_view poll, std::string_view choice);
+// `rating`: a rating poll's ballot (1..10), said back as "rating"; 0 for a choice vote.
+Message vote_ack(const RequestId& id, bool counted, std::string_view poll, std::string_view choice,
+                 int rating = 0);
 
 // The ack of an accepted host command or judge's score, from the show just after it: an open
 // poll's id, a drawn order, a judge's total.
@@ -47,7 +49,8 @@ struct Welcome {
   // audience: its token, and what it voted for in each poll so far (poll id -> entry id)
   std::string device;
   std::vector<std::pair<std::string, std::string>> votes;
-  const core::Judge* judge = nullptr;  // judge: who
+  std::vector<std::pair<std::string, int>> ratings;  // a rating poll's ballot: poll -> 1..10
+  const core::Judge* judge = nullptr;                // judge: who
 };
 Message welcome(const Welcome& welcome);
 

@@ -235,6 +235,19 @@ core::Result<Request> parse_any_message(std::string_view text) {
   if (type == "hello") return parse_hello(message, std::move(id));
   if (type == "ping") return Request{PingRequest{std::move(id)}};
   if (type == "vote") {
+    if (message.contains("rating")) {
+      // A rating poll's vote: {"poll", "rating": 1..10}, a whole number (7.0 and "7" are not).
+      const json& rating = message.at("rating");
+      VoteRequest vote{std::move(id), fields.text("poll"),
+                       fields.optional_text("choice").value_or(std::string())};
+      if (fields.error()) return *fields.error();
+      if (!rating.is_number_integer() || rating.get<std::int64_t>() < core::kMinRating ||
+          rating.get<std::int64_t>() > core::kMaxRating) {
+        return bad("field \"rating\" must be a whole number from 1 to 10");
+      }
+      vote.rating = rating.get<int>();
+      return Request{std::move(vote)};
+    }
     VoteRequest vote{std::move(id), fields.text("poll"), fields.text("choice")};
     if (fields.error()) return *fields.error();
     return Request{std::move(vote)};

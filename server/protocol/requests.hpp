@@ -35,7 +35,8 @@ struct PingRequest {
 struct VoteRequest {
   RequestId id;
   std::string poll;
-  std::string choice;
+  std::string choice;  // "" in a rating vote
+  int rating = 0;      // 1..10 in a rating vote (rating polls); 0: a choice vote
 };
 
 struct ScoreRequest {

@@ -96,7 +96,9 @@ json catalogue_json(const core::Contest& contest) {
           {"entries", std::move(entries)},
           {"judges", std::move(judges)},
           {"awards", std::move(awards)},
-          {"popularity_award", contest.popularity_award}};
+          {"popularity_award", contest.popularity_award},
+          {"audience_mode", core::to_string(scoring.audience_mode)},
+          {"min_ratings", scoring.min_ratings}};
 }
 
 namespace {
@@ -118,6 +120,10 @@ json stage_json(const core::Show& show) {
   return {{"round", on_stage->first}, {"entry", on_stage->second}, {"order", position}};
 }
 
+const char* poll_kind(const core::Poll& poll) {
+  return poll.kind == core::PollKind::rating ? "rating" : "choice";
+}
+
 json open_poll_json(const core::Show& show) {
   const core::Poll* poll = show.open_poll();
   if (!poll) return nullptr;
@@ -125,7 +131,8 @@ json open_poll_json(const core::Show& show) {
           {"round", poll->round},
           {"entries", poll->entries},
           {"opened_at", poll->opened_at},
-          {"closes_at", poll->closes_at}};
+          {"closes_at", poll->closes_at},
+          {"kind", poll_kind(*poll)}};
 }
 
 json rounds_json(const core::Show& show) {
@@ -138,7 +145,9 @@ json rounds_json(const core::Show& show) {
                        {"status", core::to_string(state.status)},
                        {"amended", state.amended}});
     }
-    rounds.push_back({{"id", round.id}, {"order", std::move(order)}});
+    rounds.push_back({{"id", round.id},
+                      {"order", std::move(order)},
+                      {"audience_closed", show.audience_closed(round.id)}});
   }
   return rounds;
 }
@@ -219,11 +228,9 @@ json last_poll_json(const core::Show& show) {
   const auto& polls = show.polls();
   for (auto it = polls.rbegin(); it != polls.rend(); ++it) {
     if (it->open) continue;
-    return {{"id", it->id},
-            {"round", it->round},
-            {"entries", it->entries},
-            {"counts", poll_counts(*it)},
-            {"total", it->total}};
+    return {{"id", it->id},           {"round", it->round},
+            {"entries", it->entries}, {"counts", poll_counts(*it)},
+            {"total", it->total},     {"kind", poll_kind(*it)}};
   }
   return nullptr;
 }
@@ -303,7 +310,8 @@ json host_extras_json(const core::Show& show, const Connections& connections,
                      {"round", poll.round},
                      {"entries", poll.entries},
                      {"open", poll.open},
-                     {"total", poll.total}});
+                     {"total", poll.total},
+                     {"kind", poll_kind(poll)}});
   }
   return {{"panel", std::move(panel)},
           {"preview", std::move(preview)},

@@ -13,8 +13,8 @@ LedgerWriter::LedgerWriter(sqlite::Connection& db, std::uint64_t fail_commit)
                      "request_id, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       // OR IGNORE: the UNIQUE (poll, device) constraint tells a new vote from a repeat.
       insert_vote_(db,
-                   "INSERT OR IGNORE INTO votes (poll, device, choice, seq, ts) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)"),
+                   "INSERT OR IGNORE INTO votes (poll, device, choice, seq, ts, rating) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       upsert_meta_(db,
                    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -103,6 +103,7 @@ bool LedgerWriter::write(const LedgerWrite& write, Check check) {
     insert_vote_.bind_text_static(3, write.vote->choice);
     insert_vote_.bind(4, seq);
     insert_vote_.bind(5, write.ts);
+    insert_vote_.bind_int_or_null(6, write.vote->rating);
     insert_vote_.step();
     if (db_.changes() == 0) return false;  // a repeat: the caller starts over
   }

@@ -51,7 +51,14 @@ ALTER TABLE ledger ADD COLUMN request_id TEXT;
 ALTER TABLE ledger ADD COLUMN reply TEXT;
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kSteps = {kStep1, kStep2};
+// A rating poll's vote (scoring.audience_mode rating) keeps its 1..10 beside the entry it
+// rates, so that a recount can read the ratings from the table as it reads choices; NULL for a
+// choice vote.
+constexpr const char* kStep3 = R"sql(
+ALTER TABLE votes ADD COLUMN rating INTEGER;
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kStep1, kStep2, kStep3};
 
 }  // namespace
 

@@ -135,6 +135,12 @@ void Statement::bind_text_or_null(int index, std::string_view text) {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 
+void Statement::bind_int_or_null(int index, std::int64_t value) {
+  if (value != 0) return bind(index, value);
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

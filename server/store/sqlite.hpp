@@ -59,6 +59,8 @@ class Statement {
   void bind_text_static(int index, std::string_view text);
   // An empty text binds NULL (an absent optional column).
   void bind_text_or_null(int index, std::string_view text);
+  // 0 binds NULL (an absent optional number).
+  void bind_int_or_null(int index, std::int64_t value);
 
   // true when a row is available, false when the statement is done; throws on error.
   bool step();

@@ -42,8 +42,9 @@ struct Store::Impl {
         records(reader_db, kSelectRecords),
         record_count(reader_db, "SELECT count(*) FROM ledger"),
         records_other_than(reader_db, "SELECT count(*) FROM ledger WHERE kind != ?1"),
-        votes_of_poll(reader_db,
-                      "SELECT poll, device, choice FROM votes WHERE poll = ?1 ORDER BY seq"),
+        votes_of_poll(
+            reader_db,
+            "SELECT poll, device, choice, rating FROM votes WHERE poll = ?1 ORDER BY seq"),
         schema_version(reader_db, "PRAGMA user_version"),
         checkpointer(path, options.checkpoint_pages, options.wal_limit_pages),
         committer(ledger_writer, options.max_batch) {
@@ -154,7 +155,8 @@ std::vector<VoteRow> Store::votes_of_poll(const std::string& poll) const {
   query.bind_text_static(1, poll);
   std::vector<VoteRow> rows;
   while (query.step()) {
-    rows.push_back({query.column_text(0), query.column_text(1), query.column_text(2)});
+    rows.push_back({query.column_text(0), query.column_text(1), query.column_text(2),
+                    static_cast<int>(query.column_int(3))});
   }
   return rows;
 }

@@ -22,14 +22,15 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // A vote's key: the `votes` table holds one row per (poll, device), enforced by a UNIQUE
 // constraint in the database itself.
 struct VoteRow {
   std::string poll;
   std::string device;
-  std::string choice;
+  std::string choice;  // "" for a rating vote, as in its ledger record (its poll has one entry)
+  int rating = 0;      // a rating poll's 1..10 (NULL in the table for a choice vote)
 
   bool operator==(const VoteRow&) const = default;
 };

@@ -18,6 +18,8 @@ namespace {
 struct RawPoll {
   std::string id;
   std::vector<std::string> entries;
+  bool rating = false;  // a rating poll (scoring.audience_mode rating)
+  bool closed = false;
 };
 
 // What the ledger says about the round, read record by record without the show.
@@ -31,7 +33,8 @@ RawRound read_raw_round(const store::Store& store, const std::string& round,
   RawRound raw;
   long poll_number = 0;  // polls are "p1", "p2", ... in opening order over the whole show
   store.for_each_record([&](const store::LedgerRecord& record) {
-    if (record.kind != "open_poll" && record.kind != "score" && record.kind != "correct_score")
+    if (record.kind != "open_poll" && record.kind != "score" && record.kind != "correct_score" &&
+        record.kind != "close_poll")
       return;
     const auto payload = nlohmann::json::parse(record.payload, nullptr, false);
     auto command = core::command_from_json(record.kind, payload);
@@ -44,7 +47,11 @@ RawRound read_raw_round(const store::Store& store, const std::string& round,
     if (auto* open = std::get_if<core::OpenPoll>(&command.value())) {
       ++poll_number;
       if (open->round == round)
-        raw.polls.push_back({"p" + std::to_string(poll_number), open->entries});
+        raw.polls.push_back({"p" + std::to_string(poll_number), open->entries,
+                             open->kind == core::PollKind::rating});
+    } else if (auto* close = std::get_if<core::ClosePoll>(&command.value())) {
+      for (auto& poll : raw.polls)
+        if (poll.id == close->poll) poll.closed = true;
     } else if (auto* score = std::get_if<core::Score>(&command.value())) {
       if (score->round == round) raw.marks[score->entry][score->judge] = score->marks;
     } else if (auto* fix = std::get_if<core::CorrectScore>(&command.value())) {
@@ -90,7 +97,22 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
 
   // Votes: rows of the votes table, per poll of the round, for an entry the poll offered.
   std::map<std::string, long> votes;
+  // Rating mode: an entry's ratings are those of its last closed rating poll.
+  std::map<std::string, std::pair<long, long>> ratings;  // entry -> (count, sum)
   for (const auto& poll : raw.polls) {
+    if (poll.rating) {
+      const auto rows = store.votes_of_poll(poll.id);
+      report.table_votes += static_cast<long>(rows.size());
+      if (!poll.closed) continue;
+      auto& [count, sum] = ratings[poll.entries.front()];
+      count = 0;
+      sum = 0;
+      for (const auto& row : rows) {
+        ++count;
+        sum += row.rating;
+      }
+      continue;
+    }
     for (const auto& row : store.votes_of_poll(poll.id)) {
       ++report.table_votes;
       if (std::find(poll.entries.begin(), poll.entries.end(), row.choice) == poll.entries.end()) {
@@ -107,6 +129,10 @@ RecountReport recount_round(const store::Store& store, const std::string& round_
     core::ResultInput input;
     input.entry = entry_id;
     input.votes = votes[entry_id];
+    if (contest.scoring.audience_mode == core::AudienceMode::rating) {
+      input.votes = ratings[entry_id].first;
+      input.rating_sum = ratings[entry_id].second;
+    }
     const core::Entry* entry = contest.find_entry(entry_id);
     for (const auto& judge : contest.judges) {
       auto found = raw.marks[entry_id].find(judge.id);

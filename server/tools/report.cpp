@@ -143,8 +143,8 @@ std::vector<int> published_ranks(const RoundReport& report) {
   return ranks;
 }
 
-bool is_provisional(const core::EntryResult&) {
-  return false;  // see report.hpp: becomes `return result.provisional;` with issue 15's field
+bool is_provisional(const core::EntryResult& result) {
+  return result.provisional;
 }
 
 std::string admission_of(const RoundReport& report, std::string_view entry) {

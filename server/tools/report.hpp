@@ -87,8 +87,8 @@ Standing standing_of(const ReportRow& row);
 // The printed rank of each row of `report` (0 for an unranked one): its place among the
 // revealed entries, ties sharing one as the show ranks them (1, 1, 3).
 std::vector<int> published_ranks(const RoundReport& report);
-// Whether the figure may still move (暂计). Hook: the audience helper adds
-// core::EntryResult::provisional (issue 15); until that is merged no result is provisional.
+// Whether the figure may still move (暂计): the round's audience vote is not over (relative
+// mode) or the entry's rating poll is not closed (rating mode).
 bool is_provisional(const core::EntryResult& result);
 
 // Bilingual labels used by every export.

@@ -259,7 +259,7 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
   }
   Fields s(top.doc(), top.get("scoring"), "/scoring", "scoring", problems);
   s.reject_unknown({"criteria", "decimals", "result_decimals", "trim", "trim_min", "judge_weight",
-                    "audience_weight"});
+                    "audience_weight", "audience_mode", "min_ratings"});
 
   std::set<std::string> ids;
   s.objects("criteria", [&](const Fields& c) {
@@ -334,6 +334,23 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
               "and the other weight must add up to 1 (judge_weight " +
                   std::to_string(scoring.judge_weight) + " + audience_weight " +
                   std::to_string(scoring.audience_weight) + ")");
+  }
+  if (auto mode = s.text("audience_mode", false)) {
+    if (auto audience_mode = core::audience_mode_from_string(*mode)) {
+      scoring.audience_mode = *audience_mode;
+    } else {
+      s.problem("audience_mode",
+                "must be \"relative\" (votes against the round's most) or "
+                "\"rating\" (each entry rated 1..10), not \"" +
+                    *mode + "\"");
+    }
+  }
+  if (auto min_ratings = s.integer("min_ratings")) {
+    if (*min_ratings < 0) {
+      s.problem("min_ratings", "must not be negative");
+    } else {
+      scoring.min_ratings = *min_ratings;
+    }
   }
 }
 

@@ -19,7 +19,8 @@
 namespace stagevote::tools {
 namespace {
 
-using VoteKey = std::tuple<std::string, std::string, std::string>;  // poll, device, choice
+// poll, device, choice, rating (0: a choice vote)
+using VoteKey = std::tuple<std::string, std::string, std::string, std::int64_t>;
 
 void broken(VerifyReport& report, std::int64_t seq, std::string reason) {
   report.ok = false;
@@ -42,17 +43,26 @@ void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
                    ? payload[key].get<std::string>()
                    : std::string();
       };
-      ledger_votes[records.column_int(0)] = {text("poll"), text("device"), text("choice")};
+      const std::int64_t rating =
+          payload.is_object() && payload.contains("rating") && payload["rating"].is_number_integer()
+              ? payload["rating"].get<std::int64_t>()
+              : 0;
+      ledger_votes[records.column_int(0)] = {text("poll"), text("device"), text("choice"), rating};
     }
   }
   std::map<std::int64_t, VoteKey> table_votes;
   std::int64_t orphan_seq = 0;
   {
-    store::sqlite::Statement rows(db, "SELECT seq, poll, device, choice FROM votes ORDER BY seq");
+    // Files from before schema 3 have no rating column (and no rating votes).
+    const bool rated = db.query_int("PRAGMA user_version") >= 3;
+    store::sqlite::Statement rows(db, rated ? "SELECT seq, poll, device, choice, rating FROM votes "
+                                              "ORDER BY seq"
+                                            : "SELECT seq, poll, device, choice, 0 FROM votes "
+                                              "ORDER BY seq");
     while (rows.step()) {
       const std::int64_t seq = rows.column_int(0);
       VoteKey key{std::string(rows.column_view(1)), std::string(rows.column_view(2)),
-                  std::string(rows.column_view(3))};
+                  std::string(rows.column_view(3)), rows.column_int(4)};
       if (table_votes.count(seq) && orphan_seq == 0) orphan_seq = seq;
       table_votes[seq] = std::move(key);
     }
@@ -68,7 +78,7 @@ void check_votes(store::sqlite::Connection& db, VerifyReport& report) {
     if (row->second != vote) {
       broken(report, seq,
              "the votes table row of seq " + std::to_string(seq) +
-                 " differs from the ledger (poll, device or choice changed)");
+                 " differs from the ledger (poll, device, choice or rating changed)");
       return;
     }
   }

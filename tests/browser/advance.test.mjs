@@ -54,6 +54,8 @@ before(async () => {
     await hostWs.request({ type: 'cmd', action: 'lock_scores', round: 'prelim', entry });
     await hostWs.request({ type: 'cmd', action: 'reveal', round: 'prelim', entry });
   }
+  // The hall's vote is over: the 初赛's ranks are final and the cut can be made.
+  await hostWs.request({ type: 'cmd', action: 'close_audience', round: 'prelim' });
   for (const judge of judges) judge.close();
 
   await display.goto(await displayUrl(server));

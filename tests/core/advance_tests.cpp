@@ -58,11 +58,14 @@ struct Stage {
     ok(LockScores{round, entry});
     ok(Reveal{round, entry});
   }
-  // Every entry of "pre" performs; p01 best, p10 worst, unless `totals` says otherwise.
-  void play_pre(const std::vector<double>& totals) {
+  // Every entry of "pre" performs; p01 best, p10 worst, unless `totals` says otherwise. Then
+  // the round's audience vote is closed (relative mode: its results are final), unless
+  // `close_audience` is false.
+  void play_pre(const std::vector<double>& totals, bool close_audience = true) {
     for (std::size_t i = 0; i < totals.size(); ++i) {
       perform("pre", show.running_order("pre")[i], totals[i]);
     }
+    if (close_audience) ok(CloseAudience{"pre"});
   }
 };
 
@@ -214,9 +217,17 @@ TEST_CASE("Advance is refused, changing nothing, when the rounds are not ready",
     CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);
   }
   SECTION("from with a poll still open") {
-    s.play_pre(kDistinct);
+    s.play_pre(kDistinct, false);
     s.ok(OpenPoll{"pre", {"p01", "p02"}, 0});
     CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);
+  }
+  SECTION("from's audience vote still open: its results are provisional (relative mode)") {
+    s.play_pre(kDistinct, false);
+    CHECK(s.show.results("pre").front().provisional);
+    CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);
+    s.ok(CloseAudience{"pre"});
+    CHECK_FALSE(s.show.results("pre").front().provisional);
+    CHECK(s.apply(Advance{"pre", "fin", 2}).ok());
   }
   SECTION("from with nothing revealed") {
     CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);

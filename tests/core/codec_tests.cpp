@@ -54,6 +54,11 @@ TEST_CASE("Every command round-trips through its ledger payload", "[codec]") {
       {ReissueJudgeToken{"j3", std::string(64, 'c')},
        "reissue_judge_token",
        {"judge", "token_sha256"}},
+      {OpenPoll{"r1", {"e1"}, 0, PollKind::rating},
+       "open_poll",
+       {"round", "entries", "duration_ms", "kind"}},
+      {Vote{"dev-abc", "p4", "", {}, 7}, "vote", {"device", "poll", "rating"}},
+      {CloseAudience{"r1"}, "close_audience", {"round"}},
   }));
   CAPTURE(k.kind);
   CHECK(std::string(command_kind(k.command)) == k.kind);
@@ -169,6 +174,12 @@ TEST_CASE("Malformed payloads are bad requests naming the field", "[codec]") {
       {"correct_score", json{{"round", "r1"}, {"entry", "e1"}, {"marks", json::object()}}, "judge"},
       {"dance", json::object(), "dance"},
       {"", json::object(), "action"},
+      {"vote", json{{"device", "d"}, {"poll", "p1"}, {"rating", 7.5}}, "rating"},
+      {"vote", json{{"device", "d"}, {"poll", "p1"}, {"rating", "7"}}, "rating"},
+      {"vote", json{{"device", "d"}, {"poll", "p1"}, {"rating", 11}}, "rating"},
+      {"vote", json{{"device", "d"}, {"poll", "p1"}, {"rating", 0}}, "rating"},
+      {"open_poll", json{{"round", "r1"}, {"entries", {"e1"}}, {"kind", "stars"}}, "kind"},
+      {"close_audience", json::object(), "round"},
   }));
   CAPTURE(k.kind, k.payload.dump());
   const auto parsed = command_from_json(k.kind, k.payload);
@@ -193,7 +204,9 @@ TEST_CASE("The contest has the contract's /api/contest shape", "[codec]") {
   CHECK(out["contest"] ==
         json{{"id", "test-cup"}, {"name", "Test Cup"}, {"subtitle", "unit tests"}});
   CHECK(keys(out["scoring"]) == Keys{"criteria", "decimals", "result_decimals", "trim", "trim_min",
-                                     "judge_weight", "audience_weight"});
+                                     "judge_weight", "audience_weight", "audience_mode",
+                                     "min_ratings"});
+  CHECK(out["scoring"]["audience_mode"] == "relative");
   CHECK(out["scoring"]["criteria"][0] == json{{"id", "c1"}, {"name", "Content"}, {"max", 40.0}});
   CHECK(out["scoring"]["decimals"] == 2);
   CHECK(out["scoring"]["result_decimals"] == 3);
@@ -342,7 +355,7 @@ TEST_CASE("Results have the contract's results shape", "[codec]") {
   REQUIRE(out["entries"].size() == 2);
   const json& first = out["entries"][0];
   CHECK(keys(first) == Keys{"entry", "judge_scores", "judge_component", "plain_mean", "votes",
-                            "audience_component", "final", "published", "rank"});
+                            "audience_component", "final", "published", "rank", "provisional"});
   CHECK(first["judge_scores"] == json{{{"judge", "j1"}, {"total", 91.5}, {"dropped", false}},
                                       {{"judge", "j2"}, {"total", 80.0}, {"dropped", true}}});
   CHECK(first["judge_component"] == 90.25);

@@ -66,9 +66,9 @@ std::string fingerprint(const Show& show) {
   out["scene"] = {{"name", show.scene().name}, {"params", show.scene().params}};
   out["open_poll"] = show.open_poll() ? json(show.open_poll()->id) : json(nullptr);
   for (const auto& poll : show.polls()) {
-    std::vector<std::tuple<std::string, std::uint32_t, std::string>> ballots;
+    std::vector<std::tuple<std::string, std::uint32_t, std::string, int>> ballots;
     for (const auto& [device, ballot] : poll.ballots) {
-      ballots.emplace_back(device, ballot.choice, ballot.request);
+      ballots.emplace_back(device, ballot.choice, ballot.request, ballot.rating);
     }
     std::sort(ballots.begin(), ballots.end());
     out["polls"].push_back({{"id", poll.id},
@@ -80,12 +80,15 @@ std::string fingerprint(const Show& show) {
                             {"open", poll.open},
                             {"tally", poll.tally},
                             {"total", poll.total},
-                            {"ballots", ballots}});
+                            {"ballots", ballots},
+                            {"kind", poll.kind == PollKind::rating ? "rating" : "choice"},
+                            {"rating_sum", poll.rating_sum}});
   }
   const Contest& contest = show.contest();
   for (const auto& round : contest.rounds) {
     json r;
     r["order"] = show.running_order(round.id);
+    r["audience_closed"] = show.audience_closed(round.id);
     for (const auto& entry : round.entries) {
       const EntryState& s = show.entry_state(round.id, entry);
       json e = {{"status", to_string(s.status)},    {"amended", s.amended},

@@ -64,6 +64,8 @@ TEST_CASE("The host advances the top of the 初赛 into the 决赛, draws it and
     perform(*host, judges, "e05", 85);
     perform(*host, judges, "e35", 80);
     perform(*host, judges, "e02", 80);
+    // The hall's vote of the 初赛 is over: its ranks are final, the cut can be made.
+    command(*host, {{"action", "close_audience"}, {"round", "prelim"}});
 
     // The cut of three falls inside the tie: the host is told which entries are tied.
     json tie = kAdvanceTop3;

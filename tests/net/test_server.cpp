@@ -34,12 +34,26 @@ TestServer::TestServer(net::ServeOptions options, const engine::Clock* clock,
   start();
 }
 
+TestServer::TestServer(core::Contest contest, net::ServeOptions options)
+    : options_(std::move(options)), clock_(system_clock_), first_contest_(std::move(contest)) {
+  options_.bind = "127.0.0.1";
+  options_.port = 0;
+  if (options_.threads == 0) options_.threads = 2;
+  if (!options_.audience_per_address) options_.audience_per_address = 0;
+  if (!options_.audience_connections_per_address) options_.audience_connections_per_address = 0;
+  if (options_.web_root.empty()) options_.web_root = STAGEVOTE_TEST_WEB_ROOT;
+  start();
+}
+
 TestServer::~TestServer() {
   stop();
 }
 
 void TestServer::start() {
   store_ = std::make_unique<store::Store>(db_path(), store_options_);
+  if (first_contest_ && !engine::has_contest(*store_)) {
+    engine::store_contest(*store_, *first_contest_, "test", clock_.now());
+  }
   engine::ensure_contest(*store_, /*demo=*/true);
   credentials_ = std::make_unique<engine::Credentials>(*store_, kHostKey);
   engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::restore(*store_));

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/audience_gate.hpp"
@@ -35,6 +36,8 @@ class TestServer {
   // fail_commit seam.
   explicit TestServer(net::ServeOptions options = {}, const engine::Clock* clock = nullptr,
                       store::StoreOptions store_options = {});
+  // A server whose database starts with `contest` instead of the demo (e.g. another scheme).
+  explicit TestServer(core::Contest contest, net::ServeOptions options = {});
   ~TestServer();
 
   unsigned short port() const { return server_->port(); }
@@ -66,6 +69,7 @@ class TestServer {
   engine::SystemClock system_clock_;
   const engine::Clock& clock_;
   store::StoreOptions store_options_;
+  std::optional<core::Contest> first_contest_;  // stored on the first start instead of the demo
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<engine::Credentials> credentials_;
   std::unique_ptr<engine::Engine> engine_;

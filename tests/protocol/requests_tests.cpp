@@ -227,3 +227,28 @@ TEST_CASE("A tie_at_cut error carries the tied entries", "[protocol][advance]") 
       *protocol::error(std::string("a2"), core::Error{core::ErrorCode::not_found, "no round x"}));
   CHECK_FALSE(plain.contains("entries"));
 }
+
+TEST_CASE("A rating vote carries a whole number from 1 to 10 and no choice", "[protocol][vote]") {
+  const auto parsed = parse_client_message(R"({"type":"vote","id":"v9","poll":"p4","rating":8})");
+  REQUIRE(parsed.ok());
+  const auto* vote = std::get_if<protocol::VoteRequest>(&parsed.value());
+  REQUIRE(vote);
+  CHECK(vote->poll == "p4");
+  CHECK(vote->choice.empty());
+  CHECK(vote->rating == 8);
+  CHECK(vote->id == std::optional<std::string>("v9"));
+  // A plain choice vote has none.
+  const auto choice = parse_client_message(R"({"type":"vote","poll":"p1","choice":"e07"})");
+  REQUIRE(choice.ok());
+  CHECK(std::get<protocol::VoteRequest>(choice.value()).rating == 0);
+
+  const std::string bad = GENERATE(
+      as<std::string>{}, R"({"type":"vote","poll":"p4","rating":0})",
+      R"({"type":"vote","poll":"p4","rating":11})", R"({"type":"vote","poll":"p4","rating":7.5})",
+      R"({"type":"vote","poll":"p4","rating":"8"})", R"({"type":"vote","poll":"p4","rating":null})",
+      R"({"type":"vote","rating":8})");
+  CAPTURE(bad);
+  const auto refused = parse_client_message(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == core::ErrorCode::bad_request);
+}

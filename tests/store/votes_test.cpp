@@ -118,3 +118,24 @@ TEST_CASE("A repeated vote inside one transaction leaves the other writes of the
   CHECK(RawDb(path).query_int("SELECT seq FROM votes WHERE device = 'dev-b'") == 4);
   CHECK(Store::verify_chain(path).ok);
 }
+
+TEST_CASE("A rating vote keeps its rating in the votes table; a choice vote has none",
+          "[store][votes]") {
+  TempDir dir;
+  const std::string path = dir.file("show.db");
+  {
+    Store store(path);
+    LedgerWrite rating = vote_write("p4", "dev-a", "");
+    rating.payload = R"({"device":"dev-a","poll":"p4","rating":8})";
+    rating.vote->rating = 8;
+    store.append(std::move(rating), [](bool) {});
+    store.append(vote_write("p1", "dev-a", "e1"), [](bool) {});
+    store.flush();
+  }
+  Store store(path);
+  CHECK(store.votes_of_poll("p4") == std::vector<VoteRow>{{"p4", "dev-a", "", 8}});
+  CHECK(store.votes_of_poll("p1") == std::vector<VoteRow>{{"p1", "dev-a", "e1", 0}});
+  RawDb raw(path);
+  CHECK(raw.query_int("SELECT rating FROM votes WHERE poll = 'p4'") == 8);
+  CHECK(raw.query_int("SELECT rating IS NULL FROM votes WHERE poll = 'p1'") == 1);
+}

@@ -27,7 +27,7 @@ class ShowScript {
     store::LedgerWrite write{now_, core::command_kind(command), actor,
                              core::command_to_json(command).dump(), std::nullopt};
     if (auto* vote = std::get_if<core::Vote>(&command))
-      write.vote = store::VoteRow{vote->poll, vote->device, vote->choice};
+      write.vote = store::VoteRow{vote->poll, vote->device, vote->choice, vote->rating};
     // The callback runs on the store's writer thread, where Catch cannot assert.
     store_.append(std::move(write), [this](bool ok) {
       if (!ok) failed_ = true;
