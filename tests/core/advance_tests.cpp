@@ -122,6 +122,7 @@ TEST_CASE("Entries never performed do not advance", "[advance]") {
   Stage s;
   // p10 withdrew: it never went on stage. The round is finished without it.
   for (std::size_t i = 0; i < 9; ++i) s.perform("pre", s.show.running_order("pre")[i], 60 + i);
+  s.ok(CloseAudience{"pre"});
   s.ok(Advance{"pre", "fin", 9});
   const Ids final_order = s.show.running_order("fin");
   CHECK(final_order.size() == 9);

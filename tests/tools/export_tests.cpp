@@ -298,7 +298,14 @@ TEST_CASE("Every export prints the published digits with the scheme's result_dec
     for (std::size_t i = 0; i < results.size(); ++i) {
       CAPTURE(results[i].entry);
       const Digits want = digits(results[i]);
-      CHECK_THAT(rows[i],
+      // The round's audience vote is still open: the figures carry 暂计 beside them (the
+      // publication tests check that mark); here only the digits are compared.
+      std::string row = rows[i];
+      for (const std::string tag = "<span class=\"tag provisional\">暂计</span>";
+           row.find(tag) != std::string::npos;) {
+        row.erase(row.find(tag), tag.size());
+      }
+      CHECK_THAT(row,
                  Catch::Contains("<td class=\"num\">" + want.judge_component +
                                  "</td><td class=\"num\">" + std::to_string(results[i].votes) +
                                  "</td><td class=\"num\">" + want.audience_component +

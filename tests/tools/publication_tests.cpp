@@ -170,7 +170,10 @@ TEST_CASE("The 公示 prints 编号, date, venue, 公示期, 监督电话, both 
       const auto status = show.entry_state("prelim", result.entry).status;
       if (status == core::EntryStatus::revealed) {
         CHECK(result.published.final_score.decimals == 3);
-        CHECK(row.find("<td class=\"num final\">" + result.published.final_score.text() +
+        // The figure as published, marked 暂计 exactly while the round's audience vote is open.
+        const std::string tag =
+            result.provisional ? "<span class=\"tag provisional\">暂计</span>" : "";
+        CHECK(row.find("<td class=\"num final\">" + result.published.final_score.text() + tag +
                        "</td>") != std::string::npos);
       } else {
         const char* label = status == core::EntryStatus::pending ? "未参赛" : "未完成";
