@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  connectClient, displayUrl, hostHello, launchBrowser, screenshot, signInHost, sleep, startServer, watchConsole,
+  connectClient, displayUrl, hostHello, launchBrowser, screenshot, signInHost, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;
@@ -19,15 +19,7 @@ const errors = { host: [], display: [] };
 const title = (id) => contest.entries.find((e) => e.id === id).title;
 const order = (state, round) => state.rounds.find((r) => r.id === round).order.map((o) => o.entry);
 
-async function latestState(match) {
-  const deadline = Date.now() + LONG;
-  while (Date.now() < deadline) {
-    const state = hostWs.state();
-    if (state && match(state)) return state;
-    await sleep(50);
-  }
-  throw new Error('no state as wanted');
-}
+const latestState = (match) => hostWs.untilState(match, LONG);
 
 before(async () => {
   server = await startServer();

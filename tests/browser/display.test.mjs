@@ -75,15 +75,7 @@ async function hostPhase(phase) {
   await host.waitForSelector(`#phase[data-phase="${phase}"]`, { timeout: LONG });
 }
 
-async function latestState(match) {
-  const deadline = Date.now() + LONG;
-  while (Date.now() < deadline) {
-    const state = hostWs.state();
-    if (state && match(state)) return state;
-    await sleep(50);
-  }
-  throw new Error('state did not arrive');
-}
+const latestState = (match) => hostWs.untilState(match, LONG);
 
 before(async () => {
   server = await startServer();

@@ -161,6 +161,10 @@ export async function connectClient(wsUrl, hello, { localAddress } = {}) {
     waitFor(match, timeoutMs = 10000) {
       const found = messages.find(match);
       if (found) return Promise.resolve(found);
+      return client.next(match, timeoutMs);
+    },
+    // The next message to arrive that matches (none of those already received).
+    next(match, timeoutMs = 10000) {
       return new Promise((resolve, reject) => {
         const w = { match, resolve };
         waiters.push(w);
@@ -181,6 +185,12 @@ export async function connectClient(wsUrl, hello, { localAddress } = {}) {
     state() {
       for (let i = messages.length - 1; i >= 0; i--) if (messages[i].type === 'state') return messages[i];
       return null;
+    },
+    // The latest state if it matches, else the first later one that does (awaited, not polled).
+    untilState(match, timeoutMs = 10000) {
+      const latest = client.state();
+      if (latest && match(latest)) return Promise.resolve(latest);
+      return client.next((m) => m.type === 'state' && match(m), timeoutMs);
     },
     close() { ws.close(); },
   };

@@ -22,41 +22,6 @@ namespace {
 
 constexpr const char* kKey = "two-round-host-key-0123";
 
-const std::string kScheme = R"toml([contest]
-id = "two-rounds"
-name = "“椰树杯”党建创新引领工作创优大赛"
-
-[scoring]
-decimals = 2
-trim = 1
-trim_min = 5
-judge_weight = 0.9
-audience_weight = 0.1
-
-[[scoring.criteria]]
-id = "theme"
-name = "主题内涵"
-max = 30
-
-[[scoring.criteria]]
-id = "art"
-name = "艺术表现"
-max = 40
-
-[[scoring.criteria]]
-id = "live"
-name = "现场效果"
-max = 30
-
-[[rounds]]
-id = "prelim"
-name = "初赛"
-
-[[rounds]]
-id = "final"
-name = "决赛"
-)toml";
-
 const std::vector<std::string> kUnits = {"省高级人民法院", "省纪委监委", "省委宣传部", "省税务局",
                                          "省教育厅",       "省卫健委",   "省交通厅",   "省民政厅",
                                          "省财政厅",       "省商务厅"};
@@ -280,7 +245,7 @@ TEST_CASE("A two-round contest from organisers' files: 初赛, 晋级 with a tie
           "[binary][rounds]") {
   TempDir dir;
   SECTION("a GBK CSV with a title row and a judges' list without 编号") {
-    write(dir.path() / "scheme.toml", kScheme);
+    write(dir.path() / "scheme.toml", fixtures::kSchemeToml);
     write(dir.path() / "entries.csv", entries_csv_gbk());
     write(dir.path() / "judges.csv", judges_csv());
     play_contest(dir.path(), {"--scheme", (dir.path() / "scheme.toml").string(), "--entries",
@@ -288,7 +253,7 @@ TEST_CASE("A two-round contest from organisers' files: 初赛, 晋级 with a tie
                               (dir.path() / "judges.csv").string()});
   }
   SECTION("one workbook holding both tables") {
-    write(dir.path() / "scheme.toml", kScheme);
+    write(dir.path() / "scheme.toml", fixtures::kSchemeToml);
     write_workbook(dir.path() / "book.xlsx");
     play_contest(dir.path(), {"--scheme", (dir.path() / "scheme.toml").string(), "--entries",
                               (dir.path() / "book.xlsx").string()});
