@@ -389,6 +389,21 @@ std::pair<std::vector<core::SeatTicket>, core::Contest> make_tickets(const std::
 
 }  // namespace
 
+// The server's address printed on paper (tickets, judge cards): --url, or without it what
+// `stagevote serve` prints with its defaults (net::base_url also takes a trailing '/' off).
+std::string printed_base_url(const Args& args) {
+  const net::ServeOptions serve_defaults;
+  const std::string url =
+      net::base_url(args.non_empty("url").value_or(""), serve_defaults.bind, serve_defaults.port);
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    throw UsageError("--url must start with http:// or https://, not '" + url + "'");
+  }
+  if (url.size() > kMaxBaseUrl) {
+    throw UsageError("--url may be at most " + std::to_string(kMaxBaseUrl) + " characters");
+  }
+  return url;
+}
+
 int run_tickets(const std::vector<std::string>& raw) {
   return guarded("tickets", kTicketsSynopsis, kTicketsInstead, [&] {
     const Args args(raw, {{"db", "count", "out", "url", "lang"}, {}, {}});
@@ -402,17 +417,7 @@ int run_tickets(const std::vector<std::string>& raw) {
     }
     const std::string out = args.require("out");
     if (out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
-    // Without --url, what `stagevote serve` prints with its defaults: net::base_url also
-    // takes a given URL's trailing '/' off.
-    const net::ServeOptions serve_defaults;
-    const std::string url =
-        net::base_url(args.non_empty("url").value_or(""), serve_defaults.bind, serve_defaults.port);
-    if (!url.starts_with("http://") && !url.starts_with("https://")) {
-      throw UsageError("--url must start with http:// or https://, not '" + url + "'");
-    }
-    if (url.size() > kMaxBaseUrl) {
-      throw UsageError("--url may be at most " + std::to_string(kMaxBaseUrl) + " characters");
-    }
+    const std::string url = printed_base_url(args);
     const std::string lang = args.non_empty("lang").value_or("zh");
     if (lang != "zh" && lang != "zh,en") throw UsageError("--lang is zh or zh,en, not " + lang);
     require_database(db);
@@ -471,16 +476,7 @@ int run_judge_cards(const std::vector<std::string>& raw) {
     const std::string db = args.require("db");
     const std::string out = args.require("out");
     if (out == "-") throw UsageError("a PDF needs a file (--out FILE.pdf)");
-    // As `stagevote tickets`: without --url, what `stagevote serve` prints with its defaults.
-    const net::ServeOptions serve_defaults;
-    const std::string url =
-        net::base_url(args.non_empty("url").value_or(""), serve_defaults.bind, serve_defaults.port);
-    if (!url.starts_with("http://") && !url.starts_with("https://")) {
-      throw UsageError("--url must start with http:// or https://, not '" + url + "'");
-    }
-    if (url.size() > kMaxBaseUrl) {
-      throw UsageError("--url may be at most " + std::to_string(kMaxBaseUrl) + " characters");
-    }
+    const std::string url = printed_base_url(args);
     require_database(db);
     // Only reads: the tokens as they are now (a reissued judge's new one), beside a server too.
     const core::Contest contest = [&] {
