@@ -54,6 +54,9 @@ export async function startServer({ demo = true, args = [], publicUrl = false } 
     async start() {
       const argv = ['serve', '--port', String(port), '--bind', '127.0.0.1', '--db', db,
                     '--host-key', HOST_KEY, ...(demo ? ['--demo'] : []), ...caps, ...args];
+      // The pages of this checkout, whichever binary serves them (STAGEVOTE_BIN may be built
+      // from another worktree).
+      if (!args.includes('--web-root')) argv.push('--web-root', repoRoot);
       this.proc = spawn(serverBinary, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc.stdout.on('data', (d) => { this.output += d; });
       this.proc.stderr.on('data', (d) => { this.output += d; });
