@@ -4,7 +4,7 @@
 // when the server acks it. Drafts and unacknowledged submissions live in localStorage, and
 // the latter are re-sent after a reload or reconnect with their original request id.
 import { StageClient, newRequestId } from './lib/client.js';
-import { h, byId, storage } from './lib/dom.js';
+import { h, byId, storage, announce } from './lib/dom.js';
 import { quoted } from './lib/format.js';
 import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/judge.js';
@@ -146,8 +146,12 @@ client.on('state', (state) => {
 client.on('status', (online) => {
   view.online = online;
   if (online) view.everOnline = true;
-  renderConnection();
+  // The cards too: a score being sent says whether it waits for the connection.
+  render();
 });
+
+// Offline, restarting or unreachable: the banner says which.
+client.on('cause', () => renderConnection());
 
 // ---- scores ---------------------------------------------------------------------------
 
@@ -168,6 +172,8 @@ function sendScore(request) {
         const total = typeof ack.total === 'number' ? ack.total : sumMarks(request.marks);
         view.acked.set(key, total);
         if (card) card.settled(request, { total });
+        const decimals = view.contest && Number.isInteger(view.contest.decimals) ? view.contest.decimals : 2;
+        announce(byId('announce'), t('announceAcked', { title: quoted(entryOf(request.entry).title), total: formatMark(total, decimals) }));
       },
       (err) => {
         if (work.pending[key] && work.pending[key].id === request.id) delete work.pending[key];
@@ -239,12 +245,14 @@ class EntryCard {
       const base = `${this.round}-${this.entryId}-${crit.id}`;
       const text = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', id: `mark-${base}`,
         'data-criterion': crit.id, 'aria-describedby': `err-${base}` });
+      // The slider is named by the criterion's name and says its value in words (or that no
+      // mark is set yet); arrow keys move it. The field beside it is the exact way in.
       const slider = h('input', { type: 'range', min: 0, max: crit.max, step: decimals > 0 ? 0.5 : 1,
-        'data-criterion': crit.id, 'aria-label': t('sliderLabel', { name: crit.name }), tabindex: '-1' });
+        'data-criterion': crit.id, 'aria-labelledby': `name-${base}`, 'aria-describedby': `err-${base}` });
       const error = h('p', { class: 'crit-error', id: `err-${base}` });
       const row = h('div', { class: 'crit', 'data-criterion': crit.id },
         h('label', { class: 'crit-label', for: `mark-${base}` },
-          h('span', null, crit.name), h('span', { class: 'max' }, t('maxOf', { max: crit.max }))),
+          h('span', { id: `name-${base}` }, crit.name), h('span', { class: 'max' }, t('maxOf', { max: crit.max }))),
         h('div', { class: 'crit-row' }, slider, text),
         error);
       const initial = draft && draft[crit.id] !== undefined ? draft[crit.id]
@@ -259,6 +267,17 @@ class EntryCard {
         slider.classList.toggle('unset', text.value.trim() === '');
         this.edited();
       });
+      // Up and down arrows in the field step the mark as the slider does, within 0..max.
+      text.addEventListener('keydown', (event) => {
+        if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+        event.preventDefault();
+        const step = Number(slider.step) || 1;
+        const now = checkMark(text.value, crit.max, decimals).value;
+        const from = now === undefined ? (event.key === 'ArrowUp' ? -step : step) : now;
+        const next = Math.min(crit.max, Math.max(0, Math.round((from + (event.key === 'ArrowUp' ? step : -step)) / step) * step));
+        text.value = formatMark(next, decimals);
+        text.dispatchEvent(new Event('input'));
+      });
       slider.addEventListener('input', () => {
         this.touched.add(crit.id);
         text.value = formatMark(Number(slider.value), decimals);
@@ -271,7 +290,9 @@ class EntryCard {
     this.totalValue = h('output', { class: 'total-value', 'aria-live': 'off' });
     this.submit = h('button', { type: 'submit', class: 'btn submit' });
     this.formError = h('p', { class: 'notice err form-error', role: 'alert', hidden: true });
-    this.status = h('div', { class: 'submit-status', role: 'status', 'aria-live': 'polite' });
+    // Not a live region: an accepted score is announced by #announce (also when this card is
+    // folded away), and a refusal is an alert of its own.
+    this.status = h('div', { class: 'submit-status' });
     this.draftNote = h('p', { class: 'draft', hidden: true });
     this.form = h('form', { class: 'score-form', novalidate: true, 'aria-label': quoted(entryOf(this.entryId).title) },
       this.fields.map((f) => f.row),
@@ -397,6 +418,8 @@ class EntryCard {
       const show = f.check.error && (this.touched.has(f.crit.id) || this.attempted) && editable;
       f.row.classList.toggle('invalid', Boolean(show));
       f.text.setAttribute('aria-invalid', show ? 'true' : 'false');
+      f.slider.setAttribute('aria-valuetext', f.text.value.trim() === '' ? t('sliderUnset', { max: f.crit.max })
+        : t('sliderValue', { value: f.text.value.trim(), max: f.crit.max }));
       f.error.textContent = show ? t(f.check.error, f.check.vars) : '';
     }
     const decimals = this.fields.length ? this.fields[0].decimals : 2;
@@ -413,10 +436,10 @@ class EntryCard {
     this.draftNote.textContent = t('draftNote');
 
     let message = null;
-    if (pending) message = h('p', { class: 'notice warn' }, t('sendingHint'));
+    if (pending) message = h('p', { class: 'notice warn', 'data-online': String(view.online) }, view.online ? t('sendingHint') : t('sendingWaiting'));
     else if (this.result && this.result.error) {
       const key = `err_${this.result.error}`;
-      message = h('p', { class: 'notice err', 'data-error': this.result.error }, strings.zh[key] ? t(key) : t('err_generic'));
+      message = h('p', { class: 'notice err', role: 'alert', 'data-error': this.result.error }, strings.zh[key] ? t(key) : t('err_generic'));
     } else if (this.result && this.result.total !== undefined && !this.dirty) {
       message = h('p', { class: 'notice ok', 'data-acked-total': String(this.result.total) },
         t('acked', { total: formatMark(this.result.total, decimals) }), editable ? h('br') : null,
@@ -484,7 +507,10 @@ function renderConnection() {
   const el = byId('conn');
   el.hidden = !view.token;
   el.dataset.online = String(view.online);
-  el.textContent = view.online ? t('online') : view.everOnline ? t('offline') : t('connecting');
+  el.dataset.cause = view.online ? '' : client.cause || '';
+  el.textContent = view.online ? t('online') : client.cause === 'offline' ? t('linkOffline')
+    : client.cause === 'restarting' ? t('linkRestarting') : client.cause === 'unreachable' ? t('linkUnreachable')
+      : view.everOnline ? t('offline') : t('connecting');
 }
 
 function renderChrome() {

@@ -5,7 +5,7 @@
 // a seat ticket, the caps) is admission.js's business: it adds to the hello and explains a refusal.
 import { createAdmission } from './admission.js';
 import { StageClient, newRequestId } from './lib/client.js';
-import { h, byId, storage } from './lib/dom.js';
+import { h, byId, storage, announce } from './lib/dom.js';
 import { clock, published, quoted } from './lib/format.js';
 import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/vote.js';
@@ -71,6 +71,8 @@ function sendPending() {
       if (view.pending && view.pending.id === vote.id) setPending(null);
       view.error = null;
       render();
+      announce(byId('announce'), (ack.rating || vote.rating) ? t('announceRatingSaved', { n: ack.rating || vote.rating })
+        : t('announceSaved', { title: quoted(entryOf(ack.choice || vote.choice).title) }));
     },
     (err) => {
       if (view.pending && view.pending.id === vote.id) setPending(null);
@@ -156,13 +158,23 @@ client.on('state', (state) => {
   if (view.closedPoll && view.closedPoll.stageKey !== stageKey) view.closedPoll = null;
   if (view.error && (!state.poll || state.poll.id !== view.error.poll) && !view.closedPoll) view.error = null;
   render();
+  if (state.poll && (!before || !before.poll || before.poll.id !== state.poll.id)) {
+    announce(byId('announce'), state.poll.kind === 'rating'
+      ? t('announceRatingOpen', { title: quoted(entryOf((state.poll.entries || [])[0]).title) }) : t('announcePollOpen'));
+  } else if (!state.poll && before && before.poll) {
+    announce(byId('announce'), t('announcePollClosed'));
+  }
 });
 
 client.on('status', (online) => {
   view.online = online;
   if (online) view.everOnline = true;
   renderConnection();
+  renderPoll();
 });
+
+// Offline, restarting or unreachable: the banner says which.
+client.on('cause', () => renderConnection());
 
 // A refused hello (no code, a wrong ticket, a cap): the admission card says why.
 client.on('error', (msg) => {
@@ -189,8 +201,10 @@ function renderConnection() {
   el.dataset.online = String(view.online);
   // Not admitted is not offline: nothing is being retried behind the user's back.
   el.dataset.refused = String(!view.online && admission.blocking);
+  el.dataset.cause = view.online ? '' : client.cause || '';
   el.textContent = view.online ? t('online') : admission.blocking ? t('admitNotJoined')
-    : view.everOnline ? t('offline') : t('connecting');
+    : client.cause === 'offline' ? t('linkOffline') : client.cause === 'restarting' ? t('linkRestarting')
+      : client.cause === 'unreachable' ? t('linkUnreachable') : view.everOnline ? t('offline') : t('connecting');
 }
 
 function renderChrome() {
@@ -233,7 +247,7 @@ function renderPoll(force) {
   const closed = !poll && !(view.state && view.state.reveal) && view.closedPoll;
   const signature = JSON.stringify([i18n.lang, poll, closed, view.ballots[poll ? poll.id : closed ? closed.id : ''],
     view.ratings[poll ? poll.id : closed ? closed.id : ''],
-    view.pending, view.error, poll && isOpen(poll.id), view.entries.size]);
+    view.pending, view.error, poll && isOpen(poll.id), view.entries.size, Boolean(view.pending) && view.online]);
   if (!force && signature === pollSignature) return;
   pollSignature = signature;
 
@@ -289,7 +303,7 @@ function renderPoll(force) {
 
   let status = null;
   if (mine) status = h('p', { class: 'notice ok' }, t('votedFor', { title: quoted(entryOf(mine).title) }));
-  else if (pending) status = h('p', { class: 'notice warn' }, t('pendingHint'));
+  else if (pending) status = pendingNotice();
 
   section.replaceChildren(
     h('div', { class: 'poll-head' },
@@ -297,7 +311,7 @@ function renderPoll(force) {
       h('span', { id: 'countdown', class: 'countdown', role: 'timer' })),
     h('p', { class: 'hint' }, (poll.entries || []).length > 1 ? t('pollHintMany') : t('pollHintOne')),
     h('ul', { class: 'choices' }, choices),
-    h('div', { class: 'poll-status', role: 'status', 'aria-live': 'polite', id: 'poll-status' }, status, errorNotice()),
+    h('div', { class: 'poll-status', id: 'poll-status' }, status, errorNotice()),
   );
   renderCountdown();
 }
@@ -324,7 +338,7 @@ function renderRating(section, poll, mine, pending, open) {
   }
   let status = null;
   if (mine) status = h('p', { class: 'notice ok', id: 'rating-saved' }, saved ? t('ratingSaved', { n: saved }) : t('ratingSavedNoValue'));
-  else if (pending) status = h('p', { class: 'notice warn' }, t('pendingHint'));
+  else if (pending) status = pendingNotice();
   section.replaceChildren(
     h('div', { class: 'poll-head' },
       h('h2', { id: 'poll-heading' }, t('ratingOpen')),
@@ -333,12 +347,19 @@ function renderRating(section, poll, mine, pending, open) {
     h('p', { class: 'hint' }, t('ratingHint')),
     h('ol', { class: 'rates', 'aria-label': t('ratingScale') }, buttons),
     h('div', { class: 'rate-scale', 'aria-hidden': 'true' }, h('span', null, t('ratingLow')), h('span', null, t('ratingHigh'))),
-    h('div', { class: 'poll-status', role: 'status', 'aria-live': 'polite', id: 'poll-status' }, status, errorNotice()),
+    h('div', { class: 'poll-status', id: 'poll-status' }, status, errorNotice()),
   );
   renderCountdown();
 }
 
 const optional = (node) => (node ? [node] : []);
+
+// A vote sent but not acknowledged: "sending", and while the connection is down, that it will
+// be re-sent by itself (the same request id: the server counts it once).
+function pendingNotice() {
+  return h('p', { class: 'notice warn', id: 'pending-note', 'data-online': String(view.online) },
+    view.online ? t('pendingHint') : t('pendingWaiting'));
+}
 
 function errorNotice() {
   if (!view.error) return null;

@@ -192,7 +192,7 @@ test('marks being typed survive a reload, and a score sent while the server is d
   const total = Object.values(marks).reduce((a, b) => a + b, 0);
   await fillMarks(scoredEntry, marks);
   await server.stop();
-  await page.locator('#conn[data-online="false"]', { hasText: '网络断开' }).waitFor({ timeout: 15000 });
+  await page.locator('#conn[data-online="false"][data-cause="restarting"]', { hasText: '服务器正在重启' }).waitFor({ timeout: 15000 });
   sentFrames = [];
   await card(scoredEntry).locator('button.submit').tap();
   await card(scoredEntry).locator('button.submit', { hasText: '提交中' }).waitFor();

@@ -281,7 +281,7 @@ test('the page follows a server restart without a reload, and a vote made offlin
   await waitChoiceState(round.entries[2], 'open');
 
   await server.stop();
-  await page.locator('#conn[data-online="false"]', { hasText: '网络断开' }).waitFor({ timeout: 15000 });
+  await page.locator('#conn[data-online="false"][data-cause="restarting"]', { hasText: '服务器正在重启' }).waitFor({ timeout: 15000 });
   await (await choice(fourth)).tap();
   await waitChoiceState(fourth, 'pending');
   await screenshot(page, 'vote-offline');

@@ -4,6 +4,7 @@
 //   const client = new StageClient({ hello: () => ({ role: 'display' }) });
 //   client.on('welcome', msg => ...); client.on('state', s => ...); client.on('tally', t => ...);
 //   client.on('status', online => ...);   // connection indicator
+//   client.on('cause', cause => ...);      // why it is not connected (see client.cause)
 //   client.on('error', msg => ...);        // errors without a pending request: a refused hello
 //   const ack = await client.request({ type: 'vote', poll, choice });  // rejects with {code, message}
 //   client.start();
@@ -18,6 +19,11 @@ const REFUSALS = new Set(['unauthorized', 'too_many', 'rate_limited', 'forbidden
 // A session the server ended on purpose: a judge's card revoked, or the judge signed in on
 // another device. Reconnecting by itself would take the judge's seat back from the new device.
 const ENDINGS = new Set(['revoked', 'replaced']);
+// Close codes with which the server itself ends every connection when it stops (1001 going
+// away), reloads a catalogue (1012 service restart) or fails to save (1011): the phone's
+// network is fine, the server is restarting.
+const SERVER_CLOSES = new Set([1001, 1011, 1012]);
+const HEALTH_TIMEOUT_MS = 4000;
 
 // An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
 // is: unique per device without a counter that would restart at 1.
@@ -48,6 +54,64 @@ export class StageClient {
     this.welcomed = false;
     this.stopped = false;
     this.serverOffset = 0;  // server_time - local time, for countdowns
+    // Why the page is not connected, for the user: null (connected, or the first connect),
+    // 'offline' (this device has no network: navigator.onLine is false), 'restarting' (the
+    // server closed the connection itself, or its /healthz says it is shutting down, and it
+    // has not answered since) or 'unreachable' (the connection dropped without a word and
+    // /healthz does not answer either: the venue network, or a crash).
+    this.cause = null;
+    this.probing = false;
+    if (typeof window !== 'undefined' && window.addEventListener) {
+      window.addEventListener('offline', () => this.wentOffline());
+      window.addEventListener('online', () => this.cameOnline());
+    }
+  }
+
+  setCause(cause) {
+    if (this.cause === cause) return;
+    this.cause = cause;
+    this.emit('cause', cause);
+  }
+
+  // The device lost its network: say so at once, and drop a socket that can carry nothing
+  // (a phone's socket may otherwise hang for minutes); pending requests go out on reconnect.
+  wentOffline() {
+    this.setCause('offline');
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) this.ws.close();
+  }
+
+  // The network is back: reconnect now rather than at the end of a long backoff.
+  cameOnline() {
+    if (this.cause === 'offline') this.setCause(null);
+    if (this.stopped || this.fatal || this.welcomed) return;
+    this.backoff = MIN_BACKOFF_MS;
+    this.connect();
+  }
+
+  // After a connection dropped without the server saying why: asks /healthz whether the
+  // server is there (503: shutting down), so that the page can tell a restart from a network
+  // that does not reach it.
+  async probe() {
+    if (this.probing || typeof fetch !== 'function') return;
+    this.probing = true;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), HEALTH_TIMEOUT_MS);
+    let status = 0;
+    try {
+      const base = this.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+      status = (await fetch(`${base}/healthz`, { cache: 'no-store', signal: abort.signal })).status;
+    } catch {
+      status = 0;   // no answer at all
+    } finally {
+      clearTimeout(timer);
+      this.probing = false;
+    }
+    if (this.welcomed || this.cause === 'offline') return;
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setCause('offline');
+    else if (status === 503) this.setCause('restarting');
+    // A server that said it is going away refuses connections while it restarts: still restarting.
+    else if (status === 0 && this.cause !== 'restarting') this.setCause('unreachable');
+    else if (status === 200 && this.cause === 'unreachable') this.setCause(null);
   }
 
   on(type, handler) {
@@ -92,6 +156,9 @@ export class StageClient {
     ws.onmessage = (event) => { if (this.ws === ws) this.receive(event.data); };
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
+      if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setCause('offline');
+      else if (SERVER_CLOSES.has(event.code)) this.setCause('restarting');
+      else if (this.cause !== 'offline') this.probe();
       this.setOnline(false);
       this.emit('close', event);
       if (this.stopped || this.fatal) return;
@@ -114,6 +181,7 @@ export class StageClient {
     if (msg.type === 'welcome') {
       this.welcomed = true;
       this.backoff = MIN_BACKOFF_MS;
+      this.setCause(null);
       this.setOnline(true);
       this.emit('welcome', msg);
       // Requests that were in flight when the connection dropped are sent again with the same

@@ -57,3 +57,12 @@ export const storage = {
     }
   },
 };
+
+// Says `text` through a live region that stays in the page (role="status"): emptied first and
+// filled a moment later, so that the same message twice in a row is announced twice.
+export function announce(region, text) {
+  if (!region) return;
+  region.textContent = '';
+  clearTimeout(region.announceTimer);
+  region.announceTimer = setTimeout(() => { region.textContent = text; }, 60);
+}
