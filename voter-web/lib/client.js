@@ -106,11 +106,11 @@ export class StageClient {
       clearTimeout(timer);
       this.probing = false;
     }
-    if (this.welcomed || this.cause === 'offline') return;
+    // Settled meanwhile: connected again, or told by the device or the server itself.
+    if (this.welcomed || this.cause === 'offline' || this.cause === 'restarting') return;
     if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setCause('offline');
     else if (status === 503) this.setCause('restarting');
-    // A server that said it is going away refuses connections while it restarts: still restarting.
-    else if (status === 0 && this.cause !== 'restarting') this.setCause('unreachable');
+    else if (status === 0) this.setCause('unreachable');
     else if (status === 200 && this.cause === 'unreachable') this.setCause(null);
   }
 
@@ -158,7 +158,8 @@ export class StageClient {
       if (this.ws !== ws) return;
       if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setCause('offline');
       else if (SERVER_CLOSES.has(event.code)) this.setCause('restarting');
-      else if (this.cause !== 'offline') this.probe();
+      // A server known to be restarting refuses connections until it is back: nothing to ask.
+      else if (this.cause !== 'offline' && this.cause !== 'restarting') this.probe();
       this.setOnline(false);
       this.emit('close', event);
       if (this.stopped || this.fatal) return;
