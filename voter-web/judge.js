@@ -4,7 +4,7 @@
 // when the server acks it. Drafts and unacknowledged submissions live in localStorage, and
 // the latter are re-sent after a reload or reconnect with their original request id.
 import { StageClient, newRequestId } from './lib/client.js';
-import { h, byId, storage, announce } from './lib/dom.js';
+import { h, byId, storage, announce, keepClearOf } from './lib/dom.js';
 import { quoted } from './lib/format.js';
 import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/judge.js';
@@ -579,6 +579,7 @@ function render() {
 }
 
 byId('lang-toggle').addEventListener('click', () => i18n.toggle());
+keepClearOf(document.querySelector('.top'));
 i18n.onChange(render);
 
 byId('login-form').addEventListener('submit', (event) => {

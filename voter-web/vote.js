@@ -5,7 +5,7 @@
 // a seat ticket, the caps) is admission.js's business: it adds to the hello and explains a refusal.
 import { createAdmission } from './admission.js';
 import { StageClient, newRequestId } from './lib/client.js';
-import { h, byId, storage, announce } from './lib/dom.js';
+import { h, byId, storage, announce, keepClearOf } from './lib/dom.js';
 import { clock, published, quoted } from './lib/format.js';
 import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/vote.js';
@@ -446,6 +446,7 @@ function render() {
 }
 
 byId('lang-toggle').addEventListener('click', () => i18n.toggle());
+keepClearOf(document.querySelector('.top'));
 i18n.onChange(render);
 
 // The countdown ticks locally from the server's clock offset; at the deadline the buttons

@@ -6,8 +6,9 @@
 // At 200 %: no horizontal scroll, and every control wholly inside the viewport and not clipped
 // by an ancestor's overflow. Screen readers: the announcements (aria-live) of a vote saved, a
 // poll opened or closed and a score accepted; the judge's sliders named, described in words and
-// moved by the arrow keys. And the phone tells "offline" from "the server is restarting", and
-// a vote tapped while the server is down is sent by itself (same id) and shown saved.
+// moved by the arrow keys; focus never under the sticky header. And the phone tells "offline"
+// from "the server is restarting", and a vote tapped while the server is down is sent by itself
+// (same id) and shown saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -292,8 +293,15 @@ test('/judge scoring: sliders and fields named, arrow keys move them, and the st
   await judgePage.keyboard.press('ArrowDown');
   await judgePage.keyboard.press('ArrowDown');
   assert.equal(Number(await field.inputValue()), 0);
+  // Focus is not hidden under the sticky header (WCAG 2.4.11): the next slider, parked partly
+  // under the header, scrolls clear of it when Tab reaches it.
+  await card.getByRole('slider', { name: next.name, exact: true }).evaluate((el) => {
+    window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('.top').getBoundingClientRect().bottom + 20);
+  });
   await judgePage.keyboard.press('Tab');
   assert.equal(await judgePage.evaluate(() => document.activeElement.dataset.criterion + document.activeElement.type), `${next.id}range`);
+  assert.ok(await judgePage.evaluate(() => document.activeElement.getBoundingClientRect().top >=
+    document.querySelector('.top').getBoundingClientRect().bottom - 0.5), 'the focused slider is clear of the header');
 
   for (const c of contest.scoring.criteria) await card.locator(`input[type="text"][data-criterion="${c.id}"]`).fill(String(c.max - 1));
   await card.scrollIntoViewIfNeeded();

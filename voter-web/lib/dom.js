@@ -66,3 +66,13 @@ export function announce(region, text) {
   clearTimeout(region.announceTimer);
   region.announceTimer = setTimeout(() => { region.textContent = text; }, 60);
 }
+
+// Keeps what gets focus or is scrolled to clear of a sticky header (WCAG 2.4.11, focus not
+// obscured): the page's scroll padding follows the header's height, which grows with a
+// two-line connection banner or a larger text size.
+export function keepClearOf(header) {
+  if (!header) return;
+  const pad = () => { document.documentElement.style.scrollPaddingTop = `${header.offsetHeight + 8}px`; };
+  pad();
+  if (typeof ResizeObserver === 'function') new ResizeObserver(pad).observe(header);
+}
