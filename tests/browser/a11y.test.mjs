@@ -249,6 +249,16 @@ test('the phone says "the server is restarting" when it is, and a vote tapped me
   await cmd('close_poll', { poll });
 });
 
+test('a server gone without a word (killed) is "cannot reach the server", not "offline"', async () => {
+  await server.stop('SIGKILL');
+  await page.locator('#conn[data-online="false"][data-cause="unreachable"]', { hasText: '连不上投票服务器' }).waitFor({ timeout: 15000 });
+  await screenshot(page, 'a11y-vote-unreachable');
+  assert.deepEqual(await contrastFailures(page), [], 'unreachable: contrast');
+  await server.start();
+  await page.locator('#conn[data-online="true"]', { hasText: '已连接' }).waitFor({ timeout: 20000 });
+  await reconnectHost();
+});
+
 // ---- the judge's page ---------------------------------------------------------------------
 
 let judge;
@@ -258,12 +268,18 @@ function judgeCard(entryId) {
   return judgePage.locator(`li.entry[data-entry="${entryId}"]`);
 }
 
+test('/judge sign-in', async () => {
+  judgePage = await context.newPage();
+  judgePage.errors = watchConsole(judgePage);
+  await judgePage.goto(`${server.url}/judge`);
+  await judgePage.locator('#login:not([hidden])').waitFor();
+  await checkState(judgePage, 'judge-login');
+});
+
 test('/judge scoring: sliders and fields named, arrow keys move them, and the state passes', async () => {
   const unitOf = (id) => contest.entries.find((e) => e.id === id).unit;
   judge = contest.judges[0];
   scoredEntry = round.entries.find((id) => unitOf(id) !== judge.unit);
-  judgePage = await context.newPage();
-  judgePage.errors = watchConsole(judgePage);
   await cmd('start_entry', { round: round.id, entry: scoredEntry });
   await judgePage.goto(`${server.url}/judge#t=${encodeURIComponent(judge.token)}`);
   await judgeCard(scoredEntry).locator('.entry-head[aria-expanded="true"]').waitFor();

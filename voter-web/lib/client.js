@@ -84,6 +84,8 @@ export class StageClient {
   cameOnline() {
     if (this.cause === 'offline') this.setCause(null);
     if (this.stopped || this.fatal || this.welcomed) return;
+    // A connection under way (or saying hello) goes on: a second one would be left open.
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) return;
     this.backoff = MIN_BACKOFF_MS;
     this.connect();
   }
