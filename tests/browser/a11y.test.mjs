@@ -11,7 +11,10 @@
 // (same id) and shown saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import {
   startServer, launchBrowser, connectClient, hostHello, screenshot, watchConsole,
 } from './harness.mjs';
@@ -33,6 +36,7 @@ let context;
 let page;        // the audience phone
 let judgePage;   // a judge's phone
 let consoleErrors;
+const otherServers = [];   // the rating contest's
 
 async function cmd(action, fields = {}) {
   return host.request({ type: 'cmd', action, ...fields });
@@ -150,6 +154,7 @@ after(async () => {
   if (host) host.close();
   if (browser) await browser.close();
   if (server) await server.close();
+  for (const other of otherServers) await other.close();
 });
 
 test('/vote waiting for a poll', async () => {
@@ -348,6 +353,53 @@ test('/judge offline, then locked', async () => {
   if ((await head.getAttribute('aria-expanded')) !== 'true') await head.tap();
   await card.scrollIntoViewIfNeeded();
   await checkState(judgePage, 'judge-locked');
+});
+
+// A rating contest (as audience-mode.test.mjs): the ten numbers of a rating poll, then saved.
+const RATING_SCHEME = {
+  contest: { id: 'rating-cup', name: '评分测试赛' },
+  scoring: {
+    criteria: [{ id: 'theme', name: '主题内涵', max: 60 }, { id: 'art', name: '艺术表现', max: 40 }],
+    judge_weight: 0.9, audience_weight: 0.1, audience_mode: 'rating', min_ratings: 2,
+  },
+  rounds: [{ id: 'prelim', name: '初赛', entries: ['e01', 'e02'] }],
+  entries: [
+    { id: 'e01', title: '椰风海韵', unit: '省文旅厅', form: '歌舞' },
+    { id: 'e02', title: '营商环境新篇章', unit: '省商务厅', form: '情景剧' },
+  ],
+  judges: [{ id: 'j1', name: '王建华' }],
+};
+
+test('/vote with a rating poll open, then rated (announced as saved)', async () => {
+  const rating = await startServer();
+  otherServers.push(rating);
+  await rating.stop();
+  const scheme = path.join(rating.dir, 'rating.json');
+  writeFileSync(scheme, JSON.stringify(RATING_SCHEME));
+  const binary = process.env.STAGEVOTE_BIN || path.resolve('../../build/asan/server/app/stagevote');
+  execFileSync(binary, ['import', '--db', rating.db, '--scheme', scheme]);
+  await rating.start();
+  const ratingHost = await connectClient(rating.wsUrl, hostHello);
+  try {
+    const phoneContext = await browser.newContext({ ...PHONE, locale: 'zh-CN', bypassCSP: true });
+    const phone = await phoneContext.newPage();
+    phone.errors = watchConsole(phone);
+    await phone.goto(`${rating.url}/vote`);
+    await phone.locator('#conn[data-online="true"]').waitFor();
+    await ratingHost.request({ type: 'cmd', action: 'start_entry', round: 'prelim', entry: 'e01' });
+    await ratingHost.request({ type: 'cmd', action: 'open_poll', round: 'prelim', entries: ['e01'], kind: 'rating' });
+    await phone.locator('button.rate[data-rating="10"][data-state="open"]').waitFor();
+    await announced(phone, '评分开始了，请为《椰风海韵》打分');
+    await checkState(phone, 'vote-rating-open');
+    await phone.locator('button.rate[data-rating="8"]').tap();
+    await phone.locator('button.rate[data-rating="8"][data-state="counted"]').waitFor();
+    await announced(phone, '你的评分已保存：8 分');
+    await checkState(phone, 'vote-rating-saved');
+    assert.deepEqual(phone.errors, []);
+    await phoneContext.close();
+  } finally {
+    ratingHost.close();
+  }
 });
 
 test('the pages logged no errors', () => {

@@ -158,13 +158,20 @@ export class StageClient {
     ws.onmessage = (event) => { if (this.ws === ws) this.receive(event.data); };
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
-      if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setCause('offline');
-      else if (SERVER_CLOSES.has(event.code)) this.setCause('restarting');
-      // A server known to be restarting refuses connections until it is back: nothing to ask.
-      else if (this.cause !== 'offline' && this.cause !== 'restarting') this.probe();
+      const retrying = !this.stopped && !this.fatal;
+      if (!retrying) {
+        // Closed on purpose (stop(), a refused hello): nothing to find out.
+      } else if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+        this.setCause('offline');
+      } else if (SERVER_CLOSES.has(event.code)) {
+        this.setCause('restarting');
+      } else if (this.cause !== 'offline' && this.cause !== 'restarting') {
+        // A server known to be restarting refuses connections until it is back: nothing to ask.
+        this.probe();
+      }
       this.setOnline(false);
       this.emit('close', event);
-      if (this.stopped || this.fatal) return;
+      if (!retrying) return;
       // Jittered exponential backoff so a hall of phones does not reconnect in lockstep.
       const delay = this.backoff * (0.5 + Math.random());
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
