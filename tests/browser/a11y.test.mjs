@@ -264,6 +264,48 @@ test('a server gone without a word (killed) is "cannot reach the server", not "o
   await reconnectHost();
 });
 
+test('a socket that goes silent (the phone left the Wi-Fi without noticing) is given up, and the vote goes out again on a new one', async () => {
+  // Every connection of this phone passes through here; `silent` swallows both directions.
+  // `sent`: what the page sent, on which connection.
+  const links = [];
+  const sent = [];
+  const quiet = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
+  await quiet.routeWebSocket(/\/ws$/, (ws) => {
+    const link = { silent: false };
+    links.push(link);
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => {
+      sent.push({ link: links.indexOf(link), ...JSON.parse(message) });
+      if (!link.silent) upstream.send(message);
+    });
+    upstream.onMessage((message) => { if (!link.silent) ws.send(message); });
+  });
+  const phone = await quiet.newPage();
+  phone.errors = watchConsole(phone);
+  await phone.goto(`${server.url}/vote`);
+  await phone.locator('#conn[data-online="true"]').waitFor();
+  const fifth = round.entries[4];
+  await cmd('start_entry', { round: round.id, entry: fifth });
+  const { poll } = await cmd('open_poll', { round: round.id, entries: [fifth] });
+  await phone.locator(`button.choice[data-entry="${fifth}"][data-state="open"]`).waitFor();
+
+  for (const link of links) link.silent = true;
+  await phone.locator(`button.choice[data-entry="${fifth}"]`).tap();
+  await phone.locator(`button.choice[data-entry="${fifth}"][data-state="pending"]`).waitFor();
+  await phone.locator('#pending-note').waitFor();
+  // No reply and no pong: the page opens a new connection by itself and the vote is counted.
+  await phone.locator(`button.choice[data-entry="${fifth}"][data-state="counted"]`).waitFor({ timeout: 45000 });
+  assert.ok(links.length >= 2, 'a new connection');
+  assert.equal(await votesFor(fifth), 1);
+  const votes = sent.filter((m) => m.type === 'vote');
+  assert.ok(votes.length >= 2 && votes.every((m) => m.id === votes[0].id), 'sent again with its first id');
+  assert.ok(votes.at(-1).link > votes[0].link, 'on a new connection');
+  assert.ok(sent.some((m) => m.type === 'ping' && m.link === votes[0].link), 'the page asked the silent socket for a pong first');
+  assert.deepEqual(phone.errors.filter((e) => !/WebSocket|net::/.test(e)), []);
+  await quiet.close();
+  await cmd('close_poll', { poll });
+});
+
 // ---- the judge's page ---------------------------------------------------------------------
 
 let judge;

@@ -24,6 +24,11 @@ const ENDINGS = new Set(['revoked', 'replaced']);
 // network is fine, the server is restarting.
 const SERVER_CLOSES = new Set([1001, 1011, 1012]);
 const HEALTH_TIMEOUT_MS = 4000;
+// A request unanswered this long on a silent socket: ping; no pong this much later either and
+// the socket is taken for dead (a phone that left the Wi-Fi may keep a socket "open" for
+// minutes), so the request goes out again on a new connection.
+const STALL_MS = 5000;
+const WELCOME_TIMEOUT_MS = 15000;
 
 // An id for a request the page keeps across reloads (a vote, a score) and re-sends as it
 // is: unique per device without a counter that would restart at 1.
@@ -61,6 +66,8 @@ export class StageClient {
     // /healthz does not answer either: the venue network, or a crash).
     this.cause = null;
     this.probing = false;
+    this.heard = 0;          // messages received: the watchdog's sign of life
+    this.watchdog = null;
     if (typeof window !== 'undefined' && window.addEventListener) {
       window.addEventListener('offline', () => this.wentOffline());
       window.addEventListener('online', () => this.cameOnline());
@@ -148,9 +155,14 @@ export class StageClient {
 
   connect() {
     clearTimeout(this.timer);
+    clearTimeout(this.watchdog);
+    this.watchdog = null;
     const ws = new WebSocket(this.url);
     this.ws = ws;
     this.welcomed = false;
+    // A connection that is not welcomed in time (a network that swallows it) is given up, and
+    // the backoff tries again.
+    setTimeout(() => { if (this.ws === ws && !this.welcomed && ws.readyState <= WebSocket.OPEN) ws.close(); }, WELCOME_TIMEOUT_MS);
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'hello', ...this.helloFor() }));
     };
@@ -181,6 +193,7 @@ export class StageClient {
   }
 
   receive(text) {
+    this.heard += 1;
     let msg;
     try {
       msg = JSON.parse(text);
@@ -197,6 +210,7 @@ export class StageClient {
       // Requests that were in flight when the connection dropped are sent again with the same
       // id: the server counts them once.
       for (const { message } of this.pending.values()) this.ws.send(JSON.stringify(message));
+      if (this.pending.size > 0) this.watch();
       return;
     }
     if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'pong') && msg.id &&
@@ -228,8 +242,41 @@ export class StageClient {
       this.pending.set(id, { message: full, resolve, reject });
       if (this.welcomed && this.ws && this.ws.readyState === WebSocket.OPEN) {
         this.ws.send(JSON.stringify(full));
+        this.watch();
       }
     });
+  }
+
+  // While requests wait for their replies, checks that the socket still carries anything.
+  watch() {
+    if (this.watchdog) return;
+    const ws = this.ws;
+    const before = this.heard;
+    const alive = () => this.ws === ws && ws.readyState === WebSocket.OPEN && this.pending.size > 0;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = null;
+      if (!alive()) return;
+      if (this.heard !== before) {
+        this.watch();   // the server speaks: the reply is just slow
+        return;
+      }
+      const asked = this.heard;
+      ws.send(JSON.stringify({ type: 'ping', id: `${this.idPrefix}-ping-${this.nextId++}` }));
+      this.watchdog = setTimeout(() => {
+        this.watchdog = null;
+        if (!alive()) return;
+        if (this.heard !== asked) {
+          this.watch();
+          return;
+        }
+        // Dead: give up on this socket now (its close could take as long), find out why, and
+        // connect again; the pending requests go out after the new welcome.
+        this.setOnline(false);
+        this.probe();
+        this.connect();
+        ws.close();
+      }, STALL_MS);
+    }, STALL_MS);
   }
 
   // Allows a new hello (e.g. after the user typed a correct key) after a refused one. The
