@@ -140,7 +140,11 @@ client.on('state', (state) => {
     else view.openOnCreate = stageKey;
   }
   render();
-  if (stageMoved && state.stage) scrollToStage();
+  if (stageMoved && state.stage) {
+    scrollToStage();
+    const info = judgeEntries().find((e) => e.round === state.stage.round && e.entry === state.stage.entry);
+    if (info && info.status !== 'recused') announce(byId('announce'), t('announceOnStage', { title: quoted(entryOf(state.stage.entry).title) }));
+  }
 });
 
 client.on('status', (online) => {

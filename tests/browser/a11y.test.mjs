@@ -5,10 +5,10 @@
 // Page.setFontSizes, 16 → 32 px; the pages size their type in rem/% from it), not a page zoom.
 // At 200 %: no horizontal scroll, and every control wholly inside the viewport and not clipped
 // by an ancestor's overflow. Screen readers: the announcements (aria-live) of a vote saved, a
-// poll opened or closed and a score accepted; the judge's sliders named, described in words and
-// moved by the arrow keys; focus never under the sticky header. And the phone tells "offline"
-// from "the server is restarting", and a vote tapped while the server is down is sent by itself
-// (same id) and shown saved.
+// poll opened or closed, an act on stage (to a judge) and a score accepted; the judge's
+// sliders named, described in words and moved by the arrow keys; focus never under the sticky
+// header. And the phone tells "offline" from "the server is restarting", and a vote tapped
+// while the server is down is sent by itself (same id) and shown saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -331,6 +331,7 @@ test('/judge scoring: sliders and fields named, arrow keys move them, and the st
   await judgePage.goto(`${server.url}/judge#t=${encodeURIComponent(judge.token)}`);
   await judgeCard(scoredEntry).locator('.entry-head[aria-expanded="true"]').waitFor();
   await judgeCard(scoredEntry).locator('.badge[data-status="to_score"]').waitFor();
+  await announced(judgePage, `《${title(scoredEntry)}》正在表演，可以评分`);
   const card = judgeCard(scoredEntry);
   const [crit, next] = contest.scoring.criteria;
 

@@ -65,6 +65,7 @@ export const strings = {
     sliderValue: '{value} 分，满分 {max}',
     sliderUnset: '未填写，满分 {max}',
     announceAcked: '评分已提交：{title}，服务器确认总分 {total}。',
+    announceOnStage: '{title}正在表演，可以评分。',
   },
   en: {
     pageTitle: 'Judge scoring',
@@ -130,5 +131,6 @@ export const strings = {
     sliderValue: '{value} of {max}',
     sliderUnset: 'no mark yet, max {max}',
     announceAcked: 'Score submitted for {title}: the server confirmed a total of {total}.',
+    announceOnStage: '{title} is on stage: you can score it.',
   },
 };
