@@ -49,3 +49,23 @@ if (query.get('play') === '1') {
     timers.push(setTimeout(() => graphic.next(), STEP_MS), setTimeout(() => graphic.next(), 2 * STEP_MS));
   });
 }
+
+// Framed by an SPX template (spx/*.html, served by SPX from its own folder): SPX calls the
+// frame's play/next/stop/update, which pass them on as messages. Only the page framing this
+// one is listened to; it is told when the graphic is ready for them.
+if (window.parent !== window) {
+  const calls = { play: () => graphic.play(), next: () => graphic.next(), stop: () => graphic.stop() };
+  window.addEventListener('message', (event) => {
+    const msg = event.data;
+    if (event.source !== window.parent || msg?.type !== 'stagevote-graphic') return;
+    if (msg.call === 'update') graphic.update(msg.data);
+    else calls[msg.call]?.();
+  });
+  window.parent.postMessage({ type: 'stagevote-graphic', ready: true, graphic: kind }, '*');
+}
+
+// A new key in the fragment (an SPX field edited, a link pasted again): the feed starts again.
+window.addEventListener('hashchange', () => {
+  const given = new URLSearchParams(location.hash.replace(/^#/, '')).get('k');
+  if (given) graphic.update({ key: given });
+});
