@@ -291,7 +291,8 @@ export class Graphic {
   lowerThirdContent() {
     const { data, state, catalogue } = this;
     const entryId = data.entry || state?.stage?.entry || '';
-    if (!entryId && !data.title) return null;
+    // Nothing before the feed's first state (an entry id is no title), unless the crew wrote one.
+    if ((!entryId || !state) && !data.title) return null;
     const entry = catalogue.entry(entryId);
     const round = state?.stage?.entry === entryId ? state.stage.round : catalogue.roundOf(state, entryId);
     const order = state?.stage?.entry === entryId && state.stage.order != null
@@ -333,8 +334,11 @@ export class Graphic {
     const roles = droppedRoles(scores);
     const d = catalogue.decimals;
     const n = Math.max(scores.length, 1);
-    // Up to 15 judges across the panel's 1560 px.
-    const cardWidth = Math.min(168, Math.floor((1560 - 12 * (n - 1)) / n));
+    // Up to 15 judges across the panel's 1536 px; the figures shrink with the cards.
+    const cardWidth = Math.min(168, Math.floor((1536 - 12 * (n - 1)) / n));
+    const totalSize = Math.min(40, Math.floor(cardWidth / 3.3));
+    const nameSize = Math.min(22, Math.floor(cardWidth / 4.4));
+    const tagSize = Math.min(20, Math.floor(cardWidth / 5.4));
     const cards = scores.map((s, i) => {
       const role = roles.get(s.judge) || '';
       return h('div', {
@@ -342,9 +346,9 @@ export class Graphic {
         style: { width: `${cardWidth}px`, transitionDelay: `${i * 90}ms` },
         dataset: { judge: s.judge, role, dropped: s.dropped ? 'true' : 'false' },
       },
-      h('div', { class: 'sv-judge-name', text: catalogue.judgeName(s.judge, result.judge_names) }),
-      h('div', { class: 'sv-judge-total', text: fixed(s.total, d) }),
-      h('div', { class: 'sv-judge-tag', text: role ? this.t(`reveal.${role}`) : '' }));
+      h('div', { class: 'sv-judge-name', style: { fontSize: `${nameSize}px` }, text: catalogue.judgeName(s.judge, result.judge_names) }),
+      h('div', { class: 'sv-judge-total', style: { fontSize: `${totalSize}px` }, text: fixed(s.total, d) }),
+      h('div', { class: 'sv-judge-tag', style: { fontSize: `${tagSize}px` }, text: role ? this.t(`reveal.${role}`) : '' }));
     });
     const provisional = result.provisional ? this.t('reveal.provisional') : '';
     return h('div', { class: 'sv-reveal', dataset: { entry: result.entry } },
