@@ -6,6 +6,7 @@
 // WebSocket; the pages stay transparent around the graphic, and empty off air.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { PNG } from 'pngjs';
@@ -14,9 +15,13 @@ import {
 } from './harness.mjs';
 
 const LONG = 30000;
-const RENDERER = 'http://renderer.test';  // an OGraf renderer's page, on another origin
+const SPX_FILE = path.join(import.meta.dirname, '..', '..', 'display', 'graphics', 'spx', 'lower-third.html');
+const RENDERER_PAGE = '<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;background:transparent}'
+  + '#layer{position:absolute;inset:0}</style></head><body><div id="layer"></div></body></html>';
 
 let server;
+let other;     // another origin on this machine: an OGraf renderer's page, SPX serving its template
+let otherUrl;
 let browser;
 let contest;
 let key;
@@ -80,7 +85,15 @@ async function results(round) {
 }
 
 before(async () => {
-  server = await startServer({ args: ['--allow-origin', RENDERER] });
+  other = http.createServer((req, res) => {
+    const body = req.url.startsWith('/templates/') ? readFileSync(SPX_FILE, 'utf8') : RENDERER_PAGE;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(body);
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  otherUrl = `http://127.0.0.1:${other.address().port}`;
+  // The renderer's page opens /ws from its own origin: allowed by name, as a crew would.
+  server = await startServer({ args: ['--allow-origin', otherUrl] });
   contest = await server.api('/api/contest');
   key = contest.display_key;
   browser = await launchBrowser();
@@ -91,6 +104,7 @@ after(async () => {
   hostWs?.close();
   await browser?.close();
   await server?.close();
+  other?.close();
 });
 
 test('the lower third: nothing until play(), then the entry on stage, live; update() overrides; stop() clears', async () => {
@@ -254,9 +268,7 @@ test('a wrong key paints nothing on air and says so only in its status', async (
 test('the SPX template: its definition has the fields, and SPX\'s calls drive the framed graphic', async () => {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors = watchConsole(page);
-  const file = path.join(import.meta.dirname, '..', '..', 'display', 'graphics', 'spx', 'lower-third.html');
-  await page.route('http://spx.test/**', (route) => route.fulfill({ contentType: 'text/html', body: readFileSync(file, 'utf8') }));
-  await page.goto('http://spx.test/templates/stagevote/lower-third.html');
+  await page.goto(`${otherUrl}/templates/stagevote/lower-third.html`);
   const definition = await page.evaluate(() => window.SPXGCTemplateDefinition);
   assert.equal(definition.steps, '1');
   assert.equal(definition.dataformat, 'json');
@@ -285,11 +297,7 @@ test('the SPX template: its definition has the fields, and SPX\'s calls drive th
 async function openRenderer() {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors = watchConsole(page);
-  await page.route(`${RENDERER}/**`, (route) => route.fulfill({
-    contentType: 'text/html',
-    body: '<!doctype html><html><head><style>html,body{margin:0;background:transparent}#layer{position:absolute;inset:0}</style></head><body><div id="layer"></div></body></html>',
-  }));
-  await page.goto(`${RENDERER}/renderer.html`);
+  await page.goto(`${otherUrl}/renderer.html`);
   return { page, errors };
 }
 
