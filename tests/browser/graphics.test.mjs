@@ -263,6 +263,61 @@ test('a wrong key paints nothing on air and says so only in its status', async (
   await page.close();
 });
 
+test('?play=1 (a browser source nobody drives): a newly revealed result steps through to the final by itself', async () => {
+  const { page, errors } = await openTemplate('score-reveal', '?play=1');
+  const round = contest.rounds[0].id;
+  const entry = contest.rounds[0].entries[2];
+  await hostWs.request({ type: 'cmd', action: 'start_entry', round, entry });
+  await scoreAll(round, entry, 26);
+  await hostWs.request({ type: 'cmd', action: 'lock_scores', round, entry });
+  await hostWs.request({ type: 'cmd', action: 'reveal', round, entry });
+  const result = (await results(round)).find((r) => r.entry === entry);
+  await shown(page);
+  await page.waitForSelector(`.sv-reveal[data-entry="${entry}"]`, { timeout: LONG });
+  await page.waitForSelector('.sv-graphic[data-step="2"]', { timeout: LONG });
+  assert.equal(await text(page, '.sv-final-value'), result.published.final);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('fifteen judges fit the score reveal: every card and figure inside the panel', async () => {
+  const { page, errors } = await openTemplate('score-reveal');
+  // The live feed's catalogue and a result with fifteen judges (the demo has nine), with a
+  // version no later state of the server's overtakes.
+  const fits = await page.evaluate(() => {
+    const g = window.stagevoteGraphic;
+    const judges = Array.from({ length: 15 }, (_, i) => ({ id: `x${i}`, name: ['欧阳晓明', '司马文静', '王芳'][i % 3] }));
+    g.catalogue = new g.catalogue.constructor({ ...g.catalogue.contest, judges });
+    const scores = judges.map((j, i) => ({ judge: j.id, total: 100 - i * 1.25, dropped: i === 0 || i === 14 }));
+    g.receive({ version: 1e9, reveal: { entry: 'e01', round: 'prelim', judge_scores: scores, judge_component: 91,
+      published: { judge_component: '91.00', audience_component: '100.00', final: '100.00' }, rank: 1, votes: 1893 } });
+    g.play();
+    g.next();
+    g.next();
+    return true;
+  });
+  assert.ok(fits);
+  await page.waitForSelector('.sv-graphic[data-step="2"]', { timeout: LONG });
+  await settled(page);
+  const overflow = await page.evaluate(() => {
+    const panel = document.querySelector('.sv-reveal').getBoundingClientRect();
+    const bad = [];
+    for (const node of document.querySelectorAll('.sv-judge, .sv-judge > *, .sv-figure, .sv-reveal-head')) {
+      const r = node.getBoundingClientRect();
+      if (r.left < panel.left - 0.5 || r.right > panel.right + 0.5 || r.top < panel.top - 0.5 || r.bottom > panel.bottom + 0.5) bad.push(node.className);
+      if (node.scrollWidth > node.clientWidth + 1) bad.push(`${node.className} (text cut)`);
+    }
+    const widths = new Set([...document.querySelectorAll('.sv-judge')].map((n) => Math.round(n.getBoundingClientRect().width)));
+    return { bad, cards: document.querySelectorAll('.sv-judge').length, widths: widths.size };
+  });
+  assert.equal(overflow.cards, 15);
+  assert.equal(overflow.widths, 1, 'every card as wide as the others');
+  assert.deepEqual(overflow.bad, []);
+  await shoot(page, 'graphics-reveal-15-judges');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // SPX serves a template from its own folder and calls its functions; the stagevote SPX
 // template (display/graphics/spx/) frames the graphic from the server and passes them on.
 test('the SPX template: its definition has the fields, and SPX\'s calls drive the framed graphic', async () => {
@@ -379,9 +434,10 @@ test('the OGraf score reveal and leaderboard: steps by playAction, the same figu
   const board = await loadOgraf(page, 'leaderboard', { key, limit: 12 });
   assert.equal(board.manifest.stepCount, -1);
   await act(page, 'playAction', {});
-  await waitShadow(page, () => window.graphic.shadowRoot.querySelectorAll('.sv-row').length === 2);
-  const finals = await page.evaluate(() => [...window.graphic.shadowRoot.querySelectorAll('.sv-row-final')].map((n) => n.textContent));
+  // Every scored entry of the round has been revealed by now, ranked among themselves.
   const ranked = all.filter((r) => r.judge_component !== null).sort((a, b) => a.rank - b.rank);
+  await waitShadow(page, (n) => window.graphic.shadowRoot.querySelectorAll('.sv-row').length === n, ranked.length);
+  const finals = await page.evaluate(() => [...window.graphic.shadowRoot.querySelectorAll('.sv-row-final')].map((n) => n.textContent));
   assert.deepEqual(finals, ranked.map((r) => r.published.final));
   await shoot(page, 'graphics-ograf-leaderboard');
   await act(page, 'stopAction', { skipAnimation: true });
