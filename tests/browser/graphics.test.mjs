@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { PNG } from 'pngjs';
 import {
-  artifactsDir, connectClient, hostHello, launchBrowser, startServer, watchConsole,
+  artifactsDir, connectClient, hostHello, launchBrowser, signInHost, startServer, watchConsole,
 } from './harness.mjs';
 
 const LONG = 30000;
@@ -442,6 +442,25 @@ test('the OGraf score reveal and leaderboard: steps by playAction, the same figu
   await shoot(page, 'graphics-ograf-leaderboard');
   await act(page, 'stopAction', { skipAnimation: true });
   await waitShadow(page, () => window.graphic.shadowRoot.querySelector('.sv-graphic')?.childElementCount === 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the host console copies each graphic\'s link with the display key, beside the display link', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors = watchConsole(page);
+  await signInHost(page, server);
+  const { join_url: joinUrl } = await (await fetch(`${server.url}/api/info`)).json();
+  const base = joinUrl.replace(/\/vote\/?$/, '');
+  for (const name of ['lower-third', 'score-reveal', 'leaderboard']) {
+    const button = page.locator(`#graphics-link-copy-${name}`);
+    await page.waitForSelector(`#graphics-link-copy-${name}[data-link]:not([disabled])`, { timeout: LONG });
+    assert.equal(await button.getAttribute('data-link'), `${base}/graphics/${name}.html#k=${encodeURIComponent(key)}`);
+  }
+  assert.equal(await page.locator('#graphics-link-copy-score-reveal').innerText(), '复制图形：成绩揭晓');
+  await page.locator('#display-link-panel').scrollIntoViewIfNeeded();
+  await settled(page);
+  await page.locator('#display-link-panel').screenshot({ path: path.join(artifactsDir, 'graphics-host-links.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
