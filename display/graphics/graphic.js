@@ -201,24 +201,26 @@ export class Graphic {
     const key = this.key;
     const client = new StageClient({ url: wsUrl(this.base), hello: () => ({ role: 'display', key, lang: this.lang }) });
     this.client = client;
-    client.on('welcome', (msg) => {
+    // A client replaced by another key may still report its close: only the current one speaks.
+    const current = (handler) => (msg) => { if (this.client === client) handler(msg); };
+    client.on('welcome', current((msg) => {
       this.versionSeen = -1;
       this.catalogue = new Catalogue(msg.contest || {});
       this.setStatus('live');
       this.render();
-    });
-    client.on('state', (state) => this.receive(state));
-    client.on('status', (online) => {
+    }));
+    client.on('state', current((state) => this.receive(state)));
+    client.on('status', current((online) => {
       if (!online && this.status !== 'unauthorized') this.setStatus('offline');
-    });
-    client.on('error', (msg) => {
+    }));
+    client.on('error', current((msg) => {
       // A wrong key: nothing is retried until the crew gives another (update({key})).
       if (msg.code === 'unauthorized') this.setStatus('unauthorized');
       // Too many wrong keys from this address (another machine behind it): try once the wait is over.
       if (msg.code === 'rate_limited' && !client.welcomed) {
         setTimeout(() => { if (this.client === client) client.retry(); }, (msg.retry_after || 1) * 1000);
       }
-    });
+    }));
     client.start();
   }
 
