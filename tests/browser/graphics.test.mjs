@@ -464,3 +464,18 @@ test('the host console copies each graphic\'s link with the display key, beside 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a graphic on air survives a server restart: offline, then live again, still showing the same', async () => {
+  const { page, errors } = await openTemplate('lower-third');
+  await page.evaluate(() => window.play());
+  await shown(page);
+  const title = await text(page, '.sv-lt-title');
+  await server.restart();
+  // Back by itself (the client reconnects with backoff), on air with what the file holds.
+  await page.waitForFunction(() => window.stagevoteGraphic.status === 'live' && window.stagevoteGraphic.client.online, null, { timeout: LONG });
+  await page.waitForSelector('.sv-graphic[data-shown="true"]', { timeout: LONG });
+  assert.equal(await text(page, '.sv-lt-title'), title);
+  // The page saw its socket drop and come back; nothing else went wrong.
+  assert.deepEqual(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(e)), []);
+  await page.close();
+});
