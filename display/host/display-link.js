@@ -12,6 +12,14 @@ export function displayLink(joinUrl, key, { overlay = false } = {}) {
   return `${base}${overlay ? '?overlay=1' : ''}#k=${encodeURIComponent(key)}`;
 }
 
+// The broadcast graphics (docs/graphics.md) with the same key:
+// `http://192.168.1.20:8080/vote` -> `http://192.168.1.20:8080/graphics/lower-third.html#k=KEY`
+export const GRAPHICS = ['lower-third', 'score-reveal', 'leaderboard'];
+export function graphicsLink(joinUrl, key, name) {
+  const base = String(joinUrl || `${location.origin}/vote`).replace(/\/vote\/?$/, '');
+  return `${base}/graphics/${name}.html#k=${encodeURIComponent(key)}`;
+}
+
 // Clipboard where the browser allows it (a secure context: localhost), else the old way.
 async function copyText(text, field) {
   try {
@@ -32,6 +40,11 @@ export function createDisplayLink(app) {
   const copy = h('button', { class: 'btn small', id: 'display-link-copy', type: 'button', text: t('screens.copy'), disabled: true });
   const copyOverlay = h('button', { class: 'btn small ghost', id: 'overlay-link-copy', type: 'button', text: t('screens.copyOverlay'), disabled: true });
   const qr = h('img', { class: 'display-qr', id: 'display-link-qr', alt: t('screens.qr'), hidden: true });
+  // One copy button per broadcast graphic, for a crew's CasparCG, SPX or OBS.
+  const graphicButtons = GRAPHICS.map((name) => h('button', {
+    class: 'btn small ghost', id: `graphics-link-copy-${name}`, type: 'button', disabled: true,
+    text: t('screens.copyGraphic', { name: t(`screens.graphic.${name}`) }),
+  }));
   const el = h('section', { class: 'panel display-link', id: 'display-link-panel' },
     h('div', { class: 'panel-head' }, h('h2', { text: t('screens.title') }), displays),
     h('div', { class: 'display-link-body' },
@@ -39,7 +52,7 @@ export function createDisplayLink(app) {
       h('div', { class: 'display-link-text' },
         h('label', { for: 'display-link', text: t('screens.link') }),
         field,
-        h('div', { class: 'display-link-buttons' }, copy, copyOverlay, copied),
+        h('div', { class: 'display-link-buttons' }, copy, copyOverlay, ...graphicButtons, copied),
         h('p', { class: 'panel-hint', text: t('screens.hint') }))));
 
   let link = '';
@@ -51,6 +64,9 @@ export function createDisplayLink(app) {
   }
   copy.addEventListener('click', () => onCopy(link, t('screens.link')));
   copyOverlay.addEventListener('click', () => onCopy(overlayLink, t('screens.overlay')));
+  for (const [i, button] of graphicButtons.entries()) {
+    button.addEventListener('click', () => onCopy(button.dataset.link, t(`screens.graphic.${GRAPHICS[i]}`)));
+  }
 
   return {
     el,
@@ -63,6 +79,10 @@ export function createDisplayLink(app) {
       qr.hidden = false;
       copy.disabled = false;
       copyOverlay.disabled = false;
+      for (const [i, button] of graphicButtons.entries()) {
+        button.dataset.link = graphicsLink(joinUrl, key, GRAPHICS[i]);
+        button.disabled = false;
+      }
     },
     render(state) {
       const n = state.host?.connections?.display || 0;

@@ -286,6 +286,10 @@ export const hostStrings = {
     'adv.needReason': '请写明理由。',
     'adv.done': '已晋级：{n} 个节目进入「{round}」，请抽签。',
     'error.tie_at_cut': '名额线上有并列',
+    'screens.copyGraphic': '复制图形：{name}',
+    'screens.graphic.lower-third': '字幕条',
+    'screens.graphic.score-reveal': '成绩揭晓',
+    'screens.graphic.leaderboard': '排行榜',
   },
   en: {
     'title': 'Host console',
@@ -573,5 +577,9 @@ export const hostStrings = {
     'adv.needReason': 'Give a reason.',
     'adv.done': 'Advanced: {n} entries into "{round}"; now draw its order.',
     'error.tie_at_cut': 'Tie at the cut',
+    'screens.copyGraphic': 'Copy graphic: {name}',
+    'screens.graphic.lower-third': 'lower third',
+    'screens.graphic.score-reveal': 'score reveal',
+    'screens.graphic.leaderboard': 'leaderboard',
   },
 };

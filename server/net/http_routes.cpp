@@ -92,9 +92,11 @@ http::message_generator handle_request(const ServerContext& context, http_reques
     response.set(http::field::location, "/vote");
     return response;
   }
-  // The overlay is the one page meant to be embedded (a vision mixer's browser source).
+  // The overlay and the broadcast graphics are the pages meant to be embedded (a vision
+  // mixer's browser source, CasparCG, SPX, an OGraf renderer).
   const bool overlay = *path == "/display" && query_value(query, "overlay") == "1";
-  return context.files.serve(*path, request, overlay);
+  const bool graphics = path->starts_with("/graphics/");
+  return context.files.serve(*path, request, overlay || graphics);
 }
 
 }  // namespace stagevote::net

@@ -285,7 +285,9 @@ std::optional<fs::path> static_files::resolve(std::string_view path) const {
     std::string_view url;
     std::string_view folder;
   };
-  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"}};
+  // /graphics/: the broadcast graphics (docs/graphics.md), a folder of the display's.
+  constexpr std::array kPrefixes{Prefix{"/d/", "display"}, Prefix{"/v/", "voter-web"},
+                                 Prefix{"/graphics/", "display/graphics"}};
   for (const auto& prefix : kPrefixes) {
     if (!starts_with(path, prefix.url)) continue;
     const auto segments = clean_segments(path.substr(prefix.url.size()));
@@ -377,6 +379,10 @@ http::message_generator static_files::serve(std::string_view path,
     response.set(http::field::last_modified, http_date(modified));
     // A cache must keep the gzip and the plain bytes of one URL apart.
     if (compressible) response.set(http::field::vary, "Accept-Encoding");
+    // Scripts, styles and manifests may be read by another origin's page: an OGraf renderer
+    // imports the graphics' modules (and the shared ones they import) from here. They are
+    // the same public files every phone loads; pages and the API do not get this.
+    if (!is_html(*file)) response.set(http::field::access_control_allow_origin, "*");
     if (is_html(*file)) {
       set_page_headers(response, embeddable);
       // The display's live miniature in the host console (/display?embed=1) is framed by this

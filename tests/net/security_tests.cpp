@@ -264,3 +264,53 @@ TEST_CASE("A burst of accept errors is reported once a second with how many ther
   CHECK(errors.add(start + 5001ms) == 0);
   CHECK(errors.flush(start + 6001ms) == 1);  // what was held back, once the period is over
 }
+
+TEST_CASE("The broadcast graphics may be framed and their files read by another origin",
+          "[net][security][graphics]") {
+  TestServer server;
+
+  SECTION("each template: framed by a vision mixer, CasparCG, SPX; nothing inline") {
+    for (const std::string page : {"/graphics/lower-third.html", "/graphics/score-reveal.html",
+                                   "/graphics/leaderboard.html"}) {
+      INFO(page);
+      const auto response = http_get(server.port(), page);
+      REQUIRE(response.status == 200);
+      CHECK(contains(header(response, "content-type"), "text/html"));
+      const std::string policy = header(response, "content-security-policy");
+      CHECK(contains(policy, "default-src 'self'"));
+      CHECK(contains(policy, "script-src 'self';"));
+      CHECK(contains(policy, "connect-src 'self'"));
+      CHECK_FALSE(contains(policy, "frame-ancestors"));
+      CHECK(header(response, "x-frame-options").empty());
+      // A page is never readable by another origin's script (it is framed, not fetched).
+      CHECK(header(response, "access-control-allow-origin").empty());
+      CHECK_FALSE(contains(response.body, "<script>"));
+      CHECK_FALSE(contains(response.body, "<style"));
+      CHECK_FALSE(contains(response.body, " style="));
+    }
+  }
+
+  SECTION("the OGraf manifests and modules: readable by a renderer on another origin") {
+    for (const std::string file :
+         {"/graphics/lower-third.ograf.json", "/graphics/score-reveal.ograf.json",
+          "/graphics/leaderboard.ograf.json", "/graphics/lower-third.mjs", "/graphics/graphic.js",
+          "/v/lib/client.js", "/graphics/graphics.css"}) {
+      INFO(file);
+      const auto response = http_get(server.port(), file);
+      REQUIRE(response.status == 200);
+      CHECK(header(response, "access-control-allow-origin") == "*");
+    }
+    const auto manifest = http_get(server.port(), "/graphics/lower-third.ograf.json");
+    CHECK(header(manifest, "content-type") == "application/json");
+    CHECK(contains(manifest.body, "\"main\": \"lower-third.mjs\""));
+  }
+
+  SECTION("the other pages are still not framed, and no way out of the folder") {
+    const auto vote = http_get(server.port(), "/vote");
+    CHECK(header(vote, "x-frame-options") == "DENY");
+    CHECK(header(vote, "access-control-allow-origin").empty());
+    CHECK(http_get(server.port(), "/graphics/../host.html").status == 404);
+    CHECK(http_get(server.port(), "/graphics/%2e%2e/host.html").status == 404);
+    CHECK(http_get(server.port(), "/graphics/no-such.html").status == 404);
+  }
+}
