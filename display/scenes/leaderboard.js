@@ -175,6 +175,7 @@ export default {
         rest.style.transform = `translate(${area.x + (geo.cols - 1) * (geo.width + COL_GAP)}px, ${area.y + (geo.perCol - 1) * geo.rowHeight}px)`;
       }
       board.dataset.cols = String(geo.cols);
+      board.dataset.narrow = geo.width < 600 ? '1' : '0';  // no room for the unit beside the title
       board.dataset.perCol = String(geo.perCol);
       el.dataset.count = String(visible.length);
       previousIds = ids;

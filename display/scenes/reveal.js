@@ -91,8 +91,8 @@ function buildFull(ctx, state, result, timeline, instant) {
   const layout = layoutOf(ctx);
   const rowWidth = (layout.joinCorner ? layout.cornerLeft : layout.width - 96) - 96;
   const cardWidth = Math.min(200, (rowWidth - 16 * (n - 1)) / n);
-  const totalSize = `${Math.min(58, Math.floor((cardWidth - 12) / 3.4))}px`;
-  const nameSize = `${Math.min(28, Math.floor((cardWidth - 12) / 3.6))}px`;
+  const totalSize = `${Math.min(58, Math.floor((cardWidth - 12) / 3.1))}px`;
+  const nameSize = `${Math.min(28, Math.floor((cardWidth - 12) / 4.2))}px`;  // 欧阳晓峰: four
   const tagSize = `${Math.min(22, Math.floor((cardWidth - 12) / 5.2))}px`;  // 去掉最高分: five characters
   const judgeCards = scores.map((s) => {
     const role = roles.get(s.judge);

@@ -156,7 +156,7 @@ before(async () => {
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${width}x${height}: ${msg.text()}`); });
     page.on('pageerror', (err) => errors.push(`${width}x${height}: ${err}`));
     await page.goto(url);
-    await page.waitForSelector('#stage[data-scene="standby"] .scene-standby.shown', { timeout: LONG });
+    await page.waitForSelector('#stage .scene.shown', { timeout: LONG });
     return { page, width, height, name: `${width}x${height}` };
   }));
 });
