@@ -28,7 +28,9 @@ const entries = [];
 for (const [round, , n] of ROUNDS) {
   for (let i = 0; i < n; i++) {
     const k = entries.length + 1;
-    entries.push({ id: `e${String(k).padStart(2, '0')}`, title: `${TITLES[k % TITLES.length]}${k % 3 ? '' : k}`, unit: UNITS[k % UNITS.length], round });
+    // The first of the 40 (on stage and revealed below) has the longest title of all.
+    const title = round === 'r40' && i === 0 ? `${TITLES[4]}暨${TITLES[6]}` : `${TITLES[k % TITLES.length]}${k % 3 ? '' : k}`;
+    entries.push({ id: `e${String(k).padStart(2, '0')}`, title, unit: UNITS[k % UNITS.length], round });
   }
 }
 const judges = Array.from({ length: JUDGES }, (_, i) => ({
@@ -86,6 +88,7 @@ let server;
 let browser;
 let host;
 let pages = [];
+let overlays = [];  // the overlay page (lower thirds for a video mixer) at 16:9 and on the wall
 const errors = [];
 const phones = [];
 const judgeClients = [];
@@ -118,9 +121,8 @@ async function play(round, entry, index, onStage = async () => {}) {
   await cmd('start_entry', { round, entry });
   await onStage();
   const base = entries.findIndex((e) => e.id === entry);
-  for (let j = 0; j < panelFor(round, index); j++) {
-    await judgeClients[j].request({ type: 'score', round, entry, marks: marksFor(base, j) });
-  }
+  await Promise.all(judgeClients.slice(0, panelFor(round, index))
+    .map((judge, j) => judge.request({ type: 'score', round, entry, marks: marksFor(base, j) })));
   await cmd('lock_scores', { round, entry });
   await cmd('reveal', { round, entry });
 }
@@ -158,6 +160,13 @@ before(async () => {
     await page.goto(url);
     await page.waitForSelector('#stage .scene.shown', { timeout: LONG });
     return { page, width, height, name: `${width}x${height}` };
+  }));
+  overlays = await Promise.all([[1920, 1080], [3840, 1080]].map(async ([width, height]) => {
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on('pageerror', (err) => errors.push(`overlay ${width}x${height}: ${err}`));
+    await page.goto(await displayUrl(server, '?overlay=1'));
+    await page.waitForSelector('#stage .scene.shown', { timeout: LONG });
+    return { page, width, height, name: `overlay-${width}x${height}`, overlay: true };
   }));
 });
 
@@ -265,14 +274,15 @@ function setCorner(page, on) {
 
 // Checks the scene now showing on every screen, bare and with the join corner; `shot`: the
 // screenshots' name (taken only for the 24- and 40-entry rounds).
-async function checkScene(found, scene, label, n) {
-  for (const screen of pages) {
+async function checkScene(found, scene, label, n, screens = pages) {
+  for (const screen of screens) {
     const { page } = screen;
     await settle(page, scene);
     const bare = await inspect(page);
     assert.ok(bare.texts > 0, `${label} at ${screen.name}: no text on the screen`);
     found.push(...bare.problems.map((p) => `${label} at ${screen.name}: ${p}`));
     if (n >= 24) await screenshot(page, `layout-${label}-${screen.name}`);
+    if (screen.overlay) continue;  // the join corner is the venue screen's
     await setCorner(page, true);
     await settle(page, scene);
     const cornered = await inspect(page, { corner: true });
@@ -289,10 +299,10 @@ test('the entry on stage, and reveals to panels of 15, 9 and 3 judges, fit every
   for (const index of [0, 1, 2]) {
     const entry = order[index];
     await play('r40', entry, index, async () => {
-      if (index === 0) await checkScene(found, 'stage', 'stage', 40);
+      if (index === 0) await checkScene(found, 'stage', 'stage', 40, [...pages, ...overlays]);
     });
     await host.untilState((s) => s.scene?.name === 'reveal' && s.reveal?.entry === entry, LONG);
-    await checkScene(found, 'reveal', `reveal-${panelFor('r40', index)}-judges`, 40);
+    await checkScene(found, 'reveal', `reveal-${panelFor('r40', index)}-judges`, 40, [...pages, ...overlays]);
   }
   assert.deepEqual(found, []);
 });
