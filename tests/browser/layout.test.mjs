@@ -5,8 +5,11 @@
 // (4:3, letterboxed) and 3840x1080 (a 32:9 LED wall, a wide stage). For every scene the test
 // reads the DOM: no visible text lies outside the screen or the stage, none is cut by a box
 // that clips it, and no two texts overlap; then again with the join corner shown (the stage's
-// `with-join-corner`): no text under it. Screenshots of the 24- and 40-entry rounds at each
-// size go to the artifacts directory.
+// `with-join-corner`): no text under it. Standby, the entry on stage and the reveals are also
+// checked on the overlay page (lower thirds) at 1920x1080 and 3840x1080. The show is played
+// before the screens open, except the entries checked on stage and revealed. Screenshots of
+// the 24- and 40-entry rounds (and of standby, stage and reveal) at each size go to the
+// artifacts directory; the join corner's stand-in is drawn as a dashed box in them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -274,7 +277,7 @@ function setCorner(page, on) {
 
 // Checks the scene now showing on every screen, bare and with the join corner; `shot`: the
 // screenshots' name (taken only for the 24- and 40-entry rounds).
-async function checkScene(found, scene, label, n, screens = pages) {
+async function checkScene(found, scene, label, n, screens = pages, { corner = true } = {}) {
   for (const screen of screens) {
     const { page } = screen;
     await settle(page, scene);
@@ -282,7 +285,7 @@ async function checkScene(found, scene, label, n, screens = pages) {
     assert.ok(bare.texts > 0, `${label} at ${screen.name}: no text on the screen`);
     found.push(...bare.problems.map((p) => `${label} at ${screen.name}: ${p}`));
     if (n >= 24) await screenshot(page, `layout-${label}-${screen.name}`);
-    if (screen.overlay) continue;  // the join corner is the venue screen's
+    if (screen.overlay || !corner) continue;  // the join corner is the venue screen's, not on standby
     await setCorner(page, true);
     await settle(page, scene);
     const cornered = await inspect(page, { corner: true });
@@ -293,8 +296,11 @@ async function checkScene(found, scene, label, n, screens = pages) {
 }
 
 
-test('the entry on stage, and reveals to panels of 15, 9 and 3 judges, fit every screen', async () => {
+test('standby, the entry on stage, and reveals to panels of 15, 9 and 3 judges, fit every screen', async () => {
   const found = [];
+  // Standby, with its large QR code (no join corner beside it).
+  await cmd('show', { scene: 'standby' });
+  await checkScene(found, 'standby', 'standby', 40, [...pages, ...overlays], { corner: false });
   const order = orderOf(host.state(), 'r40');
   for (const index of [0, 1, 2]) {
     const entry = order[index];
