@@ -11,10 +11,16 @@
 // the 24- and 40-entry rounds (and of standby, stage and reveal) at each size go to the
 // artifacts directory; the join corner's stand-in is drawn as a dashed box in them.
 import assert from 'node:assert/strict';
+import { register } from 'node:module';
 import { after, before, test } from 'node:test';
 import {
-  connectClient, displayUrl, HOST_KEY, hostHello, launchBrowser, screenshot, startServer, watchConsole,
+  connectClient, displayUrl, HOST_KEY, hostHello, launchBrowser, screenshot, startServer,
 } from './harness.mjs';
+
+register('./web-paths.mjs', import.meta.url);
+const { pollGrid } = await import('../../display/scenes/poll.js');
+const { gridFor } = await import('../../display/scenes/order.js');
+const { boardGeometry } = await import('../../display/scenes/leaderboard.js');
 
 const LONG = 30000;
 const SIZES = [[1920, 1080], [1024, 768], [3840, 1080]];
@@ -177,6 +183,26 @@ after(async () => {
   for (const client of [host, ...judgeClients, ...phones]) client?.close();
   await browser?.close();
   await server?.close();
+});
+
+// The geometry the scenes compute, for every round size from 1 to 40 on the three stages the
+// display lays out (1920 wide, 1920 beside the join corner, the wall's 3840): every entry has a
+// place, and rows and columns stay at sizes a hall can read.
+test('every round size from 1 to 40 gets a place for every entry on every stage', () => {
+  const stages = [['1920', 1728], ['1920 with the join corner', 1492], ['3840', 3648]];
+  for (let n = 1; n <= 40; n++) {
+    for (const [name, width] of stages) {
+      const at = `${n} entries on the ${name} stage`;
+      const poll = pollGrid(n, width === 1492 ? 1920 : width + 192);
+      assert.ok(poll.cols * poll.rows >= n, `poll: ${at}`);
+      assert.ok(poll.rowHeight >= 40 && (poll.cols === 1 || poll.colWidth >= 400), `poll rows of ${poll.rowHeight} px, columns of ${poll.colWidth}: ${at}`);
+      const order = gridFor(n, { x: 96, y: 268, width, height: 740 });
+      assert.ok(order.cols * order.rows >= n && order.height >= 48 && order.width >= 300, `order ${JSON.stringify(order)}: ${at}`);
+      const board = boardGeometry(n, { x: 96, y: 300, width, height: 690 });
+      assert.equal(Math.min(board.limit, n), n, `leaderboard: ${at}`);
+      assert.ok(board.rowHeight >= 48 && board.width >= 440, `leaderboard ${JSON.stringify(board)}: ${at}`);
+    }
+  }
 });
 
 // Shows `scene` on every screen at once, without its entrance animation (the display's own
