@@ -1,5 +1,5 @@
 // The venue display: one WebSocket (role display) through the shared client, a fixed
-// 1920x1080 stage scaled to the screen, and the scene router. It never needs a reload: the
+// 1920x1080 stage (3840x1080 on an LED wall) scaled to the screen, and the scene router. It never needs a reload: the
 // client reconnects with backoff and the next `state` resyncs the scene in place.
 // The server shows the live counts only to a screen with the display key: the display link
 // (`/display#k=KEY`, printed at start-up and shown in the host console) carries it once, and
@@ -46,7 +46,6 @@ const i18n = createI18n(displayStrings);
 document.body.classList.toggle('overlay', overlay);
 document.body.classList.toggle('embedded', embedded);
 const stage = document.getElementById('stage');
-fitStage(stage);
 
 const indicator = h('div', { class: 'conn-indicator', role: 'status', dataset: { online: '0' } },
   h('span', { class: 'conn-dot' }), h('span', { class: 'conn-text', text: i18n.t('conn.offline') }));
@@ -59,8 +58,16 @@ const ctx = {
   catalogue: new Catalogue(),
   info: { join_url: `${location.origin}/vote` },
   now: () => client.now(),
+  stageEl: stage,  // scenes read the stage's width and the join corner from it (layoutOf)
 };
 const router = new SceneRouter(stage, scenes, ctx);
+// The scenes lay out for the stage's width and for the join corner: when either changes
+// (the window moved to the LED wall; the corner shown or hidden) they lay out again, at once.
+fitStage(stage, document.documentElement, { onResize: () => router.refresh() });
+new MutationObserver((records) => {
+  const had = records[0].oldValue?.split(/\s+/).includes('with-join-corner') || false;
+  if (had !== stage.classList.contains('with-join-corner')) router.refresh();
+}).observe(stage, { attributes: true, attributeFilter: ['class'], attributeOldValue: true });
 let lastState = null;
 
 const key = displayKey();

@@ -62,6 +62,7 @@ export const displayStrings = {
     'join.ticketOr': '或在手机浏览器打开下面的地址，输入票上的号码',
     'key.title': '此屏幕需要密钥',
     'key.hint': '请在主持人控制台打开“大屏链接”（带密钥），或使用服务器启动时打印的大屏链接。',
+    'leaderboard.more': '以及其余 {n} 个作品',
   },
   en: {
     'conn.offline': 'Reconnecting…',
@@ -124,5 +125,6 @@ export const displayStrings = {
     'join.ticketOr': 'or open this address on your phone and type the ticket code',
     'key.title': 'This screen needs its key',
     'key.hint': 'Open the display link from the host console (it carries the key), or the display link the server printed at start-up.',
+    'leaderboard.more': 'and {n} more entries',
   },
 };

@@ -4,18 +4,38 @@
 import { h, setText } from '/v/lib/dom.js';
 import { published, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
+import { layoutOf } from '../lib/stage-scale.js';
 import { framed, ledgerMark, lowerThird } from './chrome.js';
 
-const AREA = { x: 96, y: 300, width: 1728, height: 690 };
+const COL_GAP = 32;
+const MIN_COL_WIDTH = 440;  // rank, a title of ten characters or so, and the score
+
+// The rows' box: below the head, across the stage or to the left of the join corner.
+function areaFor(layout) {
+  const right = layout.joinCorner ? layout.cornerLeft : layout.width - 96;
+  return { x: 96, y: 300, width: right - 96, height: 690 };
+}
 
 function roundOf(state) {
   return state.scene?.params?.round || state.leaderboard?.round || state.stage?.round || '';
 }
 
-// One column up to 10 rows; two columns up to 24; beyond that the top 24.
-export function boardGeometry(n) {
-  if (n <= 10) return { cols: 1, perCol: 10, rowHeight: 66, width: AREA.width, limit: 10 };
-  return { cols: 2, perCol: 12, rowHeight: 55, width: (AREA.width - 32) / 2, limit: 24 };
+// One column with the judges' and audience's components up to 10 rows; beyond that as few
+// compact columns (rank, entry, score) as hold the round in at most 12 rows, or 14 when the
+// width allows no more columns; on the 1920 stage that is every entry of a round of 42. A
+// longer round shows its top rows and a line saying how many more there are (`rest`).
+export function boardGeometry(n, area = areaFor(layoutOf(null))) {
+  if (n <= 10) return { cols: 1, perCol: 10, rowHeight: 66, width: area.width, limit: 10, area };
+  const maxCols = Math.max(2, Math.floor((area.width + COL_GAP) / (MIN_COL_WIDTH + COL_GAP)));
+  let cols = maxCols;
+  for (let c = 2; c <= maxCols; c++) {
+    if (Math.ceil(n / c) <= 12) { cols = c; break; }
+  }
+  const perCol = Math.min(14, Math.max(10, Math.ceil(n / cols)));
+  const limit = cols * perCol;
+  // The line for the rest takes the last row's place.
+  const shown = n > limit ? limit - 1 : n;
+  return { cols, perCol, rowHeight: Math.min(66, Math.floor(area.height / perCol)), width: (area.width - COL_GAP * (cols - 1)) / cols, limit: shown, area };
 }
 
 export default {
@@ -23,12 +43,15 @@ export default {
   mount(ctx, state) {
     const { t, catalogue } = ctx;
     const round = roundOf(state);
+    const area = areaFor(layoutOf(ctx));
     const timeline = new Timeline();
     const rows = new Map();  // entry id -> {node, fields}
     const board = h('div', { class: 'board' });
     const heads = h('div', { class: 'board-heads' });
     const empty = h('div', { class: 'board-empty', text: t('leaderboard.empty') });
+    const rest = h('div', { class: 'board-rest' });
     let previousIds = null;
+    let previousGeo = null;
 
     if (ctx.overlay) {
       const top = (state.leaderboard?.entries || []).slice(0, 3);
@@ -40,7 +63,7 @@ export default {
       h('div', { class: 'board-head-title' },
         h('h1', { class: 'gold-text', text: t('leaderboard.title') }),
         h('div', { class: 'board-round', text: catalogue.roundName(round) })),
-      heads, board, empty);
+      heads, board, empty, rest);
     const seal = ledgerMark(ctx, state);
     el.append(seal.el);
 
@@ -54,7 +77,7 @@ export default {
       heads.replaceChildren(...Array.from({ length: geo.cols }, (_, i) => {
         const node = cells();
         node.style.width = `${geo.width}px`;
-        node.style.transform = `translate(${AREA.x + i * (geo.width + 32)}px, ${AREA.y - 44}px)`;
+        node.style.transform = `translate(${area.x + i * (geo.width + COL_GAP)}px, ${area.y - 44}px)`;
         return node;
       }));
     }
@@ -80,10 +103,10 @@ export default {
 
     function render(next, animate) {
       const entries = (next.leaderboard && next.leaderboard.round === round ? next.leaderboard.entries : []) || [];
-      const geo = boardGeometry(entries.length);
+      const geo = boardGeometry(entries.length, area);
       const visible = entries.slice(0, geo.limit);
       const ids = visible.map((r) => r.entry);
-      const layoutChanged = !previousIds || boardGeometry(previousIds.length).cols !== geo.cols;
+      const layoutChanged = !previousGeo || previousGeo.cols !== geo.cols || previousGeo.perCol !== geo.perCol;
       if (layoutChanged) {
         for (const { node } of rows.values()) node.remove();
         rows.clear();
@@ -116,8 +139,8 @@ export default {
         item.node.style.width = `${geo.width}px`;
         item.node.style.height = `${geo.rowHeight - 8}px`;
         const col = Math.floor(index / geo.perCol);
-        const x = AREA.x + col * (geo.width + 32);
-        const y = AREA.y + (index % geo.perCol) * geo.rowHeight;
+        const x = area.x + col * (geo.width + COL_GAP);
+        const y = area.y + (index % geo.perCol) * geo.rowHeight;
         const target = `translate(${x}px, ${y}px)`;
         if (isNew && animate && previousIds) {
           // A newly revealed entry slides in from the right and is highlighted.
@@ -142,8 +165,21 @@ export default {
           timeline.at(700, () => item.node.remove());
         }
       }
+      // Beyond the rows: how many more entries the round has, in the last row's place.
+      const more = entries.length - visible.length;
+      rest.hidden = more <= 0;
+      setText(rest, more > 0 ? t('leaderboard.more', { n: more }) : '');
+      if (more > 0) {
+        rest.style.width = `${geo.width}px`;
+        rest.style.height = `${geo.rowHeight - 8}px`;
+        rest.style.transform = `translate(${area.x + (geo.cols - 1) * (geo.width + COL_GAP)}px, ${area.y + (geo.perCol - 1) * geo.rowHeight}px)`;
+      }
+      board.dataset.cols = String(geo.cols);
+      board.dataset.narrow = geo.width < 600 ? '1' : '0';  // no room for the unit beside the title
+      board.dataset.perCol = String(geo.perCol);
       el.dataset.count = String(visible.length);
       previousIds = ids;
+      previousGeo = geo;
     }
 
     render(state, !ctx.instant);

@@ -4,28 +4,42 @@
 import { h, setText } from '/v/lib/dom.js';
 import { orderNumber, quoted } from '/v/lib/format.js';
 import { Timeline } from '../lib/motion.js';
+import { layoutOf } from '../lib/stage-scale.js';
 import { framed } from './chrome.js';
 
-const AREA = { x: 96, y: 268, width: 1728, height: 740 };
 const GAP = 16;
+const MIN_CARD_WIDTH = 320;
+
+// The cards' box: below the head, across the stage (to the left of the join corner when it is
+// shown; on the LED wall's wide stage, across all of it).
+function areaFor(layout) {
+  const right = layout.joinCorner ? layout.cornerLeft : layout.width - 96;
+  return { x: 96, y: 268, width: right - 96, height: 740 };
+}
 
 function roundOf(state) {
   return state.scene?.params?.round || state.stage?.round || state.rounds?.[0]?.id || '';
 }
 
-// Grid geometry for n cards: more columns for longer orders.
-export function gridFor(n) {
-  const cols = n <= 6 ? 2 : n <= 12 ? 3 : n <= 28 ? 4 : 5;
+// Grid geometry for n cards: more columns for longer orders, as many as the width holds
+// (cards at least MIN_CARD_WIDTH wide); a wide stage uses its width for shorter columns.
+// Low cards (40 entries beside the join corner) keep the title on one line and drop the unit
+// (`density`), so nothing is cut.
+export function gridFor(n, area = areaFor(layoutOf(null))) {
+  const maxCols = Math.max(1, Math.floor((area.width + GAP) / (MIN_CARD_WIDTH + GAP)));
+  const wanted = n <= 6 ? 2 : n <= 12 ? 3 : n <= 28 ? 4 : 5;
+  const cols = Math.min(maxCols, Math.max(wanted, Math.ceil(n / (area.width > 2400 ? 5 : 8))));
   const rows = Math.max(1, Math.ceil(n / cols));
-  const width = (AREA.width - GAP * (cols - 1)) / cols;
-  const height = Math.min(176, (AREA.height - GAP * (rows - 1)) / rows);
-  return { cols, rows, width, height };
+  const width = (area.width - GAP * (cols - 1)) / cols;
+  const height = Math.min(176, (area.height - GAP * (rows - 1)) / rows);
+  const density = height >= 96 ? '' : height >= 68 ? 'compact' : 'tight';
+  return { cols, rows, width, height, density, area };
 }
 
 function place(grid, index) {
   const col = Math.floor(index / grid.rows);  // fill down each column: reads like a programme
   const row = index % grid.rows;
-  return { x: AREA.x + col * (grid.width + GAP), y: AREA.y + row * (grid.height + GAP) };
+  return { x: grid.area.x + col * (grid.width + GAP), y: grid.area.y + row * (grid.height + GAP) };
 }
 
 function orderIds(ctx, state, round) {
@@ -37,6 +51,7 @@ export default {
   mount(ctx, state) {
     const { t, catalogue } = ctx;
     const round = roundOf(state);
+    const area = areaFor(layoutOf(ctx));
     const timeline = new Timeline();
     const cards = new Map();  // entry id -> card element
     const status = h('div', { class: 'order-status' });
@@ -63,6 +78,7 @@ export default {
     }
 
     function layout(ids, grid, statuses, { delayEach = 0, from = 0 } = {}) {
+      deck.dataset.density = grid.density;
       ids.forEach((id, index) => {
         const node = cards.get(id) || cards.set(id, card(id)).get(id);
         node.style.width = `${grid.width}px`;
@@ -80,7 +96,7 @@ export default {
     function shuffleTo(ids, grid, statuses) {
       el.classList.add('drawing');
       setText(status, t('order.drawing'));
-      const cx = 960 - grid.width / 2;
+      const cx = grid.area.x + grid.area.width / 2 - grid.width / 2;
       const cy = 600 - grid.height / 2;
       ids.forEach((id, i) => {
         const node = cards.get(id) || cards.set(id, card(id)).get(id);
@@ -116,7 +132,7 @@ export default {
       const items = catalogue.order(next, round);
       const ids = items.map((o) => o.entry);
       const statuses = new Map(items.map((o) => [o.entry, o.status]));
-      const grid = gridFor(ids.length);
+      const grid = gridFor(ids.length, area);
       if (animateDraw && !ctx.instant) {
         shuffleTo(ids, grid, statuses);
       } else {
@@ -134,7 +150,7 @@ export default {
     const drawn = (before && before.join() !== now.join()) || state.scene?.params?.drawn === '1';
     if (drawn && before) {
       // Start from the old places so the audience sees the cards move.
-      const grid = gridFor(before.length);
+      const grid = gridFor(before.length, area);
       const statuses = new Map(catalogue.order(ctx.previous, round).map((o) => [o.entry, o.status]));
       layout(before, grid, statuses);
       el.classList.add('no-card-motion');

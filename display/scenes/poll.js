@@ -3,8 +3,38 @@
 import { h, setText } from '/v/lib/dom.js';
 import { clock, count, orderNumber, percent, quoted, ratio } from '/v/lib/format.js';
 import { countUp, Timeline } from '../lib/motion.js';
+import { layoutOf } from '../lib/stage-scale.js';
 import { framed, lowerThird } from './chrome.js';
 import { joinBlock } from './join.js';
+
+// The rows' box in stage pixels: the scene body (1728x834 on the 1920 stage) less the head
+// (100) and the side column with its clock and QR code (360 + 48).
+const ROWS_HEIGHT = 734;
+const SIDE = 360 + 48;
+const COL_GAP = 24;
+const MIN_COL_WIDTH = 400;  // a number, a title of ten characters or so, and the count
+const FULL_ROW = 52;        // one column with the bar beside the title down to this height
+
+// Every entry of the poll on one screen (the audience votes on them all): one column of full
+// rows (number, title and unit, bar, count and share) while they fit, else columns of compact
+// rows (the bar drawn behind the title) as many as the width allows, filled down each column
+// like a programme. Returns the columns, rows per column, row height and gap.
+export function pollGrid(n, width = 1920) {
+  const mainWidth = width - 192 - SIDE;
+  const fit = (cols) => {
+    const rows = Math.max(1, Math.ceil(n / cols));
+    const gap = rows > 8 ? 8 : 16;
+    const colWidth = (mainWidth - COL_GAP * (cols - 1)) / cols;
+    return { cols, rows, gap, colWidth, rowHeight: Math.min(96, Math.floor((ROWS_HEIGHT - gap * (rows - 1)) / rows)) };
+  };
+  let best = fit(1);
+  if (best.rowHeight >= FULL_ROW) return { ...best, compact: false };
+  for (let cols = 2; fit(cols).colWidth >= MIN_COL_WIDTH; cols++) {
+    best = fit(cols);
+    if (best.rowHeight >= FULL_ROW) break;
+  }
+  return { ...best, compact: true };
+}
 
 function pollId(state) {
   return state.scene?.params?.poll || state.poll?.id || state.last_poll?.id || '';
@@ -66,7 +96,17 @@ export default {
       el = lowerThird({ tab: t(titleKey), kicker: t(open ? 'poll.open' : 'poll.closed'), title: single ? quoted(entry.title) : t('poll.scan'), detail: '',
         extra: h('div', { class: 'lt-poll' }, heroEl, h('span', { class: 'lt-count-unit', text: t(unitKey) }), clockEl, statusEl) });
     } else {
-      const list = h('div', { class: `poll-rows rows-${Math.min(poll.entries.length, 12)}` });
+      const grid = pollGrid(poll.entries.length, layoutOf(ctx).width);
+      const list = h('div', {
+        class: `poll-rows rows-${Math.min(poll.entries.length, 12)}${grid.compact ? ' compact' : ''}${grid.rowHeight >= 80 ? ' tall' : ''}`,
+        dataset: { cols: grid.cols },
+        style: {
+          gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
+          gridTemplateRows: `repeat(${grid.rows}, ${grid.rowHeight}px)`,
+          rowGap: `${grid.gap}px`,
+        },
+      });
+      list.style.setProperty('--row-h', `${grid.rowHeight}px`);
       for (const entryId of poll.entries) {
         const entry = catalogue.entry(entryId);
         const fill = h('div', { class: 'bar-fill' });
@@ -98,13 +138,14 @@ export default {
           h('div', { class: 'poll-hero' }, heroEl, h('span', { class: 'poll-hero-unit-label', text: t(unitKey) })),
           statusEl);
       } else {
-        main = h('div', { class: 'poll-main' }, list,
-          h('div', { class: 'poll-total' }, h('span', { class: 'poll-total-label', text: t('poll.total') }), totalEl, statusEl));
+        main = h('div', { class: 'poll-main' }, list);
       }
+      // The total sits in the head, so that the rows have the whole height below it.
       el = framed(ctx, `${catalogue.roundName(round)}  ·  ${t(titleKey)}`,
         h('div', { class: 'poll-head' },
           h('h1', { class: 'poll-title gold-text', text: t(titleKey) }),
-          h('div', { class: 'poll-live' }, h('span', { class: 'live-dot' }), liveText)),
+          h('div', { class: 'poll-live' }, h('span', { class: 'live-dot' }), liveText),
+          single ? null : h('div', { class: 'poll-total' }, h('span', { class: 'poll-total-label', text: t('poll.total') }), totalEl, statusEl)),
         h('div', { class: 'poll-layout' }, main, side));
     }
 

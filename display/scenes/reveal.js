@@ -5,6 +5,7 @@
 import { h } from '/v/lib/dom.js';
 import { count, fixed, orderNumber, published, quoted } from '/v/lib/format.js';
 import { countUp, Timeline } from '../lib/motion.js';
+import { layoutOf } from '../lib/stage-scale.js';
 import { framed, lowerThird, titleSize } from './chrome.js';
 
 const JUDGE_STEP_MS = 800;
@@ -84,14 +85,21 @@ function buildFull(ctx, state, result, timeline, instant) {
   const scores = result?.judge_scores || [];
   const roles = droppedRoles(scores);
 
+  // A panel of 3 to 15 judges in one row: cards narrow with the panel (about 100 px each for
+  // 15 on the 1920 stage) and their figures with them, sized so "100.00" fits the card.
   const n = Math.max(scores.length, 1);
-  const cardWidth = Math.min(200, (1728 - 16 * (n - 1)) / n);
+  const layout = layoutOf(ctx);
+  const rowWidth = (layout.joinCorner ? layout.cornerLeft : layout.width - 96) - 96;
+  const cardWidth = Math.min(200, (rowWidth - 16 * (n - 1)) / n);
+  const totalSize = `${Math.min(58, Math.floor((cardWidth - 12) / 3.1))}px`;
+  const nameSize = `${Math.min(28, Math.floor((cardWidth - 12) / 4.2))}px`;  // 欧阳晓峰: four
+  const tagSize = `${Math.min(22, Math.floor((cardWidth - 12) / 5.2))}px`;  // 去掉最高分: five characters
   const judgeCards = scores.map((s) => {
     const role = roles.get(s.judge);
     return h('div', { class: `judge-card${s.dropped ? ' dropped' : ''}`, style: { width: `${cardWidth}px` }, dataset: { judge: s.judge, role: role || '' } },
-      h('div', { class: 'judge-name', text: catalogue.judgeName(s.judge, result.judge_names) }),
-      h('div', { class: 'judge-total' }, h('span', { class: 'judge-total-value', text: fixed(s.total, d) }), h('i', { class: 'strike' })),
-      h('div', { class: 'judge-tag', text: role ? t(`reveal.${role}`) : '' }));
+      h('div', { class: 'judge-name', style: { fontSize: nameSize }, text: catalogue.judgeName(s.judge, result.judge_names) }),
+      h('div', { class: 'judge-total' }, h('span', { class: 'judge-total-value', style: { fontSize: totalSize }, text: fixed(s.total, d) }), h('i', { class: 'strike' })),
+      h('div', { class: 'judge-tag', style: { fontSize: tagSize }, text: role ? t(`reveal.${role}`) : '' }));
   });
 
   const jcValue = h('span', { class: 'figure-value', text: fixed(0, d) });
