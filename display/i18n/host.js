@@ -286,6 +286,10 @@ export const hostStrings = {
     'adv.needReason': '请写明理由。',
     'adv.done': '已晋级：{n} 个节目进入「{round}」，请抽签。',
     'error.tie_at_cut': '名额线上有并列',
+    'act.set_join_corner': '扫码角标',
+    'scenes.joinCorner': '投票时在其他场景显示扫码角标',
+    'scenes.joinCornerHint': '投票进行中，大屏右下角显示二维码、网址和加入码',
+    'scenes.joinCornerHidden': '已隐藏：只有待机和投票场景显示二维码',
   },
   en: {
     'title': 'Host console',
@@ -573,5 +577,9 @@ export const hostStrings = {
     'adv.needReason': 'Give a reason.',
     'adv.done': 'Advanced: {n} entries into "{round}"; now draw its order.',
     'error.tie_at_cut': 'Tie at the cut',
+    'act.set_join_corner': 'Join corner',
+    'scenes.joinCorner': 'Show the join corner on other scenes during a poll',
+    'scenes.joinCornerHint': 'While a poll is open, the screen shows the QR code, address and join code bottom right',
+    'scenes.joinCornerHidden': 'Hidden: only the standby and poll scenes show the QR code',
   },
 };
