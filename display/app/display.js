@@ -11,6 +11,7 @@ import { displayStrings } from '../i18n/display.js';
 import { Catalogue } from '../lib/catalogue.js';
 import { fitStage } from '../lib/stage-scale.js';
 import { scenes } from '../scenes/index.js';
+import { createJoinCorner } from './join-corner.js';
 import { SceneRouter } from './scene-router.js';
 
 const KEY_STORAGE = 'stagevote.display_key';
@@ -68,6 +69,7 @@ new MutationObserver((records) => {
   const had = records[0].oldValue?.split(/\s+/).includes('with-join-corner') || false;
   if (had !== stage.classList.contains('with-join-corner')) router.refresh();
 }).observe(stage, { attributes: true, attributeFilter: ['class'], attributeOldValue: true });
+const corner = createJoinCorner(stage, ctx);
 let lastState = null;
 
 const key = displayKey();
@@ -99,6 +101,7 @@ client.on('state', (state) => {
   }
   lastState = state;
   router.render(state);
+  corner.update(state, router.name);
 });
 client.on('tally', (msg) => router.tally(msg));
 client.on('status', (online) => {
@@ -109,6 +112,7 @@ client.on('status', (online) => {
 i18n.onChange(() => {
   indicator.querySelector('.conn-text').textContent = i18n.t(client.online ? 'conn.online' : 'conn.offline');
   router.refresh();
+  corner.refresh();
 });
 
 // L toggles the language, F asks for full screen (operators use a keyboard on the display PC).
@@ -127,10 +131,11 @@ fetch('/api/info')
     if (info?.join_url) {
       ctx.info.join_url = info.join_url;
       if (lastState && ['standby', 'poll'].includes(router.name)) router.refresh();
+      corner.refresh();
     }
   })
   .catch(() => {})
   .finally(() => client.start());
 
 // For tests and operators: what the display is showing.
-window.stagevoteDisplay = { router, client, get state() { return lastState; } };
+window.stagevoteDisplay = { router, client, corner, get state() { return lastState; } };

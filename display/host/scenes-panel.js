@@ -13,6 +13,15 @@ export function createScenesPanel(app) {
   const remark = h('input', { id: 'commentary-text', type: 'text', placeholder: t('scenes.text') });
   const message = h('textarea', { id: 'message-text', rows: 2, placeholder: t('scenes.text') });
   const buttons = {};
+  // The join corner (QR code over the other scenes while a poll is open): shown unless hidden here.
+  const cornerBox = h('input', { id: 'join-corner-visible', type: 'checkbox', checked: true });
+  const cornerHint = h('span', { class: 'panel-hint join-corner-hint', id: 'join-corner-hint' });
+  cornerBox.addEventListener('change', async () => {
+    const visible = cornerBox.checked;
+    const ack = await app.command('set_join_corner', { visible });
+    // Refused or offline: the box goes back to what the screens show.
+    if (!ack && app.state) cornerBox.checked = app.state.join_corner?.visible !== false;
+  });
 
   const button = (scene, params = () => ({}), options = {}) => {
     const b = h('button', { class: `btn scene-btn${options.danger ? ' danger' : ''}`, id: `scene-${scene}`, type: 'button', dataset: { scene }, text: t(`scene.${scene}`) });
@@ -58,7 +67,10 @@ export function createScenesPanel(app) {
       button('commentary', () => (name.value.trim() ? { name: name.value.trim(), title: jobTitle.value.trim(), text: remark.value.trim() } : null))),
     h('div', { class: 'scene-group' },
       message,
-      button('message', () => (message.value.trim() ? { text: message.value.trim() } : null))));
+      button('message', () => (message.value.trim() ? { text: message.value.trim() } : null))),
+    h('div', { class: 'scene-group join-corner-group' },
+      h('label', { for: 'join-corner-visible' }, cornerBox, t('scenes.joinCorner')),
+      cornerHint));
 
   let filled = false;
   function fillOptions(state) {
@@ -83,6 +95,9 @@ export function createScenesPanel(app) {
       const name = state.scene?.name || 'standby';
       setText(current, t('scenes.current', { name: t(`scene.${name}`) }));
       for (const [scene, b] of Object.entries(buttons)) b.classList.toggle('on', scene === name);
+      const cornerVisible = state.join_corner?.visible !== false;
+      cornerBox.checked = cornerVisible;
+      setText(cornerHint, t(cornerVisible ? 'scenes.joinCornerHint' : 'scenes.joinCornerHidden'));
     },
     reset() { filled = false; clear(round); clear(tier); clear(judgePick); },
   };

@@ -290,6 +290,10 @@ export const hostStrings = {
     'screens.graphic.lower-third': '字幕条',
     'screens.graphic.score-reveal': '成绩揭晓',
     'screens.graphic.leaderboard': '排行榜',
+    'act.set_join_corner': '扫码角标',
+    'scenes.joinCorner': '投票时在其他场景显示扫码角标',
+    'scenes.joinCornerHint': '投票进行中，大屏右下角显示二维码、网址和加入码',
+    'scenes.joinCornerHidden': '已隐藏：只有待机和投票场景显示二维码',
   },
   en: {
     'title': 'Host console',
@@ -581,5 +585,9 @@ export const hostStrings = {
     'screens.graphic.lower-third': 'lower third',
     'screens.graphic.score-reveal': 'score reveal',
     'screens.graphic.leaderboard': 'leaderboard',
+    'act.set_join_corner': 'Join corner',
+    'scenes.joinCorner': 'Show the join corner on other scenes during a poll',
+    'scenes.joinCornerHint': 'While a poll is open, the screen shows the QR code, address and join code bottom right',
+    'scenes.joinCornerHidden': 'Hidden: only the standby and poll scenes show the QR code',
   },
 };

@@ -6,7 +6,8 @@
 //            arrives and update() swaps the picture and the digits in place (no remount, no
 //            animation replayed);
 //  - ticket: the standby scene tells the hall to scan the seat ticket instead.
-// The standby scene shows the large variant, the poll scene the small one beside its clock.
+// The standby scene shows the large variant, the poll scene the small one beside its clock, and
+// while a poll is open the other audience-facing scenes carry the corner one (app/join-corner.js).
 import { h, setText } from '/v/lib/dom.js';
 
 export function shortUrl(url) {
@@ -31,6 +32,8 @@ export const admissionMode = (state) => state?.admission?.mode || 'open';
 const LOOKS = {
   standby: { box: 'standby-qr', card: 'qr-card', caption: 'qr-caption', url: 'qr-url', or: 'qr-or', scan: 'standby.scan' },
   poll: { box: 'poll-qr', card: 'qr-card small', caption: 'poll-qr-caption', url: 'poll-qr-url', or: null, scan: 'poll.scan' },
+  // The join corner over the other scenes while a poll is open (app/join-corner.js).
+  corner: { box: 'corner-qr', card: 'qr-card corner', caption: 'corner-caption', url: 'corner-url', or: null, scan: 'poll.scan' },
 };
 
 // The join block: {el, update(state)}. `ticketHint`: in ticket mode, show the seat-ticket

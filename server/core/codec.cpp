@@ -339,6 +339,9 @@ json to_payload(const ReissueJudgeToken& c) {
 json to_payload(const CloseAudience& c) {
   return {{"round", c.round}};
 }
+json to_payload(const SetJoinCorner& c) {
+  return {{"visible", c.visible}};
+}
 json to_payload(const CorrectScore& c) {
   json payload = {{"judge", c.judge},
                   {"round", c.round},
@@ -640,6 +643,12 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     CloseAudience c;
     c.round = read.name("round");
     return finish(read, std::move(c));
+  }
+  if (kind == "set_join_corner") {
+    // A boolean, not its text: "false" from a console would read as shown.
+    if (!r.has("visible")) return r.missing("visible");
+    if (!r.at("visible").is_boolean()) return r.mistyped("visible", "true or false");
+    return Command{SetJoinCorner{r.at("visible").get<bool>()}};
   }
   return make_error(ErrorCode::bad_request, "unknown action " + std::string(kind));
 }

@@ -55,6 +55,9 @@ constexpr const char* kind_of(const Advance&) {
 constexpr const char* kind_of(const CloseAudience&) {
   return "close_audience";
 }
+constexpr const char* kind_of(const SetJoinCorner&) {
+  return "set_join_corner";
+}
 
 }  // namespace
 

@@ -132,10 +132,17 @@ struct CloseAudience {
   std::string round;
 };
 
-using Command = std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal,
-                             ShowScene, DrawOrder, Vote, Score, CorrectScore, SetAdmission,
-                             IssueTickets, VoidTicket, ReissueJudgeToken, Advance,
-                             CloseAudience>;
+// The join corner (QR code, short URL and, in code mode, the join code) that the venue screens
+// put on every audience-facing scene while a poll is open. Shown unless the host hides it, e.g.
+// for a moment that should be clean on camera.
+struct SetJoinCorner {
+  bool visible = true;
+};
+
+using Command =
+    std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal, ShowScene,
+                 DrawOrder, Vote, Score, CorrectScore, SetAdmission, IssueTickets, VoidTicket,
+                 ReissueJudgeToken, Advance, CloseAudience, SetJoinCorner>;
 
 // The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
 // is the voter.

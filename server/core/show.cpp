@@ -807,4 +807,13 @@ const std::vector<std::string>& Show::running_order(std::string_view round_id) c
   return round ? round->entries : kNone;
 }
 
+// --- screens ------------------------------------------------------------------------------
+
+// Accepted in any state, as a scene change is: the corner only follows the open poll, so
+// hiding it while none is open is the host getting ready for the next one.
+Result<Outcome> Show::apply_one(const SetJoinCorner& c, Millis) {
+  join_corner_ = c.visible;
+  return changed();
+}
+
 }  // namespace stagevote::core

@@ -171,6 +171,9 @@ class Show {
   // round; rating mode, until the entry has a closed rating poll and none open.
   bool provisional(std::string_view round, std::string_view entry) const noexcept;
 
+  // Whether the screens show the join corner while a poll is open (set_join_corner).
+  bool join_corner() const noexcept { return join_corner_; }
+
   // Number of commands applied so far (a version for snapshots).
   std::uint64_t version() const noexcept { return version_; }
 
@@ -193,6 +196,7 @@ class Show {
   Result<Outcome> apply_one(const ReissueJudgeToken&, Millis);
   Result<Outcome> apply_one(const Advance&, Millis);
   Result<Outcome> apply_one(const CloseAudience&, Millis);
+  Result<Outcome> apply_one(const SetJoinCorner&, Millis);
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -214,8 +218,9 @@ class Show {
   std::map<std::string, std::vector<Advanced>, std::less<>> advanced_;
   // Rounds whose order was drawn.
   std::set<std::string, std::less<>> drawn_;
-  std::set<std::string, std::less<>> audience_closed_;         // rounds (relative mode)
+  std::set<std::string, std::less<>> audience_closed_;  // rounds (relative mode)
   std::uint64_t version_ = 0;
+  bool join_corner_ = true;
 };
 
 }  // namespace stagevote::core

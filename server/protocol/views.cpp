@@ -250,7 +250,8 @@ json public_state_json(const core::Show& show) {
           {"reveal", reveal_json(show)},
           {"leaderboard", leaderboard_json(show)},
           {"awards", awards_json(show)},
-          {"last_poll", last_poll_json(show)}};
+          {"last_poll", last_poll_json(show)},
+          {"join_corner", {{"visible", show.join_corner()}}}};
 }
 
 namespace {

@@ -118,6 +118,7 @@ std::string fingerprint(const Show& show) {
   for (const auto& [judge, reissue] : show.token_reissues()) {
     out["token_reissues"][judge] = {reissue.token_sha256, reissue.at, reissue.count};
   }
+  out["join_corner"] = show.join_corner();
   return out.dump(1);
 }
 
