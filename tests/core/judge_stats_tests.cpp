@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/codec.hpp"
 #include "core/judge_stats.hpp"
 
 using namespace stagevote::core;
@@ -223,4 +224,29 @@ TEST_CASE("Marking statistics: the worked example of docs/judging.md", "[judge_s
   CHECK(*e.affinity.value == Approx(6.0 + 1.25 / 3));
   CHECK(e.affinity.n == 2);
   CHECK(e.flags.empty());
+}
+
+TEST_CASE("A judge's related units are in the contest record, and only when named",
+          "[judge_stats][codec]") {
+  Contest contest;
+  contest.id = "c";
+  contest.name = "c";
+  contest.scoring = hundred_point_scheme();
+  contest.judges = {Judge{"j1", "王建华"}, Judge{"j2", "李明"}};
+  contest.judges[1].related_units = {"省税务局", "省委宣传部"};
+  const nlohmann::json json = contest_to_json(contest, true);
+  // A record without them keeps the bytes it had: the chain's hashes do not move.
+  CHECK_FALSE(json.at("judges").at(0).contains("related_units"));
+  CHECK(json.at("judges").at(1).at("related_units") ==
+        nlohmann::json::array({"省税务局", "省委宣传部"}));
+  const auto back = contest_from_json(json);
+  INFO((back.ok() ? std::string() : back.error().message));
+  REQUIRE(back.ok());
+  CHECK(back.value().judges.at(0).related_units.empty());
+  CHECK(back.value().judges.at(1).related_units ==
+        std::vector<std::string>{"省税务局", "省委宣传部"});
+
+  nlohmann::json bad = json;
+  bad["judges"][1]["related_units"] = "省税务局";
+  CHECK_FALSE(contest_from_json(bad).ok());
 }
