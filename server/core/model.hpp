@@ -136,8 +136,8 @@ struct Contest {
 };
 
 // Checks ids are unique and non-empty, rounds name known entries, units of entries are
-// listed (a judge's need not be: an outside judge), criteria have max > 0, decimals and
-// result_decimals are 0..6, weights are within 0..1, trim/trim_min sane.
+// listed (a judge's need not be: an outside judge), criteria have max > 0, decimals and result_decimals are 0..6, weights
+// are within 0..1, trim/trim_min sane.
 Status validate(const Contest& contest);
 
 // A judge is recused from an entry of their own unit.
