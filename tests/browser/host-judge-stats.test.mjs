@@ -37,7 +37,7 @@ before(async () => {
     await hostWs.request({ type: 'cmd', action: 'start_entry', round: 'prelim', entry });
     const quality = 60 + 5 * k;
     for (const [i, { id, client }] of judges.entries()) {
-      const offset = (((i * 3 + k) % 3) - 1) * 0.5;
+      const offset = (((i * 2 + k) % 3) - 1) * 0.5;
       const total = id === 'j9' ? 100 - quality : quality + offset;
       // A judge of the entry's unit is recused: the server says so and nothing changes.
       await client.request({ type: 'score', round: 'prelim', entry, marks: marksFor(total) })
