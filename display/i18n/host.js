@@ -595,7 +595,7 @@ export const hostStrings = {
     'adv.needReason': 'Give a reason.',
     'adv.done': 'Advanced: {n} entries into "{round}"; now draw its order.',
     'error.tie_at_cut': 'Tie at the cut',
-    'stats.title': 'Judges’ marking · {round}',
+    'stats.title': "Judges' marking · {round}",
     'stats.judge': 'Judge',
     'stats.judgeHint': 'Judge',
     'stats.entries': 'Entries',

@@ -85,7 +85,7 @@ test('the console shows each judge\'s marking under the judges\' panel, the reve
 
   await host.click('#lang-toggle');
   await host.waitForSelector('#conn[data-online="1"]', { timeout: LONG });
-  await host.waitForFunction(() => /Judges’ marking/.test(document.querySelector('#judge-stats .stats-title')?.textContent || ''), null, { timeout: LONG });
+  await host.waitForFunction(() => /Judges' marking/.test(document.querySelector('#judge-stats .stats-title')?.textContent || ''), null, { timeout: LONG });
   assert.match(await host.locator('#judge-stats tr[data-judge="j9"]').innerText(), /Reversed\?/);
   await host.locator('#judge-stats').scrollIntoViewIfNeeded();
   await screenshot(host, 'host-judge-stats-en');

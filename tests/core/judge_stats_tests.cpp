@@ -233,6 +233,8 @@ TEST_CASE("A judge's related units are in the contest record, and only when name
   contest.name = "c";
   contest.scoring = hundred_point_scheme();
   contest.judges = {Judge{"j1", "王建华"}, Judge{"j2", "李明"}};
+  contest.judges[0].token = "token-j1-0123456789";
+  contest.judges[1].token = "token-j2-0123456789";
   contest.judges[1].related_units = {"省税务局", "省委宣传部"};
   const nlohmann::json json = contest_to_json(contest, true);
   // A record without them keeps the bytes it had: the chain's hashes do not move.
