@@ -16,7 +16,8 @@ const char* const kUsage =
     "  import, export, verify, recount   organisers' tools (docs/data.md)\n"
     "  tickets   make seat tickets and print them to PDF (stagevote tickets --help)\n"
     "  keys      a new host key for a database (stagevote keys --help)\n"
-    "  judge-cards   print the judges' cards to PDF (stagevote judge-cards --help)\n";
+    "  judge-cards   print the judges' cards to PDF (stagevote judge-cards --help)\n"
+    "  judges-report the judges' marking statistics of a round (docs/judging.md)\n";
 
 const char* const kServeUsage =
     "usage: stagevote serve [--port N] [--bind ADDR] [--db FILE] [--demo] [--host-key KEY]\n"

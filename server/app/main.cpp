@@ -254,6 +254,7 @@ int main(int argc, char** argv) {
     if (command == "tickets") return app::run_tickets(words);
     if (command == "keys") return app::run_keys(words);
     if (command == "judge-cards") return app::run_judge_cards(words);
+    if (command == "judges-report") return app::run_judges_report(words);
     if (command == "--version" || command == "version") {
       std::cout << "stagevote " << STAGEVOTE_VERSION << "\n";
       return 0;

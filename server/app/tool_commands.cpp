@@ -28,10 +28,12 @@
 #include "engine/tickets.hpp"
 #include "net/lan_address.hpp"
 #include "net/serve_options.hpp"
+#include "protocol/views.hpp"
 #include "store/store.hpp"
 #include "tools/exporters.hpp"
 #include "tools/import.hpp"
 #include "tools/judge_cards.hpp"
+#include "tools/judges_report.hpp"
 #include "tools/public_ledger.hpp"
 #include "tools/recount.hpp"
 #include "tools/tickets.hpp"
@@ -490,6 +492,55 @@ int run_judge_cards(const std::vector<std::string>& raw) {
     const std::size_t cards = judge ? 1 : contest.judges.size();
     std::cout << "wrote " << out << ": " << cards << (cards == 1 ? " judge card" : " judge cards")
               << ", one A4 page each; the QR codes open " << judge_url(url, "TOKEN") << "\n";
+    return kOk;
+  });
+}
+
+namespace {
+
+constexpr const char* kJudgesReportSynopsis =
+    "stagevote judges-report --db FILE --round ID --format json|xlsx|pdf [--out FILE|-]\n"
+    "  each judge's marking over the round measured against the rest of the panel: bias,\n"
+    "  marking score, dropped highest/lowest, Spearman's rho, related-unit deviation, flags\n"
+    "  (docs/judging.md); json goes to stdout unless --out names a file";
+
+}  // namespace
+
+int run_judges_report(const std::vector<std::string>& raw) {
+  return guarded("judges-report", kJudgesReportSynopsis, nullptr, [&] {
+    const Args args(raw, {{"db", "round", "format", "out"}, {}, {}});
+    if (args.help()) return help(kJudgesReportSynopsis);
+    args.no_positional();
+    const std::string db = args.require("db");
+    const std::string round = args.require("round");
+    const std::string format = args.require("format");
+    if (format != "json" && format != "xlsx" && format != "pdf")
+      throw UsageError("unknown format " + format + " (json, xlsx or pdf)");
+    const std::string out = args.non_empty("out").value_or(format == "json" ? "-" : "");
+    if (out.empty() || (format != "json" && out == "-"))
+      throw UsageError("a " + format + " needs a file (--out FILE." + format + ")");
+    require_database(db);
+    store::Store store(db);
+    const core::Show show = engine::restore(store).show;
+    if (!show.contest().find_round(round)) {
+      std::string known;
+      for (const auto& r : show.contest().rounds) known += " " + r.id;
+      throw std::runtime_error("unknown round " + round + " (rounds:" + known + ")");
+    }
+    const core::RoundStats stats = core::judge_stats(show.contest().scoring, show.contest().judges,
+                                                     core::scored_entries(show, round));
+    if (format == "json") {
+      write_file(out, protocol::judge_stats_json(show.contest(), round, stats).dump(2) + "\n");
+    } else if (format == "xlsx") {
+      write_file(out, judges_report_xlsx(show.contest(), round, stats));
+    } else {
+      if (std::string error =
+              print_pdf(judges_report_html(show.contest(), round, stats, now_ms()), out);
+          !error.empty())
+        throw std::runtime_error(error);
+      keep_private(out);
+    }
+    if (out != "-") std::cout << "wrote " << out << "\n";
     return kOk;
   });
 }

@@ -15,5 +15,7 @@ int run_verify(const std::vector<std::string>& args);   // stagevote verify --db
 int run_recount(const std::vector<std::string>& args);  // stagevote recount --db FILE --round ID
 int run_tickets(const std::vector<std::string>& args);  // stagevote tickets --db FILE --count N ...
 int run_judge_cards(const std::vector<std::string>& args);  // stagevote judge-cards --db FILE ...
+// stagevote judges-report --db FILE --round ID --format json|xlsx|pdf [--out F]
+int run_judges_report(const std::vector<std::string>& args);
 
 }  // namespace stagevote::app

@@ -230,6 +230,7 @@ Status read_contest(const json& root, Contest& contest) {
         }
         if (auto e1 = r.text("token", judge.token, false)) return e1;
         if (auto e1 = r.text("title", judge.title, false)) return e1;
+        if (auto e1 = r.texts("related_units", judge.related_units, false)) return e1;
         contest.judges.push_back(std::move(judge));
         return std::nullopt;
       }))
@@ -701,6 +702,8 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
                   {"unit", j.unit ? json(*j.unit) : json(nullptr)},
                   {"title", j.title}};
     if (with_tokens) judge["token"] = j.token;
+    // Only when named: a record without them keeps the bytes (and the chain hash) it had.
+    if (!j.related_units.empty()) judge["related_units"] = j.related_units;
     judges.push_back(std::move(judge));
   }
   json awards = json::array();

@@ -89,6 +89,9 @@ struct Judge {
   std::optional<std::string> unit;  // a judge never scores entries of this unit
   std::string token;                // secret for the judge's phone
   std::string title;                // e.g. "党建专家"; optional, for cards
+  // Units the judge is close to (a former employer, a partner office): not recused, but the
+  // marking statistics measure the judge's deviation on their entries (core/judge_stats.hpp).
+  std::vector<std::string> related_units = {};
 };
 
 // Award tiers are given by rank: the first `count` ranks of a round get the first tier, etc.

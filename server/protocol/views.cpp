@@ -1,6 +1,7 @@
 #include "protocol/views.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/codec.hpp"
 
@@ -283,6 +284,10 @@ json judges_json(const core::Show& show, const Presence& presence) {
 
 }  // namespace
 
+namespace {
+json judge_stats_view(const core::Show& show);
+}  // namespace
+
 json host_extras_json(const core::Show& show, const Connections& connections,
                       const Presence& presence) {
   json panel = json::array();
@@ -320,7 +325,9 @@ json host_extras_json(const core::Show& show, const Connections& connections,
           {"polls", std::move(polls)},
           {"judges", judges_json(show, presence)},
           // Something has happened (a vote, a score, a host action): no more imports.
-          {"started", show.version() > 0}};
+          {"started", show.version() > 0},
+          // Recomputed with every state: a score landing moves the figures.
+          {"judge_stats", judge_stats_view(show)}};
 }
 
 json ledger_head_json(std::int64_t seq, std::string_view short_head) {
@@ -375,6 +382,76 @@ json round_results_json(const core::Show& show, std::string_view round) {
     entries.push_back(entry_result_json(show, round, result));
   }
   return {{"round", round}, {"entries", std::move(entries)}};
+}
+
+namespace {
+
+// Figures to 4 decimals: the stats are read by people, not recomputed from the JSON.
+json figure_json(const core::Figure& figure) {
+  json value = nullptr;
+  if (figure.value) value = std::round(*figure.value * 1e4) / 1e4;
+  return {{"value", value}, {"n", figure.n}};
+}
+
+json judge_stats_view(const core::Show& show) {
+  const auto round = live_stats_round(show);
+  if (!round) return nullptr;
+  return judge_stats_json(show.contest(), *round,
+                          core::judge_stats(show.contest().scoring, show.contest().judges,
+                                            core::scored_entries(show, *round)));
+}
+
+}  // namespace
+
+json judge_stats_json(const core::Contest& contest, std::string_view round,
+                      const core::RoundStats& stats, const core::StatsThresholds& thresholds) {
+  json judges = json::array();
+  for (const auto& s : stats.judges) {
+    const core::Judge* judge = contest.find_judge(s.judge);
+    judges.push_back(
+        {{"judge", s.judge},
+         {"name", judge ? judge->name : s.judge},
+         {"entries", s.entries},
+         {"flags", s.flags},
+         {"bias", figure_json(s.bias)},
+         {"marking_score", figure_json(s.marking_score)},
+         {"scatter", figure_json(s.scatter)},
+         {"dropped_high", s.dropped_high},
+         {"dropped_low", s.dropped_low},
+         {"spearman", figure_json(s.spearman)},
+         {"related", figure_json(s.related)},
+         {"affinity", figure_json(s.affinity)},
+         {"related_units", judge ? judge->related_units : std::vector<std::string>{}}});
+  }
+  return {{"round", round},
+          {"sigma", figure_json(stats.sigma)},
+          {"panel_bias", figure_json(stats.panel_bias)},
+          {"typical_scatter", figure_json(stats.typical_scatter)},
+          {"thresholds",
+           {{"min_entries", thresholds.min_entries},
+            {"bias", thresholds.bias},
+            {"bias_errors", thresholds.bias_errors},
+            {"noisy", thresholds.noisy},
+            {"reversed", thresholds.reversed},
+            {"affinity", thresholds.affinity}}},
+          {"judges", std::move(judges)}};
+}
+
+std::optional<std::string> live_stats_round(const core::Show& show) {
+  if (const auto& on_stage = show.on_stage()) return on_stage->first;
+  std::optional<std::string> last;
+  for (const auto& round : show.contest().rounds) {
+    for (const auto& entry : show.running_order(round.id)) {
+      bool scored = false;
+      for (const auto& judge : show.contest().judges)
+        if (show.marks(judge.id, round.id, entry)) scored = true;
+      if (scored) {
+        last = round.id;
+        break;
+      }
+    }
+  }
+  return last;
 }
 
 }  // namespace stagevote::protocol

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/judge_stats.hpp"
 #include "core/show.hpp"
 #include "protocol/message.hpp"
 #include "protocol/role.hpp"
@@ -68,5 +69,15 @@ nlohmann::json entry_result_json(const core::Show& show, std::string_view round,
                                  const core::EntryResult& result);
 // The contract's {"round":...,"entries":[...]} with the extras.
 nlohmann::json round_results_json(const core::Show& show, std::string_view round);
+
+// Judges' marking statistics of a round (core/judge_stats.hpp; docs/protocol.md, "Judge
+// statistics"): {"round", "sigma", "thresholds", "judges": [{"judge", "name", "entries",
+// "flags", "bias", "marking_score", ...}]}. The same JSON is `stagevote judges-report`'s.
+nlohmann::json judge_stats_json(const core::Contest& contest, std::string_view round,
+                                const core::RoundStats& stats,
+                                const core::StatsThresholds& thresholds = {});
+// The round the host's console measures live: the one on stage, else the last round (in the
+// contest's order) with a score; nullopt before any score.
+std::optional<std::string> live_stats_round(const core::Show& show);
 
 }  // namespace stagevote::protocol

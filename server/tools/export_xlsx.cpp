@@ -378,4 +378,23 @@ std::string export_results_xlsx(const core::Show& show, const std::optional<std:
   return std::move(bytes).str();
 }
 
+std::string grids_xlsx(const std::vector<Grid>& grids) {
+  TempFile file;
+  lxw_workbook_options options{};
+  const std::string tmpdir = std::filesystem::temp_directory_path().string();
+  options.tmpdir = const_cast<char*>(tmpdir.c_str());
+  lxw_workbook* book = workbook_new_opt(file.path().c_str(), &options);
+  if (!book) throw std::runtime_error("libxlsxwriter cannot create the workbook");
+  Formats formats(book);
+  std::set<std::string> used;
+  for (const Grid& grid : grids)
+    write_grid(workbook_add_worksheet(book, sheet_name(grid.name, used).c_str()), grid, formats);
+  if (lxw_error error = workbook_close(book); error != LXW_NO_ERROR)
+    throw std::runtime_error(std::string("libxlsxwriter: ") + lxw_strerror(error));
+  std::ifstream in(file.path(), std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return std::move(bytes).str();
+}
+
 }  // namespace stagevote::tools

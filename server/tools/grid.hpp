@@ -36,4 +36,7 @@ Grid polls_grid(const std::vector<RoundReport>& reports);
 // One row per correction: round, entry, judge, before, after, who, when, why.
 Grid corrections_grid(const core::Contest& contest, const std::vector<Correction>& corrections);
 
+// A workbook of the grids, one sheet each, formatted as the results' sheets (export_xlsx.cpp).
+std::string grids_xlsx(const std::vector<Grid>& grids);
+
 }  // namespace stagevote::tools

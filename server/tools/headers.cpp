@@ -57,6 +57,10 @@ const std::vector<FieldSpec>& judge_fields() {
       {"unit", {"单位", "所在单位", "工作单位", "unit", "organisation", "organization"}, false},
       {"title", {"职务", "职称", "身份", "头衔", "title", "position", "role"}, false},
       {"token", {"令牌", "口令", "token"}, false},
+      // Units the judge is close to: "甲单位、乙单位" (core::Judge::related_units).
+      {"related_units",
+       {"关联单位", "相关单位", "related units", "related unit", "related"},
+       false},
   };
   return fields;
 }

@@ -148,6 +148,7 @@ std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& proble
     if (auto unit = columns.cell(*row, "unit"); !unit.empty()) judge.judge.unit = unit;
     judge.judge.title = columns.cell(*row, "title");
     judge.judge.token = columns.cell(*row, "token");
+    judge.judge.related_units = split_names(columns.cell(*row, "related_units"));
     if (judge.judge.id.empty()) {
       report(problems, judge.origin,
              "编号/id is empty (fill it, or drop the 编号 column to number judges J1, J2 …)");
