@@ -55,6 +55,15 @@ constexpr const char* kind_of(const Advance&) {
 constexpr const char* kind_of(const CloseAudience&) {
   return "close_audience";
 }
+constexpr const char* kind_of(const RequestRecheck&) {
+  return "request_recheck";
+}
+constexpr const char* kind_of(const ConfirmScore&) {
+  return "confirm_score";
+}
+constexpr const char* kind_of(const ReleaseReview&) {
+  return "release_review";
+}
 
 }  // namespace
 
