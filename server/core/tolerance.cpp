@@ -59,13 +59,19 @@ ToleranceCheck check_tolerance(const ScoringScheme& scheme, std::vector<JudgeTot
     check.extremes_broken = on_grid(check.high - check.low) >= on_grid(check.allowed_extremes);
   }
   check.breaks = check.kept_gap_broken || check.extremes_broken;
+  // The marks that break it: of the two ends of a gap too wide, the one farther from the kept
+  // mean (both when equally far): the outlier, not the judges who agree with the panel.
+  const auto far_end = [&](double low_end, double high_end, double value) {
+    const long long below = on_grid(check.kept_mean - low_end);
+    const long long above = on_grid(high_end - check.kept_mean);
+    return (value == low_end && below >= above) || (value == high_end && above >= below);
+  };
   for (const auto& total : totals) {
-    const bool at_kept_edge =
-        !total.dropped && (total.total == check.kept_min || total.total == check.kept_max);
-    const bool at_extreme = total.total == check.low || total.total == check.high;
-    if ((check.kept_gap_broken && at_kept_edge) || (check.extremes_broken && at_extreme)) {
-      check.judges.push_back(total.judge);
-    }
+    const bool kept_outlier = check.kept_gap_broken && !total.dropped &&
+                              far_end(check.kept_min, check.kept_max, total.total);
+    const bool extreme_outlier =
+        check.extremes_broken && far_end(check.low, check.high, total.total);
+    if (kept_outlier || extreme_outlier) check.judges.push_back(total.judge);
   }
   return check;
 }

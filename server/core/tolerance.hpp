@@ -21,8 +21,9 @@ struct ToleranceCheck {
   double allowed_gap = -1;       // the band's gap scaled to the scheme (-1: no band holds the mean)
   double low = 0, high = 0;      // all totals' extremes
   double allowed_extremes = -1;  // scaled (-1: no extremes rule)
-  // The judges whose marks break it: the kept extremes when the kept gap is too wide, the
-  // overall extremes when they are too far apart; in the order of `totals`.
+  // The judges whose marks break it: of the ends of a gap too wide (the kept extremes, or all
+  // totals' extremes), the one farther from the kept mean, both when equally far; in the
+  // order of `totals`.
   std::vector<std::string> judges;
 };
 

@@ -94,8 +94,12 @@ TEST_CASE("tolerance: the band is chosen by the kept mean and scaled to the maxi
   CHECK(check.allowed_extremes == Approx(10.0));
   CHECK(check.kept_min == Approx(78.5));
   CHECK(check.kept_max == Approx(81.6));
-  // The marks that break it: the kept extremes.
-  CHECK(check.judges == std::vector<std::string>{"j2", "j4"});
+  // The marks that break it: the kept end farther from the mean (81.6 is 1.57 above 80.03,
+  // 78.5 is 1.53 below).
+  CHECK(check.judges == std::vector<std::string>{"j4"});
+  // Equally far: both ends.
+  CHECK(check_tolerance(fig_scheme(100), five({7.80, 7.84, 8.00, 8.16, 8.20}, 100)).judges ==
+        std::vector<std::string>{"j2", "j4"});
 }
 
 TEST_CASE("tolerance: off by default, and nothing to compare with one judge", "[tolerance]") {
