@@ -57,6 +57,8 @@ const std::vector<FieldSpec>& judge_fields() {
       {"unit", {"单位", "所在单位", "工作单位", "unit", "organisation", "organization"}, false},
       {"title", {"职务", "职称", "身份", "头衔", "title", "position", "role"}, false},
       {"token", {"令牌", "口令", "token"}, false},
+      // The chief judge (评审组长), marked yes/是/1/√ on one row (docs/judging.md).
+      {"chief", {"评审组长", "组长", "主评委", "chief", "chief judge", "head judge"}, false},
   };
   return fields;
 }
