@@ -5,7 +5,7 @@
 // the latter are re-sent after a reload or reconnect with their original request id.
 import { StageClient, newRequestId } from './lib/client.js';
 import { h, byId, storage, announce, keepClearOf } from './lib/dom.js';
-import { quoted } from './lib/format.js';
+import { fixed, quoted } from './lib/format.js';
 import { createI18n } from './lib/i18n.js';
 import { strings } from './i18n/judge.js';
 import { checkMark, formatMark } from './lib/marks.js';
@@ -56,8 +56,11 @@ function tokenFromFragment() {
   return token;
 }
 
+// The chief judge's desk (/judge?desk=1, issue 17): the same card, a second tab beside the phone.
+const deskMode = new URLSearchParams(location.search).get('desk') === '1';
+
 const client = new StageClient({
-  hello: () => ({ role: 'judge', token: view.token, lang: i18n.lang }),
+  hello: () => ({ role: 'judge', token: view.token, lang: i18n.lang, ...(deskMode ? { desk: true } : {}) }),
 });
 
 function signIn(token) {
@@ -65,8 +68,9 @@ function signIn(token) {
   storage.set(TOKEN_KEY, token);
   loadWork(token);
   showLogin(false);
-  // Submissions that were never acknowledged go out again, same id, right after the hello.
-  for (const request of Object.values(work.pending)) sendScore(request);
+  // Submissions that were never acknowledged go out again, same id, right after the hello (from
+  // the phone's page, not the desk's: one sender per submission).
+  if (!deskMode) for (const request of Object.values(work.pending)) sendScore(request);
   if (!view.started) {
     view.started = true;
     client.start();
@@ -103,6 +107,12 @@ client.on('error', (msg) => {
     view.online = false;
     renderConnection();
     showLogin(true, t('loginReplaced'));
+    return;
+  }
+  // The desk is the chief judge's only (issue 17).
+  if (deskMode && msg.code === 'forbidden' && !client.welcomed) {
+    renderConnection();
+    showLogin(true, t('deskNotChief'));
     return;
   }
   if (msg.code !== 'unauthorized' && msg.code !== 'revoked') return;
@@ -567,9 +577,11 @@ function renderRounds() {
   while (list.children.length > items.length) list.lastElementChild.remove();
 }
 
-// Brings the act on stage into view, unless the judge is typing somewhere.
+// Brings the act on stage into view, unless the judge is typing somewhere; a re-check the
+// chief asked for comes first (issue 17).
 function scrollToStage() {
-  const card = view.cards.get(view.stageKey);
+  const asked = byId('rechecks');
+  const card = asked && asked.querySelector('.recheck') ? { el: asked } : view.cards.get(view.stageKey);
   const typing = document.activeElement && document.activeElement.tagName === 'INPUT';
   if (card && !typing) card.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
@@ -579,7 +591,163 @@ function render() {
   renderConnection();
   if (!view.judge) return;
   renderGreeting();
+  if (deskMode) {
+    for (const id of ['round-tabs', 'round-heading', 'entries']) byId(id).hidden = true;
+    renderDesk();
+    return;
+  }
   renderRounds();
+  renderRechecks();
+}
+
+// ---- re-check (issue 17) ------------------------------------------------------------------
+
+const reviewView = { busy: new Set(), message: null, seen: new Set() };
+
+function judgeName(id) {
+  const judge = ((view.contest && view.contest.judges) || []).find((j) => j.id === id);
+  return judge ? judge.name : id;
+}
+
+function reviewRequest(key, message, done) {
+  reviewView.busy.add(key);
+  reviewView.message = null;
+  render();
+  client.request(message).then(
+    () => { reviewView.busy.delete(key); reviewView.message = { ok: true, text: done }; render(); },
+    (err) => {
+      reviewView.busy.delete(key);
+      const known = strings.zh[`err_${err.code}`];
+      reviewView.message = { ok: false, text: known ? t(`err_${err.code}`) : t('err_generic'), code: err.code };
+      render();
+    });
+}
+
+// The chief asked this judge to look again: the entry, the chief's note and the panel's kept
+// range (never the other judges' marks). Keep the marks, or revise them in the entry's form.
+function renderRechecks() {
+  const section = byId('rechecks');
+  const asked = (view.state && view.state.judge && view.state.judge.rechecks) || [];
+  section.hidden = asked.length === 0 && !reviewView.message;
+  const decimals = view.contest && Number.isInteger(view.contest.decimals) ? view.contest.decimals : 2;
+  const cards = asked.map((r) => {
+    const key = `confirm/${keyOf(r.round, r.entry)}`;
+    const entry = entryOf(r.entry);
+    return h('div', { class: 'card recheck', 'data-entry': r.entry },
+      h('h2', { class: 'recheck-title' }, t('recheckTitle')),
+      h('p', null, t('recheckAsk', { title: quoted(entry.title) })),
+      r.note ? h('p', { class: 'recheck-note' }, t('recheckNote', { note: r.note })) : null,
+      h('p', { class: 'recheck-range' }, t('recheckRange', {
+        min: fixed(r.kept_min, decimals), max: fixed(r.kept_max, decimals),
+        total: r.total === null || r.total === undefined ? '—' : fixed(r.total, decimals) })),
+      h('div', { class: 'recheck-actions' },
+        h('button', { type: 'button', class: 'btn', 'data-action': 'confirm', disabled: reviewView.busy.has(key),
+          onclick: () => reviewRequest(key, { type: 'confirm_score', round: r.round, entry: r.entry }, t('recheckConfirmed')) },
+        t('recheckConfirm')),
+        h('button', { type: 'button', class: 'btn secondary', 'data-action': 'revise',
+          onclick: () => {
+            const card = view.cards.get(keyOf(r.round, r.entry));
+            if (!card) return;
+            card.setOpen(true);
+            card.el.scrollIntoView({ block: 'start' });
+            if (card.fields && card.fields[0]) card.fields[0].text.focus();
+          } }, t('recheckRevise'))));
+  });
+  const message = reviewView.message
+    ? h('p', { class: `notice ${reviewView.message.ok ? 'ok' : 'err'}` }, reviewView.message.text) : null;
+  section.replaceChildren(...cards, ...(message ? [message] : []));
+  // A new request is brought into view (unless the judge is typing marks).
+  const fresh = asked.some((r) => !reviewView.seen.has(keyOf(r.round, r.entry)));
+  reviewView.seen = new Set(asked.map((r) => keyOf(r.round, r.entry)));
+  const typing = document.activeElement && document.activeElement.tagName === 'INPUT';
+  if (fresh && !typing) section.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  const chief = Boolean(view.judge && view.judge.chief);
+  byId('desk-link-row').hidden = !chief;
+  byId('desk-link').textContent = t('deskLink');
+}
+
+// ---- the chief's desk (issue 17) ---------------------------------------------------------
+
+function renderDesk() {
+  byId('rechecks').hidden = true;
+  byId('desk-link-row').hidden = true;
+  const section = byId('desk');
+  section.hidden = false;
+  byId('desk-heading').textContent = t('deskTitle');
+  const desk = view.state && view.state.judge && view.state.judge.desk;
+  const status = byId('desk-status');
+  if (!view.judge.chief || !desk) {
+    status.replaceChildren(h('p', { class: 'notice warn' }, t('deskNotChief')));
+    byId('desk-missing').replaceChildren();
+    byId('desk-reviews').replaceChildren();
+    return;
+  }
+  const message = reviewView.message
+    ? h('p', { class: `notice ${reviewView.message.ok ? 'ok' : 'err'}`, 'data-code': reviewView.message.code || 'ok' }, reviewView.message.text) : null;
+  status.replaceChildren(...(message ? [message] : []),
+    ...(desk.tolerance ? [] : [h('p', { class: 'notice warn' }, t('deskNoTolerance'))]));
+
+  const missing = desk.missing;
+  byId('desk-missing').replaceChildren(missing && missing.judges.length
+    ? h('div', { class: 'card desk-missing', 'data-entry': missing.entry },
+      h('h3', null, t('deskMissing', { title: quoted(entryOf(missing.entry).title) })),
+      h('p', null, missing.judges.map((j) => j.name).join('、')))
+    : h('p', { class: 'muted desk-none' }, missing ? t('deskAllScored') : t('deskNothingOnStage')));
+
+  const decimals = view.contest && Number.isInteger(view.contest.decimals) ? view.contest.decimals : 2;
+  const fmt = (x) => fixed(x, decimals);
+  const reviews = desk.reviews || [];
+  const old = byId('desk-reviews');
+  // Keep what the chief typed in the note and reason fields across state updates.
+  const typed = {};
+  for (const input of old.querySelectorAll('input[data-field]')) typed[input.id] = input.value;
+  const focused = document.activeElement && document.activeElement.id;
+  old.replaceChildren(...(reviews.length ? reviews.map((r) => {
+    const id = `${r.round}-${r.entry}`;
+    const noteId = `note-${id}`;
+    const reasonId = `reason-${id}`;
+    const state = r.in_review ? 'in_review' : r.released ? 'released' : 'open';
+    const why = [];
+    if (r.kept_gap_broken) why.push(t('deskKeptGap', { min: fmt(r.kept_min), max: fmt(r.kept_max), allowed: fmt(r.allowed_gap) }));
+    if (r.extremes_broken) why.push(t('deskExtremes', { low: fmt(r.low), high: fmt(r.high), allowed: fmt(r.allowed_extremes) }));
+    const rows = (r.totals || []).map((row) => {
+      const key = `recheck/${id}/${row.judge}`;
+      const asked = r.recheck && r.recheck.judge === row.judge;
+      return h('tr', { 'data-judge': row.judge, class: row.breaks ? 'breaks' : '' },
+        h('th', { scope: 'row' }, judgeName(row.judge)),
+        h('td', { class: 'num' }, fmt(row.total)),
+        h('td', null, row.breaks ? h('span', { class: 'flag' }, t('deskBreaks')) : ''),
+        h('td', null, asked ? h('span', { class: 'asked' }, t('deskAsked'))
+          : h('button', { type: 'button', class: 'btn small', 'data-action': 'recheck',
+            disabled: Boolean(r.recheck) || !r.in_review || reviewView.busy.has(key),
+            onclick: () => reviewRequest(key, { type: 'cmd', action: 'request_recheck', round: r.round, entry: r.entry,
+              judge: row.judge, note: byId(noteId).value.trim() || undefined }, t('deskRecheckSent', { name: judgeName(row.judge) })) },
+          t('deskRecheck'))));
+    });
+    const events = (r.events || []).map((e) => h('li', { 'data-kind': e.kind },
+      t(`deskEvent_${e.kind}`, { name: e.judge ? judgeName(e.judge) : '', text: e.text || '' })));
+    const releaseKey = `release/${id}`;
+    return h('div', { class: 'card desk-review', 'data-entry': r.entry, 'data-state': state },
+      h('h3', null, quoted(entryOf(r.entry).title), ' ', h('span', { class: 'review-badge', 'data-state': state }, t(`deskState_${state}`))),
+      ...why.map((text) => h('p', { class: 'why' }, text)),
+      h('table', { class: 'desk-totals' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('deskJudge')), h('th', { scope: 'col' }, t('deskTotal')),
+          h('th', { scope: 'col' }, t('deskRule')), h('th', { scope: 'col' }, t('deskAction')))),
+        h('tbody', null, ...rows)),
+      h('label', { for: noteId }, t('deskNote')),
+      h('input', { id: noteId, type: 'text', 'data-field': 'note', value: typed[noteId] || '' }),
+      h('label', { for: reasonId }, t('deskReason')),
+      h('input', { id: reasonId, type: 'text', 'data-field': 'reason', value: typed[reasonId] || '' }),
+      h('button', { type: 'button', class: 'btn', 'data-action': 'release', disabled: !r.in_review || reviewView.busy.has(releaseKey),
+        onclick: () => reviewRequest(releaseKey, { type: 'cmd', action: 'release_review', round: r.round, entry: r.entry,
+          reason: byId(reasonId).value.trim() || undefined }, t('deskReleased')) }, t('deskRelease')),
+      events.length ? h('ol', { class: 'desk-events' }, ...events) : null);
+  }) : [h('p', { class: 'muted desk-none' }, t('deskNoReviews'))]));
+  for (const [inputId, value] of Object.entries(typed)) {
+    const input = byId(inputId);
+    if (input) input.value = value;
+  }
+  if (focused && byId(focused)) byId(focused).focus();
 }
 
 byId('lang-toggle').addEventListener('click', () => i18n.toggle());

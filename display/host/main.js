@@ -22,6 +22,7 @@ import { createScenesPanel } from './scenes-panel.js';
 import { createScreens } from './screens.js';
 import { createStepPanel } from './step.js';
 import { createAdvance } from './advance.js';
+import { createReviewPanel } from './review.js';
 
 const i18n = createI18n(hostStrings);
 const { t } = i18n;
@@ -74,6 +75,16 @@ const app = {
     if (action && step?.action !== action) step = explicitStep(action, state, this.ui);
     if (!step) return;
     const title = this.catalogue.entry(step.fields.entry || state.stage?.entry).title;
+    // Issue 17: a lock with judges still to score takes a written reason (ledgered).
+    const missing = step.action === 'lock_scores' ? state.host?.desk?.missing : null;
+    if (missing && missing.entry === step.fields.entry && missing.judges.length) {
+      const names = missing.judges.map((j) => j.name).join('、');
+      const reason = await dialogs.confirm(t('lock.missing', { title, names }), { input: t('lock.overrideReason') });
+      if (!reason) return;
+      await this.command('lock_scores', { ...step.fields, override_reason: reason });
+      this.refresh();
+      return;
+    }
     const confirm = step.action === 'lock_scores' ? t('confirm.lock_scores', { title })
       : step.action === 'reveal' ? t('confirm.reveal', { title }) : null;
     const ack = await this.command(step.action, step.fields, { confirm });
@@ -150,6 +161,9 @@ app.panels = [runOfShow, step, judges, presence, correction, screens, scenesPane
 const advance = createAdvance(app);
 app.panels.push(advance);
 runOfShow.el.querySelector('.panel-head').append(advance.button);
+// Issue 17: the tolerance review (the desk view when no chief judge is named), under the judges.
+const review = createReviewPanel(app, dialogs);
+app.panels.push(review);
 
 header.querySelector('.host-status').insertBefore(data.button, langButton);
 header.querySelector('.host-status').insertBefore(data.cardsButton, data.button);
@@ -157,7 +171,7 @@ header.querySelector('.host-status').insertBefore(integrity.badge, data.button);
 
 const main = h('main', { class: 'host-main' },
   h('div', { class: 'col col-left' }, runOfShow.el, scenesPanel.el),
-  h('div', { class: 'col col-centre' }, step.el, judges.el, presence.el, admission.el, integrity.el),
+  h('div', { class: 'col col-centre' }, step.el, judges.el, review.el, presence.el, admission.el, integrity.el),
   h('div', { class: 'col col-right' }, screens.el, displayLink.el, correction.el));
 document.body.append(header, main, footer);
 

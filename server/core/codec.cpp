@@ -151,6 +151,24 @@ Status read_scoring(const Reader& r, ScoringScheme& scoring) {
     scoring.audience_mode = *audience_mode;
   }
   if (auto e = r.integer("min_ratings", scoring.min_ratings, false)) return e;
+  if (r.has("tolerance")) {
+    const json* tolerance = nullptr;
+    if (auto e = r.object("tolerance", tolerance)) return e;
+    const Reader t(*tolerance, r.where("tolerance"));
+    scoring.tolerance.bands.clear();
+    if (auto e = t.objects(
+            "bands",
+            [&](const Reader& b) -> Status {
+              ToleranceBand band;
+              if (auto e1 = b.number("from", band.from)) return e1;
+              if (auto e1 = b.number("gap", band.gap)) return e1;
+              scoring.tolerance.bands.push_back(band);
+              return std::nullopt;
+            },
+            false))
+      return e;
+    if (auto e = t.number("extremes_gap", scoring.tolerance.extremes_gap, false)) return e;
+  }
   return std::nullopt;
 }
 
@@ -231,6 +249,10 @@ Status read_contest(const json& root, Contest& contest) {
         if (auto e1 = r.text("token", judge.token, false)) return e1;
         if (auto e1 = r.text("title", judge.title, false)) return e1;
         if (auto e1 = r.texts("related_units", judge.related_units, false)) return e1;
+        if (r.has("chief")) {
+          if (!r.at("chief").is_boolean()) return r.mistyped("chief", "true or false");
+          judge.chief = r.at("chief").get<bool>();
+        }
         contest.judges.push_back(std::move(judge));
         return std::nullopt;
       }))
@@ -292,7 +314,10 @@ json to_payload(const ClosePoll& c) {
   return payload;
 }
 json to_payload(const LockScores& c) {
-  return {{"round", c.round}, {"entry", c.entry}};
+  json payload = {{"round", c.round}, {"entry", c.entry}};
+  // Only when given: a plain lock's record reads (and hashes) as before.
+  if (!c.override_reason.empty()) payload["override_reason"] = c.override_reason;
+  return payload;
 }
 json to_payload(const UnlockScores& c) {
   return {{"round", c.round}, {"entry", c.entry}, {"reason", c.reason}};
@@ -342,6 +367,19 @@ json to_payload(const CloseAudience& c) {
 }
 json to_payload(const SetJoinCorner& c) {
   return {{"visible", c.visible}};
+}
+json to_payload(const RequestRecheck& c) {
+  json payload = {{"round", c.round}, {"entry", c.entry}, {"judge", c.judge}, {"by", c.by}};
+  if (!c.note.empty()) payload["note"] = c.note;
+  return payload;
+}
+json to_payload(const ConfirmScore& c) {
+  return {{"judge", c.judge}, {"round", c.round}, {"entry", c.entry}};
+}
+json to_payload(const ReleaseReview& c) {
+  json payload = {{"round", c.round}, {"entry", c.entry}, {"by", c.by}};
+  if (!c.reason.empty()) payload["reason"] = c.reason;
+  return payload;
 }
 json to_payload(const CorrectScore& c) {
   json payload = {{"judge", c.judge},
@@ -566,6 +604,7 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
   if (kind == "lock_scores") {
     LockScores c;
     read.round_entry(c.round, c.entry);
+    c.override_reason = read.text("override_reason");
     return finish(read, std::move(c));
   }
   if (kind == "unlock_scores") {
@@ -651,6 +690,27 @@ Result<Command> read_command(std::string_view kind, const Reader& r) {
     if (!r.at("visible").is_boolean()) return r.mistyped("visible", "true or false");
     return Command{SetJoinCorner{r.at("visible").get<bool>()}};
   }
+  if (kind == "request_recheck") {
+    RequestRecheck c;
+    read.round_entry(c.round, c.entry);
+    c.judge = read.name("judge");
+    c.note = read.text("note");
+    c.by = read.text("by");
+    return finish(read, std::move(c));
+  }
+  if (kind == "confirm_score") {
+    ConfirmScore c;
+    c.judge = read.name("judge");
+    read.round_entry(c.round, c.entry);
+    return finish(read, std::move(c));
+  }
+  if (kind == "release_review") {
+    ReleaseReview c;
+    read.round_entry(c.round, c.entry);
+    c.reason = read.text("reason");
+    c.by = read.text("by");
+    return finish(read, std::move(c));
+  }
   return make_error(ErrorCode::bad_request, "unknown action " + std::string(kind));
 }
 
@@ -704,6 +764,8 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
     if (with_tokens) judge["token"] = j.token;
     // Only when named: a record without them keeps the bytes (and the chain hash) it had.
     if (!j.related_units.empty()) judge["related_units"] = j.related_units;
+    // Only the chief carries it: other judges render (and hash) as before.
+    if (j.chief) judge["chief"] = true;
     judges.push_back(std::move(judge));
   }
   json awards = json::array();
@@ -733,6 +795,15 @@ json contest_to_json(const Contest& contest, bool with_tokens) {
       {"popularity_award", contest.popularity_award},
       {"audience", audience_to_json(contest.audience)},
   };
+  // Only when on: a contest without a tolerance renders (and hashes) as before.
+  if (s.tolerance.enabled()) {
+    json bands = json::array();
+    for (const auto& band : s.tolerance.bands) {
+      bands.push_back({{"from", band.from}, {"gap", band.gap}});
+    }
+    out["scoring"]["tolerance"] = {{"bands", std::move(bands)},
+                                   {"extremes_gap", s.tolerance.extremes_gap}};
+  }
   // Only when given: a contest without it renders (and hashes) as before.
   if (!contest.publication.empty()) {
     const Publication& p = contest.publication;

@@ -58,6 +58,15 @@ constexpr const char* kind_of(const CloseAudience&) {
 constexpr const char* kind_of(const SetJoinCorner&) {
   return "set_join_corner";
 }
+constexpr const char* kind_of(const RequestRecheck&) {
+  return "request_recheck";
+}
+constexpr const char* kind_of(const ConfirmScore&) {
+  return "confirm_score";
+}
+constexpr const char* kind_of(const ReleaseReview&) {
+  return "release_review";
+}
 
 }  // namespace
 

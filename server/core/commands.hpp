@@ -37,8 +37,11 @@ struct ClosePoll {
   std::string poll;
   std::map<std::string, long> refusals = {};
 };
+// Refused (judges_missing) while a non-recused judge has not scored, unless the host gives
+// `override_reason` (ledgered: the lock then stands on the judges who did score).
 struct LockScores {
   std::string round, entry;
+  std::string override_reason = {};
 };
 struct UnlockScores {
   std::string round, entry;
@@ -139,10 +142,33 @@ struct SetJoinCorner {
   bool visible = true;
 };
 
+// The tolerance review (docs/judging.md). `by` names who acts: the chief judge's id, filled in
+// from the chief's connection, or "" for the host's console (allowed only when the contest
+// names no chief).
+// The chief asks one judge to look at their marks again; the judge's phone shows the request
+// with the panel's kept range (not the other judges' marks).
+struct RequestRecheck {
+  std::string round, entry, judge;
+  std::string note = {};
+  std::string by = {};
+};
+// The asked judge keeps their marks (a revision is a new `score`). `judge` comes from the
+// judge's connection.
+struct ConfirmScore {
+  std::string judge, round, entry;
+};
+// The chief lets the entry's marks stand as they are: lock and reveal may go on.
+struct ReleaseReview {
+  std::string round, entry;
+  std::string reason = {};
+  std::string by = {};
+};
+
 using Command =
     std::variant<StartEntry, OpenPoll, ClosePoll, LockScores, UnlockScores, Reveal, ShowScene,
                  DrawOrder, Vote, Score, CorrectScore, SetAdmission, IssueTickets, VoidTicket,
-                 ReissueJudgeToken, Advance, CloseAudience, SetJoinCorner>;
+                 ReissueJudgeToken, Advance, CloseAudience, SetJoinCorner, RequestRecheck,
+                 ConfirmScore, ReleaseReview>;
 
 // The ballot key of a ticket's voter ("ticket:37"): in ticket mode the ticket, not the phone,
 // is the voter.

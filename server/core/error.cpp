@@ -11,7 +11,7 @@ struct CodeName {
   const char* name;
 };
 
-constexpr std::array<CodeName, 18> kCodeNames{{
+constexpr std::array<CodeName, 20> kCodeNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::unauthorized, "unauthorized"},
     {ErrorCode::forbidden, "forbidden"},
@@ -30,6 +30,8 @@ constexpr std::array<CodeName, 18> kCodeNames{{
     {ErrorCode::revoked, "revoked"},
     {ErrorCode::replaced, "replaced"},
     {ErrorCode::tie_at_cut, "tie_at_cut"},
+    {ErrorCode::judges_missing, "judges_missing"},
+    {ErrorCode::in_review, "in_review"},
 }};
 
 }  // namespace

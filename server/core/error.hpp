@@ -28,6 +28,10 @@ enum class ErrorCode {
   revoked,        // a judge's token was revoked (reissued): the session is closed
   replaced,       // the same judge said hello on another connection, which took over
   tie_at_cut,     // advance: entries share the rank at the cut; Error::entries names them
+  // lock_scores with a non-recused judge not scored; Error::judges names them
+  judges_missing,
+  // the entry's marks break the tolerance table: the chief judge must release it first
+  in_review,
 };
 
 const char* to_string(ErrorCode code) noexcept;
@@ -39,6 +43,9 @@ struct Error {
   // The entries the error is about, where the client needs them to resolve it (tie_at_cut:
   // the tied entries); on the wire as "entries" when not empty.
   std::vector<std::string> entries = {};
+  // The judges it is about (judges_missing: those who have not scored); on the wire as
+  // "judges" when not empty.
+  std::vector<std::string> judges = {};
 };
 
 // Success or an Error. Kept tiny because C++20 has no std::expected.

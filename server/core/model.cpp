@@ -77,6 +77,25 @@ Status validate_scoring(const ScoringScheme& scoring) {
   if (scoring.min_ratings < 0 || scoring.min_ratings > 1'000'000) {
     return invalid("scoring.min_ratings: must be 0..1000000");
   }
+  // The tolerance is on a 10-point scale (scaled to the scheme's maximum).
+  const Tolerance& tolerance = scoring.tolerance;
+  if (tolerance.bands.size() > 100) return invalid("scoring.tolerance.bands: at most 100");
+  std::set<double> froms;
+  for (const auto& band : tolerance.bands) {
+    if (!std::isfinite(band.from) || band.from < 0 || band.from > 10) {
+      return invalid("scoring.tolerance.bands.from: must be 0..10 (a 10-point scale)");
+    }
+    if (!std::isfinite(band.gap) || band.gap <= 0 || band.gap > 10) {
+      return invalid("scoring.tolerance.bands.gap: must be more than 0 and at most 10");
+    }
+    if (!froms.insert(band.from).second) {
+      return invalid("scoring.tolerance.bands: two bands from " + std::to_string(band.from));
+    }
+  }
+  if (!std::isfinite(tolerance.extremes_gap) || tolerance.extremes_gap < 0 ||
+      tolerance.extremes_gap > 10) {
+    return invalid("scoring.tolerance.extremes_gap: must be 0..10 (0: no extremes rule)");
+  }
   return std::nullopt;
 }
 
@@ -149,6 +168,13 @@ const Criterion* Contest::find_criterion(std::string_view criterion_id) const no
   return find_by_id(scoring.criteria, criterion_id);
 }
 
+const Judge* Contest::chief() const noexcept {
+  for (const auto& judge : judges) {
+    if (judge.chief) return &judge;
+  }
+  return nullptr;
+}
+
 const Judge* Contest::find_judge_by_token(std::string_view token) const noexcept {
   if (token.empty()) return nullptr;  // an empty token never opens a judge's phone
   for (const auto& judge : judges) {
@@ -194,6 +220,10 @@ Status validate(const Contest& contest) {
   }
 
   if (auto e = check_ids(contest.judges, "judges")) return e;
+  if (std::count_if(contest.judges.begin(), contest.judges.end(),
+                    [](const Judge& judge) { return judge.chief; }) > 1) {
+    return invalid("judges: at most one chief judge (评审组长)");
+  }
   std::set<std::string_view> tokens;
   for (const auto& judge : contest.judges) {
     const std::string where = "judges." + judge.id;

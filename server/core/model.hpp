@@ -29,6 +29,19 @@ enum class AudienceMode { relative, rating };
 const char* to_string(AudienceMode mode) noexcept;
 std::optional<AudienceMode> audience_mode_from_string(std::string_view name) noexcept;
 
+// The tolerance review (docs/judging.md, "Tolerance review"), on a 10-point scale: a score
+// S of a scheme whose criteria add up to M reads as 10 * S / M, and so do the gaps. Off when
+// it has no band and no extremes gap.
+struct ToleranceBand {
+  double from = 0;  // the band holds kept means from this (inclusive) up to the next band's
+  double gap = 0;   // the largest allowed gap between the highest and lowest kept total
+};
+struct Tolerance {
+  std::vector<ToleranceBand> bands;  // highest `from` first
+  double extremes_gap = 0;  // a gap this large or larger between all totals: review (0: none)
+  bool enabled() const noexcept { return !bands.empty() || extremes_gap > 0; }
+};
+
 struct ScoringScheme {
   std::vector<Criterion> criteria;
   int decimals = 2;              // marks have at most this many decimals
@@ -39,6 +52,7 @@ struct ScoringScheme {
   double audience_weight = 0.1;  //       + audience_weight * audience_component
   AudienceMode audience_mode = AudienceMode::relative;
   int min_ratings = 10;  // rating mode: fewer ratings give an audience component of 0
+  Tolerance tolerance;   // off by default
 };
 
 // Who may become an audience voter (docs/protocol.md, "Admission"):
@@ -89,6 +103,7 @@ struct Judge {
   std::optional<std::string> unit;  // a judge never scores entries of this unit
   std::string token;                // secret for the judge's phone
   std::string title;                // e.g. "党建专家"; optional, for cards
+  bool chief = false;  // 评审组长: the desk (tolerance review) is theirs; at most one per contest
   // Units the judge is close to (a former employer, a partner office): not recused, but the
   // marking statistics measure the judge's deviation on their entries (core/judge_stats.hpp).
   std::vector<std::string> related_units = {};
@@ -133,11 +148,13 @@ struct Contest {
   const Judge* find_judge(std::string_view id) const noexcept;
   const Judge* find_judge_by_token(std::string_view token) const noexcept;
   const Criterion* find_criterion(std::string_view id) const noexcept;
+  // The chief judge, if the contest names one.
+  const Judge* chief() const noexcept;
 };
 
 // Checks ids are unique and non-empty, rounds name known entries, units of entries are
-// listed (a judge's need not be: an outside judge), criteria have max > 0, decimals and result_decimals are 0..6, weights
-// are within 0..1, trim/trim_min sane.
+// listed (a judge's need not be: an outside judge), criteria have max > 0, decimals and
+// result_decimals are 0..6, weights are within 0..1, trim/trim_min sane.
 Status validate(const Contest& contest);
 
 // A judge is recused from an entry of their own unit.

@@ -218,9 +218,23 @@ Result<Outcome> Show::apply_one(const LockScores& c, Millis now) {
   if (status != EntryStatus::on_stage) {
     return fail(ErrorCode::invalid_state, "entry " + c.entry + " is already " + to_string(status));
   }
+  // A lock with a judge still to score went through once without a word: now it takes the
+  // host's written reason, which the ledger keeps.
+  const std::vector<std::string> waiting = missing_judges(c.round, c.entry);
+  if (!waiting.empty() && c.override_reason.empty()) {
+    std::string names;
+    for (const auto& judge : waiting) names += (names.empty() ? "" : ", ") + judge;
+    Error error =
+        fail(ErrorCode::judges_missing, "judges " + names + " have not scored entry " + c.entry +
+                                            ": wait for them, or lock with an override_reason");
+    error.judges = waiting;
+    return error;
+  }
+  if (auto e = check_not_in_review(c.round, c.entry)) return *e;
   EntryState& state = entries_[entry_key(c.round, c.entry)];
   state.status = EntryStatus::locked;
   state.locked_at = now;
+  state.lock_override = waiting.empty() ? std::string() : c.override_reason;
   return changed();
 }
 
@@ -257,6 +271,7 @@ Result<Outcome> Show::apply_one(const Reveal& c, Millis now) {
                                               " has no closed rating poll: open and close its "
                                               "rating poll before the reveal");
   }
+  if (auto e = check_not_in_review(c.round, c.entry)) return *e;
   EntryState& state = entries_[entry_key(c.round, c.entry)];
   state.status = EntryStatus::revealed;
   state.revealed_at = now;
@@ -362,6 +377,13 @@ Result<Outcome> Show::apply_one(const Score& c, Millis now) {
   }
   if (auto e = validate_marks(contest_.scoring, c.marks)) return *e;
   marks_[marks_key(c.judge, c.round, c.entry)].push_back(MarkRevision{c.marks, now, false, {}});
+  ReviewRecord& record = reviews_[entry_key(c.round, c.entry)];
+  ++record.generation;
+  // The asked judge's new marks answer the re-check.
+  if (record.recheck && record.recheck->judge == c.judge) {
+    record.recheck.reset();
+    record.events.push_back({"revised", c.judge, {}, now});
+  }
   return changed();
 }
 
@@ -382,6 +404,7 @@ Result<Outcome> Show::apply_one(const CorrectScore& c, Millis now) {
   marks_[marks_key(c.judge, c.round, c.entry)].push_back(
       MarkRevision{c.marks, now, true, c.reason, c.operator_name});
   entries_[entry_key(c.round, c.entry)].amended = true;
+  ++reviews_[entry_key(c.round, c.entry)].generation;
   return changed();
 }
 
@@ -616,6 +639,125 @@ Result<Outcome> Show::apply_one(const CloseAudience& c, Millis) {
   return changed();
 }
 
+// --- tolerance review ---------------------------------------------------------------------
+
+Status Show::check_reviewer(std::string_view by) const {
+  const Judge* chief = contest_.chief();
+  if (chief && by != chief->id) {
+    return fail(ErrorCode::forbidden, "only the chief judge (" + chief->name + ") runs the review");
+  }
+  if (!chief && !by.empty()) {
+    return fail(ErrorCode::forbidden,
+                "the contest names no chief judge: the review is run from the host's console");
+  }
+  return std::nullopt;
+}
+
+Status Show::check_not_in_review(std::string_view round, std::string_view entry) const {
+  const ToleranceCheck check = tolerance_check(round, entry);
+  if (!check.breaks) return std::nullopt;
+  const auto it = reviews_.find(entry_key(round, entry));
+  if (it != reviews_.end() && it->second.released_at == it->second.generation) return std::nullopt;
+  std::string names;
+  for (const auto& judge : check.judges) names += (names.empty() ? "" : ", ") + judge;
+  Error error = fail(ErrorCode::in_review,
+                     "entry " + std::string(entry) + " is in review (复核): the marks of " + names +
+                         " break the tolerance; the chief judge must release it first");
+  error.judges = check.judges;
+  return error;
+}
+
+ToleranceCheck Show::tolerance_check(std::string_view round, std::string_view entry) const {
+  const Entry* contest_entry = contest_.find_entry(entry);
+  std::vector<JudgeTotal> totals;
+  for (const auto& judge : contest_.judges) {
+    if (contest_entry && is_recused(judge, *contest_entry)) continue;
+    if (const Marks* m = marks(judge.id, round, entry)) {
+      totals.push_back(JudgeTotal{judge.id, judge_total(*m), false});
+    }
+  }
+  return check_tolerance(contest_.scoring, std::move(totals));
+}
+
+ReviewStatus Show::review(std::string_view round, std::string_view entry) const {
+  ReviewStatus status;
+  if (!contest_.scoring.tolerance.enabled()) return status;
+  status.check = tolerance_check(round, entry);
+  const auto it = reviews_.find(entry_key(round, entry));
+  if (it != reviews_.end()) {
+    status.recheck = it->second.recheck;
+    status.events = it->second.events;
+    status.released = status.check.breaks && it->second.released_at == it->second.generation;
+    if (status.released) status.release_reason = it->second.release_reason;
+  }
+  const EntryStatus entry_status = entry_state(round, entry).status;
+  // Judged once the panel is complete; at lock (with an override) on those who scored.
+  const bool judged =
+      entry_status == EntryStatus::locked ||
+      (entry_status == EntryStatus::on_stage && missing_judges(round, entry).empty());
+  status.in_review = judged && status.check.breaks && !status.released;
+  return status;
+}
+
+Result<Outcome> Show::apply_one(const RequestRecheck& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (auto e = check_reviewer(c.by)) return *e;
+  if (!contest_.find_judge(c.judge)) return fail(ErrorCode::not_found, "unknown judge " + c.judge);
+  if (!marks(c.judge, c.round, c.entry)) {
+    return fail(ErrorCode::invalid_state,
+                "judge " + c.judge + " has not scored entry " + c.entry + ": nothing to re-check");
+  }
+  const EntryStatus status = entry_state(c.round, c.entry).status;
+  if (status != EntryStatus::on_stage) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is " + to_string(status) +
+                                              ": its marks can no longer be revised");
+  }
+  if (!review(c.round, c.entry).in_review) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is not in review");
+  }
+  ReviewRecord& record = reviews_[entry_key(c.round, c.entry)];
+  if (record.recheck) {
+    return fail(ErrorCode::conflict,
+                "judge " + record.recheck->judge + " is re-checking entry " + c.entry + " already");
+  }
+  record.recheck = Recheck{c.judge, c.note, c.by, now};
+  record.events.push_back({"request_recheck", c.judge, c.note, now});
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const ConfirmScore& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  const auto it = reviews_.find(entry_key(c.round, c.entry));
+  if (it == reviews_.end() || !it->second.recheck) {
+    return fail(ErrorCode::invalid_state, "no re-check of entry " + c.entry + " is pending");
+  }
+  if (it->second.recheck->judge != c.judge) {
+    return fail(ErrorCode::forbidden,
+                "the re-check of entry " + c.entry + " asks judge " + it->second.recheck->judge);
+  }
+  it->second.recheck.reset();
+  it->second.events.push_back({"confirm_score", c.judge, {}, now});
+  return changed();
+}
+
+Result<Outcome> Show::apply_one(const ReleaseReview& c, Millis now) {
+  if (auto e = check_in_round(c.round, c.entry)) return *e;
+  if (auto e = check_reviewer(c.by)) return *e;
+  if (entry_state(c.round, c.entry).status == EntryStatus::revealed) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is revealed");
+  }
+  if (!review(c.round, c.entry).in_review) {
+    return fail(ErrorCode::invalid_state, "entry " + c.entry + " is not in review");
+  }
+  ReviewRecord& record = reviews_[entry_key(c.round, c.entry)];
+  record.released_at = record.generation;
+  record.release_reason = c.reason;
+  // The chief has decided: a re-check still open is moot.
+  record.recheck.reset();
+  record.events.push_back({"release_review", {}, c.reason, now});
+  return changed();
+}
+
 bool Show::audience_closed(std::string_view round) const noexcept {
   return audience_closed_.find(round) != audience_closed_.end();
 }
@@ -736,6 +878,15 @@ std::vector<std::pair<std::string, std::string>> Show::judge_panel(std::string_v
     panel.emplace_back(judge.id, status);
   }
   return panel;
+}
+
+std::vector<std::string> Show::missing_judges(std::string_view round,
+                                              std::string_view entry) const {
+  std::vector<std::string> missing;
+  for (const auto& [judge, status] : judge_panel(round, entry)) {
+    if (status == "pending") missing.push_back(judge);
+  }
+  return missing;
 }
 
 long Show::votes(std::string_view round, std::string_view entry) const {

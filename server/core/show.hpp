@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "tolerance.hpp"
 
 namespace stagevote::core {
 
@@ -77,6 +78,30 @@ struct EntryState {
   Millis started_at = 0, locked_at = 0, revealed_at = 0;
   int unlocks = 0;            // times the host unlocked the scores before reveal
   std::string unlock_reason;  // the reason given for the latest unlock
+  std::string lock_override;  // the host's reason for locking with judges missing ("" : none)
+};
+
+// The tolerance review of one entry (docs/judging.md, "Tolerance review").
+struct Recheck {
+  std::string judge;  // asked to look again
+  std::string note;   // the chief's words to the judge
+  std::string by;     // the chief's id ("" : the host)
+  Millis at = 0;
+};
+// What happened in an entry's review, oldest first, for the desk and the console.
+struct ReviewEvent {
+  std::string kind;   // "request_recheck", "confirm_score", "revised", "release_review"
+  std::string judge;  // the asked judge (request, confirm, revised); "" for a release
+  std::string text;   // the note or the release's reason
+  Millis at = 0;
+};
+struct ReviewStatus {
+  bool in_review = false;          // the marks break the tolerance and nobody released them: 复核
+  bool released = false;           // broken, but released by the chief at the current marks
+  ToleranceCheck check;            // on the judges who scored so far
+  std::optional<Recheck> recheck;  // pending
+  std::string release_reason;
+  std::vector<ReviewEvent> events;
 };
 
 struct Scene {
@@ -142,6 +167,15 @@ class Show {
   std::vector<std::pair<std::string, std::string>> judge_panel(std::string_view round,
                                                                std::string_view entry) const;
 
+  // The non-recused judges who have not scored the entry, in the contest's order.
+  std::vector<std::string> missing_judges(std::string_view round, std::string_view entry) const;
+
+  // The entry's tolerance review. An entry is in review once every non-recused judge has
+  // scored (or it is locked) and their totals break scoring.tolerance, until released.
+  ReviewStatus review(std::string_view round, std::string_view entry) const;
+  // The tolerance rule on the judges who scored so far (the kept range for a re-check prompt).
+  ToleranceCheck tolerance_check(std::string_view round, std::string_view entry) const;
+
   // Votes for an entry over all polls of a round.
   long votes(std::string_view round, std::string_view entry) const;
 
@@ -197,6 +231,14 @@ class Show {
   Result<Outcome> apply_one(const Advance&, Millis);
   Result<Outcome> apply_one(const CloseAudience&, Millis);
   Result<Outcome> apply_one(const SetJoinCorner&, Millis);
+  Result<Outcome> apply_one(const RequestRecheck&, Millis);
+  Result<Outcome> apply_one(const ConfirmScore&, Millis);
+  Result<Outcome> apply_one(const ReleaseReview&, Millis);
+  // Only the chief (or, with no chief named, the host: by "") runs the review.
+  Status check_reviewer(std::string_view by) const;
+  // Whether the marks as they are break the tolerance and were not released: lock and reveal
+  // wait (in_review).
+  Status check_not_in_review(std::string_view round, std::string_view entry) const;
 
   Round* find_round_mut(std::string_view round_id) noexcept;
   // not_found unless the round exists and lists the entry.
@@ -219,6 +261,16 @@ class Show {
   // Rounds whose order was drawn.
   std::set<std::string, std::less<>> drawn_;
   std::set<std::string, std::less<>> audience_closed_;  // rounds (relative mode)
+  // The tolerance review, by entry key. `generation` counts the entry's mark changes; a
+  // release holds for the generation it was given at.
+  struct ReviewRecord {
+    std::uint64_t generation = 0;
+    std::optional<std::uint64_t> released_at;
+    std::string release_reason;
+    std::optional<Recheck> recheck;
+    std::vector<ReviewEvent> events;
+  };
+  std::unordered_map<std::string, ReviewRecord> reviews_;
   std::uint64_t version_ = 0;
   bool join_corner_ = true;
 };

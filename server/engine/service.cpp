@@ -59,6 +59,10 @@ HelloResult Service::hello(const protocol::HelloRequest& hello, std::string_view
         return refused(ErrorCode::unauthorized, "unknown judge token");
       }
       identity.actor = judge->id;
+      if (hello.desk && !judge->chief) {
+        return refused(ErrorCode::forbidden, "the desk is the chief judge's (评审组长)");
+      }
+      identity.desk = hello.desk;
       break;
     case Role::host:
       // Off the venue Wi-Fi unless the organisers said otherwise: not even the key is looked at.
@@ -119,7 +123,28 @@ void Service::handle(const Identity& who, protocol::Request&& request, ReplyFn r
       return protocol::results_ack(results->id, show, results->round);
     }));
   }
+  if (auto* confirm = std::get_if<protocol::ConfirmRequest>(&request)) {
+    if (who.role != Role::judge) return refuse(confirm->id, "only the asked judge confirms");
+    return engine_.submit(
+        who.actor, std::move(confirm->id),
+        core::ConfirmScore{who.actor, std::move(confirm->round), std::move(confirm->entry)},
+        std::move(reply));
+  }
   if (auto* cmd = std::get_if<protocol::CommandRequest>(&request)) {
+    // The review is the chief's (core::Show checks who): `by` is who sent it, never what the
+    // message says.
+    auto* recheck = std::get_if<core::RequestRecheck>(&cmd->command);
+    auto* release = std::get_if<core::ReleaseReview>(&cmd->command);
+    if (recheck || release) {
+      if (who.role != Role::host && who.role != Role::judge) {
+        return refuse(cmd->id, "only the chief judge runs the review");
+      }
+      const std::string by = who.role == Role::judge ? who.actor : std::string();
+      if (recheck) recheck->by = by;
+      if (release) release->by = by;
+      return engine_.submit(who.actor, std::move(cmd->id), std::move(cmd->command),
+                            std::move(reply));
+    }
     if (who.role != Role::host) return refuse(cmd->id, "only the host may do this");
     if (auto* void_ticket = std::get_if<core::VoidTicket>(&cmd->command)) {
       // The host may give the printed number or the code itself.

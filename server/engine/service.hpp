@@ -27,6 +27,7 @@ struct Identity {
   std::string actor;
   std::string address;  // where it connects from
   std::string device;   // audience: the device token it keeps
+  bool desk = false;    // judge: the chief's desk, beside the judge's phone (not instead of it)
 };
 
 struct HelloResult {

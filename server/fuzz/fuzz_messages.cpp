@@ -54,7 +54,9 @@ core::Show make_base_show() {
                                  {{"theme", 28}, {"innovation", 22}, {"art", 19.25}, {"live", 14}}},
                      t + 2)
               .ok());
-  require(show.apply(core::LockScores{round.id, first}, t + 3).ok());
+  require(
+      show.apply(core::LockScores{round.id, first, "not every judge scored in this test"}, t + 3)
+          .ok());
   require(show.apply(core::StartEntry{round.id, second}, t + 4).ok());
   require(show.apply(core::OpenPoll{round.id, {first, second}, 60'000}, t + 5).ok());
   require(show.apply(core::Vote{"device-a", "p1", second}, t + 6).ok());

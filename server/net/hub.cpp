@@ -54,7 +54,8 @@ void hub::remove(websocket_session& session) {
   std::lock_guard lock(mutex_);
   if (pending_.erase(&session)) return;
   // A judge replaced or revoked was taken out already: the judge's presence is its successor's.
-  if (members_[index_of(Role::judge)].erase(&session)) {
+  // The chief's desk is not the judge's phone: its going says nothing of the judge.
+  if (members_[index_of(Role::judge)].erase(&session) && !session.is_desk()) {
     presence_[session.actor()] = {false, engine_.clock().now()};
     return;
   }
@@ -65,12 +66,15 @@ void hub::remove(websocket_session& session) {
 
 namespace {
 
-// Takes the sessions of `judge` out of `judges`, for closing.
+// Takes the sessions of `judge` out of `judges`, for closing: the phones, or (`desks`) also the
+// chief's desk (a revoked card closes both).
 std::vector<std::weak_ptr<websocket_session>> take_judge(
-    std::unordered_set<websocket_session*>& judges, const std::string& judge) {
+    std::unordered_set<websocket_session*>& judges, const std::string& judge, bool desks = false,
+    bool phones = true) {
   std::vector<std::weak_ptr<websocket_session>> taken;
   for (auto it = judges.begin(); it != judges.end();) {
-    if ((*it)->actor() == judge) {
+    const bool kind = (*it)->is_desk() ? desks : phones;
+    if ((*it)->actor() == judge && kind) {
       taken.push_back((*it)->weak_from_this());
       it = judges.erase(it);
     } else {
@@ -119,8 +123,10 @@ hub::Joined hub::join(websocket_session& session, Role role,
     if (role == Role::judge) {
       // One live session per judge: the newest hello is the judge (a photographed card used
       // on a second phone pushes the judge's own phone out, which the judge then notices).
-      replaced = take_judge(members_[index_of(role)], session.actor());
-      presence_[session.actor()] = {true, engine_.clock().now()};
+      // The chief's desk is a second tab beside the phone: one desk, the newest.
+      const bool desk = session.is_desk();
+      replaced = take_judge(members_[index_of(role)], session.actor(), desk, !desk);
+      if (!desk) presence_[session.actor()] = {true, engine_.clock().now()};
     }
     members_[index_of(role)].insert(&session);
     // A newer broadcast may have been published meanwhile; it reaches this session as well.
@@ -154,7 +160,7 @@ void hub::revoke_judge(const std::string& judge) {
   std::vector<std::weak_ptr<websocket_session>> revoked;
   {
     std::lock_guard lock(mutex_);
-    revoked = take_judge(members_[index_of(Role::judge)], judge);
+    revoked = take_judge(members_[index_of(Role::judge)], judge, /*desks=*/true);
     if (!revoked.empty()) presence_[judge] = {false, engine_.clock().now()};
   }
   for (const auto& weak : revoked) {

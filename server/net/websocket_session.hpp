@@ -54,6 +54,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Set once at hello, before the session joins the hub; read-only afterwards. A judge's
   // actor is the judge's id.
   const std::string& actor() const noexcept { return identity_ ? identity_->actor : no_actor_; }
+  // The chief judge's desk (a judge session beside the judge's phone).
+  bool is_desk() const noexcept { return identity_ && identity_->desk; }
 
  private:
   void on_accept(boost::beast::error_code ec);

@@ -82,12 +82,21 @@ Message error(const RequestId& id, core::ErrorCode code, std::string_view messag
 }
 
 Message error(const RequestId& id, const core::Error& error) {
-  if (error.entries.empty()) return protocol::error(id, error.code, error.message);
-  // The entries the host must choose from (tie_at_cut), appended to the usual shape.
+  if (error.entries.empty() && error.judges.empty()) {
+    return protocol::error(id, error.code, error.message);
+  }
+  // The entries the host must choose from (tie_at_cut) or the judges it waits for
+  // (judges_missing), appended to the usual shape.
   std::string out = *protocol::error(id, error.code, error.message);
   out.pop_back();
-  out += ",\"entries\":";
-  out += dump(json(error.entries));
+  if (!error.entries.empty()) {
+    out += ",\"entries\":";
+    out += dump(json(error.entries));
+  }
+  if (!error.judges.empty()) {
+    out += ",\"judges\":";
+    out += dump(json(error.judges));
+  }
   out.push_back('}');
   return make_message(std::move(out));
 }
@@ -173,7 +182,8 @@ Message welcome(const Welcome& w) {
     message["judge"] = {{"id", w.judge->id},
                         {"name", w.judge->name},
                         {"title", w.judge->title},
-                        {"unit", w.judge->unit ? json(*w.judge->unit) : json(nullptr)}};
+                        {"unit", w.judge->unit ? json(*w.judge->unit) : json(nullptr)},
+                        {"chief", w.judge->chief}};
   }
   // Splice in the catalogue serialised once per contest instead of rebuilding it per phone.
   std::string text = dump(message);

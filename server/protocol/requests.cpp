@@ -100,6 +100,10 @@ core::Result<Request> parse_hello(const json& message, RequestId id) {
     if (fields.error()) return *fields.error();
     if (!token) return bad("missing field \"token\"");
     hello.token = std::move(*token);
+    if (const auto desk = message.find("desk"); desk != message.end() && !desk->is_null()) {
+      if (!desk->is_boolean()) return bad("field \"desk\" must be true or false");
+      hello.desk = desk->get<bool>();
+    }
   } else if (role == "host") {
     hello.role = Role::host;
     auto key = fields.optional_text("key", kMaxNameLength, /*allow_empty=*/true);
@@ -130,7 +134,8 @@ core::Result<Request> parse_cmd(const json& message, RequestId id) {
   if (!command) return command.error();
   // Votes and scores name their voter or judge, which only the connection knows.
   if (std::holds_alternative<core::Vote>(command.value()) ||
-      std::holds_alternative<core::Score>(command.value())) {
+      std::holds_alternative<core::Score>(command.value()) ||
+      std::holds_alternative<core::ConfirmScore>(command.value())) {
     return bad("unknown action \"" + action + "\"");
   }
   return Request{CommandRequest{std::move(id), std::move(command).value()}};
@@ -259,6 +264,11 @@ core::Result<Request> parse_any_message(std::string_view text) {
     return Request{std::move(score)};
   }
   if (type == "cmd") return parse_cmd(message, std::move(id));
+  if (type == "confirm_score") {
+    ConfirmRequest confirm{std::move(id), fields.text("round"), fields.text("entry")};
+    if (fields.error()) return *fields.error();
+    return Request{std::move(confirm)};
+  }
   return bad("unknown message type \"" + type + "\"");
 }
 

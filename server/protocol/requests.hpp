@@ -26,6 +26,7 @@ struct HelloRequest {
   std::string ticket;  // audience, ticket admission: the seat ticket's code ("" if none)
   std::string token;   // judge
   std::string key;     // host: the host key; display: the display key ("" if none)
+  bool desk = false;   // judge: the chief judge's desk (a second tab), not the judge's phone
 };
 
 struct PingRequest {
@@ -58,8 +59,15 @@ struct ResultsRequest {
   std::string round;
 };
 
+// A judge asked to re-check keeps their marks (docs/protocol.md, "Tolerance review").
+struct ConfirmRequest {
+  RequestId id;
+  std::string round;
+  std::string entry;
+};
+
 using Request = std::variant<HelloRequest, PingRequest, VoteRequest, ScoreRequest, CommandRequest,
-                             ResultsRequest>;
+                             ResultsRequest, ConfirmRequest>;
 
 core::Result<Request> parse_client_message(std::string_view text);
 

@@ -286,7 +286,89 @@ json judges_json(const core::Show& show, const Presence& presence) {
 
 namespace {
 json judge_stats_view(const core::Show& show);
+
+// One entry's tolerance review, for the desk and the console: the judges' totals (the desk's
+// chief and the host see the marks that break it), what breaks, the re-check, the history.
+json review_json(const core::Show& show, const std::string& round, const std::string& entry,
+                 const core::ReviewStatus& review) {
+  json totals = json::array();
+  core::ToleranceCheck check = review.check;
+  for (const auto& [judge_id, status] : show.judge_panel(round, entry)) {
+    const core::Marks* marks = show.marks(judge_id, round, entry);
+    if (!marks) continue;
+    const bool breaking =
+        std::find(check.judges.begin(), check.judges.end(), judge_id) != check.judges.end();
+    totals.push_back(
+        {{"judge", judge_id}, {"total", core::judge_total(*marks)}, {"breaks", breaking}});
+  }
+  json recheck = nullptr;
+  if (review.recheck) {
+    recheck = {{"judge", review.recheck->judge},
+               {"note", review.recheck->note},
+               {"at", review.recheck->at}};
+  }
+  json events = json::array();
+  for (const auto& event : review.events) {
+    events.push_back(
+        {{"kind", event.kind}, {"judge", event.judge}, {"text", event.text}, {"at", event.at}});
+  }
+  return {{"round", round},
+          {"entry", entry},
+          {"in_review", review.in_review},
+          {"released", review.released},
+          {"release_reason", review.release_reason},
+          {"kept_gap_broken", check.kept_gap_broken},
+          {"extremes_broken", check.extremes_broken},
+          {"kept_min", check.kept_min},
+          {"kept_max", check.kept_max},
+          {"allowed_gap", check.allowed_gap < 0 ? json(nullptr) : json(check.allowed_gap)},
+          {"low", check.low},
+          {"high", check.high},
+          {"allowed_extremes",
+           check.allowed_extremes < 0 ? json(nullptr) : json(check.allowed_extremes)},
+          {"judges", check.judges},
+          {"totals", std::move(totals)},
+          {"recheck", std::move(recheck)},
+          {"events", std::move(events)}};
+}
+
 }  // namespace
+
+json reviews_json(const core::Show& show) {
+  json reviews = json::array();
+  if (!show.contest().scoring.tolerance.enabled()) return reviews;
+  for (const auto& round : show.contest().rounds) {
+    for (const auto& entry : show.running_order(round.id)) {
+      const auto status = show.entry_state(round.id, entry).status;
+      if (status != core::EntryStatus::on_stage && status != core::EntryStatus::locked) continue;
+      const core::ReviewStatus review = show.review(round.id, entry);
+      if (!review.in_review && !review.released && !review.recheck) continue;
+      reviews.push_back(review_json(show, round.id, entry, review));
+    }
+  }
+  return reviews;
+}
+
+json desk_json(const core::Show& show) {
+  json missing = nullptr;
+  if (const auto& on_stage = show.on_stage()) {
+    const auto& [round, entry] = *on_stage;
+    const auto status = show.entry_state(round, entry).status;
+    if (status == core::EntryStatus::on_stage) {
+      json names = json::array();
+      for (const auto& judge : show.missing_judges(round, entry)) {
+        const core::Judge* j = show.contest().find_judge(judge);
+        names.push_back({{"judge", judge}, {"name", j ? j->name : judge}});
+      }
+      missing = {{"round", round}, {"entry", entry}, {"judges", std::move(names)}};
+    }
+  }
+  const core::Judge* chief = show.contest().chief();
+  return {{"tolerance", show.contest().scoring.tolerance.enabled()},
+          {"chief", chief ? json(chief->id) : json(nullptr)},
+          {"reviews", reviews_json(show)},
+          {"missing", std::move(missing)}};
+}
 
 json host_extras_json(const core::Show& show, const Connections& connections,
                       const Presence& presence) {
@@ -327,7 +409,9 @@ json host_extras_json(const core::Show& show, const Connections& connections,
           // Something has happened (a vote, a score, a host action): no more imports.
           {"started", show.version() > 0},
           // Recomputed with every state: a score landing moves the figures.
-          {"judge_stats", judge_stats_view(show)}};
+          {"judge_stats", judge_stats_view(show)},
+          // The tolerance review and who the lock waits for (the console's desk view).
+          {"desk", desk_json(show)}};
 }
 
 json ledger_head_json(std::int64_t seq, std::string_view short_head) {
@@ -357,7 +441,28 @@ json judge_extras_json(const core::Show& show, const core::Judge& judge) {
                          {"marks", marks ? json(*marks) : json(nullptr)}});
     }
   }
-  return {{"id", judge.id}, {"entries", std::move(entries)}};
+  // Re-checks asked of this judge: the entry and the panel's kept range, never the other
+  // judges' marks.
+  json rechecks = json::array();
+  for (const auto& round : show.contest().rounds) {
+    for (const auto& entry_id : show.running_order(round.id)) {
+      if (show.entry_state(round.id, entry_id).status != core::EntryStatus::on_stage) continue;
+      const core::ReviewStatus review = show.review(round.id, entry_id);
+      if (!review.recheck || review.recheck->judge != judge.id) continue;
+      const core::Marks* marks = show.marks(judge.id, round.id, entry_id);
+      rechecks.push_back({{"round", round.id},
+                          {"entry", entry_id},
+                          {"note", review.recheck->note},
+                          {"kept_min", review.check.kept_min},
+                          {"kept_max", review.check.kept_max},
+                          {"total", marks ? json(core::judge_total(*marks)) : json(nullptr)}});
+    }
+  }
+  json extras = {
+      {"id", judge.id}, {"entries", std::move(entries)}, {"rechecks", std::move(rechecks)}};
+  // The chief's desk rides on the chief's own view (phone and desk tab alike).
+  if (judge.chief) extras["desk"] = desk_json(show);
+  return extras;
 }
 
 Message tally_message(const core::Poll& poll) {

@@ -49,6 +49,10 @@ nlohmann::json public_state_json(const core::Show& show);
 // and every judge's presence, entries scored and reissued tokens.
 nlohmann::json host_extras_json(const core::Show& show, const Connections& connections,
                                 const Presence& presence = {});
+// The tolerance reviews open or released (entries on stage or locked), for the desk.
+nlohmann::json reviews_json(const core::Show& show);
+// The desk: {"tolerance", "chief", "reviews", "missing": who the on-stage entry waits for}.
+nlohmann::json desk_json(const core::Show& show);
 // One judge's extras: every entry with its status for this judge and the judge's marks.
 nlohmann::json judge_extras_json(const core::Show& show, const core::Judge& judge);
 

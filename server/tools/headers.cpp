@@ -61,6 +61,8 @@ const std::vector<FieldSpec>& judge_fields() {
       {"related_units",
        {"关联单位", "相关单位", "related units", "related unit", "related"},
        false},
+      // The chief judge (评审组长), marked yes/是/1/√ on one row (docs/judging.md).
+      {"chief", {"评审组长", "组长", "主评委", "chief", "chief judge", "head judge"}, false},
   };
   return fields;
 }

@@ -96,6 +96,9 @@ std::string export_ledger_csv(const store::Store& store, std::string_view pseudo
       round = field("round");
       entry = field("entry");
       reason = field("reason");
+      // The review's and the lock's words go in the reason column too (docs/judging.md).
+      if (record.kind == "request_recheck") reason = field("note");
+      if (record.kind == "lock_scores") reason = field("override_reason");
       if (record.kind == "vote") {
         entry = field("choice");
         // The voter: a device token (a credential), or a seat ticket's voter (not one).

@@ -149,6 +149,18 @@ std::vector<JudgeRow> judge_rows_from_table(const Table& table, Problems& proble
     judge.judge.title = columns.cell(*row, "title");
     judge.judge.token = columns.cell(*row, "token");
     judge.judge.related_units = split_names(columns.cell(*row, "related_units"));
+    // 评审组长: a mark in the column (是, √, yes, 1 ...) names the chief; empty or 否/no/0 not.
+    if (const std::string chief = ascii_lower(trim(columns.cell(*row, "chief"))); !chief.empty()) {
+      static const std::vector<std::string> kYes = {"是", "√",    "✓", "✔",    "yes",  "y",
+                                                    "1",  "true", "x", "组长", "chief"};
+      static const std::vector<std::string> kNo = {"否", "×", "no", "n", "0", "false", "-"};
+      if (listed(kYes, chief)) {
+        judge.judge.chief = true;
+      } else if (!listed(kNo, chief)) {
+        report(problems, judge.origin,
+               "评审组长/chief " + quoted(chief) + " is neither yes (是/√/1) nor no (否/0/empty)");
+      }
+    }
     if (judge.judge.id.empty()) {
       report(problems, judge.origin,
              "编号/id is empty (fill it, or drop the 编号 column to number judges J1, J2 …)");
@@ -279,6 +291,15 @@ void add_judges(Draft& draft, const std::vector<JudgeRow>& rows,
         report(problems, row.origin,
                who + "令牌/token is the same as another judge's " +
                    first_seen(first->second, row.origin));
+        ok = false;
+      }
+    }
+    if (judge.chief) {
+      if (const core::Judge* chief = contest.chief()) {
+        report(problems, row.origin,
+               who + "a second 评审组长/chief: " + chief->id + " " + chief->name + " " +
+                   first_seen(draft.judge_origin[chief->id], row.origin) +
+                   " is the chief already (one chief per contest)");
         ok = false;
       }
     }

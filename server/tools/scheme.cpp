@@ -248,6 +248,38 @@ void check_scale(const Fields& s, const std::vector<core::Criterion>& criteria) 
                             sum + " (" + terms + ")");
 }
 
+// [scoring.tolerance]: the review table on a 10-point scale (docs/data.md). Off when absent.
+void read_tolerance(const Fields& s, core::Tolerance& tolerance, Problems& problems) {
+  if (!s.has("tolerance")) return;
+  if (!s.get("tolerance").is_object()) return s.problem("tolerance", "must be a table");
+  Fields t(s.doc(), s.get("tolerance"), s.pointer("tolerance"), s.path("tolerance"), problems);
+  t.reject_unknown({"bands", "extremes_gap"});
+  std::set<double> froms;
+  t.objects("bands", [&](const Fields& b) {
+    b.reject_unknown({"from", "gap"});
+    const auto from = b.number("from");
+    const auto gap = b.number("gap");
+    if (!b.has("from") || !b.has("gap")) {
+      return b.problem_here("needs from (the band's lowest score, 0..10) and gap");
+    }
+    if (from && (*from < 0 || *from > 10)) {
+      return b.problem("from", "must be between 0 and 10 (the table is on a 10-point scale)");
+    }
+    if (gap && !(*gap > 0 && *gap <= 10)) {
+      return b.problem("gap", "must be more than 0 and at most 10");
+    }
+    if (from && !froms.insert(*from).second) return b.problem("from", "repeats another band's");
+    if (from && gap) tolerance.bands.push_back({*from, *gap});
+  });
+  if (auto extremes = t.number("extremes_gap")) {
+    if (*extremes < 0 || *extremes > 10) {
+      t.problem("extremes_gap", "must be between 0 and 10 (0: no extremes rule)");
+    } else {
+      tolerance.extremes_gap = *extremes;
+    }
+  }
+}
+
 void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& problems) {
   if (!top.has("scoring") || !top.get("scoring").is_object()) {
     if (top.has("scoring")) {
@@ -259,7 +291,7 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
   }
   Fields s(top.doc(), top.get("scoring"), "/scoring", "scoring", problems);
   s.reject_unknown({"criteria", "decimals", "result_decimals", "trim", "trim_min", "judge_weight",
-                    "audience_weight", "audience_mode", "min_ratings"});
+                    "audience_weight", "audience_mode", "min_ratings", "tolerance"});
 
   std::set<std::string> ids;
   s.objects("criteria", [&](const Fields& c) {
@@ -352,6 +384,7 @@ void read_scoring(const Fields& top, core::ScoringScheme& scoring, Problems& pro
       scoring.min_ratings = *min_ratings;
     }
   }
+  read_tolerance(s, scoring.tolerance, problems);
 }
 
 void read_rounds(const Fields& top, Draft& draft, Problems& problems) {
@@ -469,7 +502,7 @@ std::vector<EntryRow> read_inline_entries(const Fields& top) {
 std::vector<JudgeRow> read_inline_judges(const Fields& top) {
   std::vector<JudgeRow> rows;
   top.objects("judges", [&](const Fields& j) {
-    j.reject_unknown({"id", "name", "unit", "title", "token"});
+    j.reject_unknown({"id", "name", "unit", "title", "token", "chief"});
     JudgeRow row;
     row.origin = {j.doc().file, j.own_line()};
     row.judge.id = j.text("id", true).value_or("");
@@ -479,6 +512,14 @@ std::vector<JudgeRow> read_inline_judges(const Fields& top) {
     }
     row.judge.title = j.text("title", false).value_or("");
     row.judge.token = j.text("token", false).value_or("");
+    // As GET /api/contest writes it: "chief": true on the chief judge (评审组长) only.
+    if (j.has("chief")) {
+      if (j.get("chief").is_boolean()) {
+        row.judge.chief = j.get("chief").get<bool>();
+      } else {
+        j.problem("chief", "must be true or false, not " + type_name(j.get("chief")));
+      }
+    }
     if (!row.judge.id.empty()) rows.push_back(std::move(row));
   });
   return rows;

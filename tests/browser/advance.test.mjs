@@ -43,7 +43,7 @@ before(async () => {
     for (const judge of judges) {
       await judge.request({ type: 'score', round: 'prelim', entry, marks: { theme: total - 60, innovation: 25, art: 20, live: 15 } });
     }
-    await hostWs.request({ type: 'cmd', action: 'lock_scores', round: 'prelim', entry });
+    await hostWs.request({ type: 'cmd', action: 'lock_scores', round: 'prelim', entry, override_reason: 'not every judge scored in this test' });
     await hostWs.request({ type: 'cmd', action: 'reveal', round: 'prelim', entry });
   }
   // The hall's vote is over: the 初赛's ranks are final and the cut can be made.

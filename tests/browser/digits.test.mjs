@@ -145,7 +145,7 @@ async function perform(side, voters) {
     }
   }
   await cmd('close_poll', { poll });
-  await cmd('lock_scores', { round: round.id, entry: entry.id });
+  await cmd('lock_scores', { round: round.id, entry: entry.id, override_reason: 'not every judge scored in this test' });
   await cmd('reveal', { round: round.id, entry: entry.id });
   return host.waitFor((m) => m.type === 'state' && m.phase === 'revealed' && m.reveal?.entry === entry.id);
 }

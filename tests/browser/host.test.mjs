@@ -70,6 +70,8 @@ test('a cancelled confirmation sends nothing', async () => {
 test('a refused command is explained in words', async () => {
   // Lock, then try to correct a mark far out of range: the server refuses with out_of_range.
   await host.click('#btn-lock-scores');
+  // Nobody has scored: the lock asks for a reason (issue 17), which the ledger keeps.
+  await host.fill('#dialog-input', '测试：评委未评分');
   await host.click('#dialog-confirm');
   await host.waitForSelector('#phase[data-phase="locked"]', { timeout: LONG });
   await host.click('#correction summary');

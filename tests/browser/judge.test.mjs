@@ -222,7 +222,7 @@ test('an entry of the judge\'s own unit is shown as recused, without a form', as
 });
 
 test('after the host locks an entry its marks are read-only', async () => {
-  await cmd('lock_scores', { round: round.id, entry: scoredEntry });
+  await cmd('lock_scores', { round: round.id, entry: scoredEntry, override_reason: 'not every judge scored in this test' });
   await card(scoredEntry).locator('.badge[data-status="locked"]').waitFor();
   const head = card(scoredEntry).locator('.entry-head');
   if ((await head.getAttribute('aria-expanded')) !== 'true') await head.tap();

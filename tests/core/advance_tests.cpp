@@ -55,7 +55,7 @@ struct Stage {
     for (const char* judge : {"j3", "j4", "j5"}) {
       ok(Score{judge, round, entry, marks(total - 35, 20, 10, 5)});
     }
-    ok(LockScores{round, entry});
+    ok(LockScores{round, entry, "not every judge scored in this test"});
     ok(Reveal{round, entry});
   }
   // Every entry of "pre" performs; p01 best, p10 worst, unless `totals` says otherwise. Then
@@ -214,7 +214,7 @@ TEST_CASE("Advance is refused, changing nothing, when the rounds are not ready",
     s.play_pre({75, 74, 73});
     s.ok(StartEntry{"pre", s.show.running_order("pre")[3]});
     CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);
-    s.ok(LockScores{"pre", s.show.running_order("pre")[3]});
+    s.ok(LockScores{"pre", s.show.running_order("pre")[3], "not every judge scored in this test"});
     CHECK(code_of(s.apply(Advance{"pre", "fin", 2})) == ErrorCode::invalid_state);
   }
   SECTION("from with a poll still open") {

@@ -59,6 +59,15 @@ TEST_CASE("Every command round-trips through its ledger payload", "[codec]") {
        {"round", "entries", "duration_ms", "kind"}},
       {Vote{"dev-abc", "p4", "", {}, 7}, "vote", {"device", "poll", "rating"}},
       {CloseAudience{"r1"}, "close_audience", {"round"}},
+      {LockScores{"r1", "e1", "j7 离场"}, "lock_scores", {"round", "entry", "override_reason"}},
+      {RequestRecheck{"r1", "e1", "j7", "请复核", "j3"},
+       "request_recheck",
+       {"round", "entry", "judge", "note", "by"}},
+      {RequestRecheck{"r1", "e1", "j7"}, "request_recheck", {"round", "entry", "judge", "by"}},
+      {ConfirmScore{"j7", "r1", "e1"}, "confirm_score", {"judge", "round", "entry"}},
+      {ReleaseReview{"r1", "e1", "理由充分", "j3"},
+       "release_review",
+       {"round", "entry", "reason", "by"}},
   }));
   CAPTURE(k.kind);
   CHECK(std::string(command_kind(k.command)) == k.kind);

@@ -37,10 +37,10 @@ std::vector<std::pair<Millis, Command>> evening() {
   at(Score{"j1", "r1", "e1", marks(40, 30, 20, 10)});  // refused: recused
   at(Score{"j4", "r1", "e1", marks(39, 29, 19, 9)});   // a revision
   at(ClosePoll{"p1"});
-  at(LockScores{"r1", "e1"});
+  at(LockScores{"r1", "e1", "not every judge scored in this test"});
   at(UnlockScores{"r1", "e1", "j7 pressed the wrong key"});
   at(Score{"j7", "r1", "e1", marks(35, 25, 15, 5)});
-  at(LockScores{"r1", "e1"});
+  at(LockScores{"r1", "e1", "not every judge scored in this test"});
   at(Reveal{"r1", "e1"});
   at(CorrectScore{"j3", "r1", "e1", marks(33, 20.5, 15.25, 8), "paper sheet differs"});
   at(StartEntry{"r1", "e2"});
@@ -51,7 +51,7 @@ std::vector<std::pair<Millis, Command>> evening() {
   }
   at(Vote{"phone1", "p1", "e1"});  // refused: p1 closed
   at(ClosePoll{"p2"});
-  at(LockScores{"r1", "e2"});
+  at(LockScores{"r1", "e2", "not every judge scored in this test"});
   at(Reveal{"r1", "e2"});
   at(ShowScene{"leaderboard", {{"round", "r1"}}});
   at(ShowScene{"awards", {{"round", "r1"}}});

@@ -30,10 +30,11 @@ void scored(Show& s) {
   run(s, {StartEntry{"r1", "e1"}, Score{"j3", "r1", "e1", marks(1, 1, 1, 1)}});
 }
 void locked(Show& s) {
-  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1"}});
+  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1", "not every judge scored in this test"}});
 }
 void revealed(Show& s) {
-  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1"}, Reveal{"r1", "e1"}});
+  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1", "not every judge scored in this test"},
+          Reveal{"r1", "e1"}});
 }
 void polling(Show& s) {
   run(s, {StartEntry{"r1", "e1"}, OpenPoll{"r1", {"e1", "e2"}, 0}});
@@ -45,7 +46,8 @@ void timed_poll(Show& s) {
   run(s, {OpenPoll{"r1", {"e1", "e2"}, 5000}}, 1000);
 }  // closes 6000
 void locked_polling(Show& s) {
-  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1"}, OpenPoll{"r1", {"e1", "e2"}, 0}});
+  run(s, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1", "not every judge scored in this test"},
+          OpenPoll{"r1", {"e1", "e2"}, 0}});
 }
 
 const Marks kGood = marks(30, 20, 10, 5);
@@ -106,11 +108,16 @@ TEST_CASE("A step out of order is refused with its code and changes nothing", "[
        Score{"j3", "r1", "e1", {{"c1", 1}, {"c2", 1}, {"c3", 1}, {"c4", 1}, {"c5", 1}}},
        ErrorCode::bad_request},
       // lock_scores
-      {"lock: never on stage", none, LockScores{"r1", "e1"}, ErrorCode::invalid_state},
-      {"lock: already locked", locked, LockScores{"r1", "e1"}, ErrorCode::invalid_state},
-      {"lock: revealed", revealed, LockScores{"r1", "e1"}, ErrorCode::invalid_state},
-      {"lock: unknown entry", started, LockScores{"r1", "e9"}, ErrorCode::not_found},
-      {"lock: unknown round", started, LockScores{"r9", "e1"}, ErrorCode::not_found},
+      {"lock: never on stage", none, LockScores{"r1", "e1", "not every judge scored in this test"},
+       ErrorCode::invalid_state},
+      {"lock: already locked", locked,
+       LockScores{"r1", "e1", "not every judge scored in this test"}, ErrorCode::invalid_state},
+      {"lock: revealed", revealed, LockScores{"r1", "e1", "not every judge scored in this test"},
+       ErrorCode::invalid_state},
+      {"lock: unknown entry", started,
+       LockScores{"r1", "e9", "not every judge scored in this test"}, ErrorCode::not_found},
+      {"lock: unknown round", started,
+       LockScores{"r9", "e1", "not every judge scored in this test"}, ErrorCode::not_found},
       // unlock_scores
       {"unlock: not locked", started, UnlockScores{"r1", "e1", "why"}, ErrorCode::invalid_state},
       {"unlock: never on stage", none, UnlockScores{"r1", "e1", "why"}, ErrorCode::invalid_state},

@@ -70,7 +70,7 @@ TEST_CASE("An entry goes from the stage through a poll and scores to its reveal"
   CHECK(show.find_poll("p1")->closed_at == 3000);
   CHECK(show.votes("r1", "e2") == 2);
 
-  apply_ok(show, LockScores{"r1", "e2"}, 4000);
+  apply_ok(show, LockScores{"r1", "e2", "not every judge scored in this test"}, 4000);
   CHECK(show.phase() == Phase::locked);
   CHECK(show.entry_state("r1", "e2").locked_at == 4000);
 
@@ -113,7 +113,8 @@ TEST_CASE("The host may go back to an entry that was on stage but not yet locked
 
 TEST_CASE("Scores are locked while a poll is open, and revealed once it closes", "[show]") {
   Show show(small_contest());
-  run(show, {StartEntry{"r1", "e1"}, OpenPoll{"r1", {"e1", "e2"}, 0}, LockScores{"r1", "e1"}});
+  run(show, {StartEntry{"r1", "e1"}, OpenPoll{"r1", {"e1", "e2"}, 0},
+             LockScores{"r1", "e1", "not every judge scored in this test"}});
   CHECK(show.entry_state("r1", "e1").status == EntryStatus::locked);
   CHECK(show.phase() == Phase::poll_open);
   CHECK_FALSE(show.apply(Reveal{"r1", "e1"}, 9000).ok());
@@ -123,7 +124,8 @@ TEST_CASE("Scores are locked while a poll is open, and revealed once it closes",
 
 TEST_CASE("An entry outside the open poll can be revealed during it", "[show]") {
   Show show(small_contest());
-  run(show, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1"}, OpenPoll{"r1", {"e2", "e3"}, 0}});
+  run(show, {StartEntry{"r1", "e1"}, LockScores{"r1", "e1", "not every judge scored in this test"},
+             OpenPoll{"r1", {"e2", "e3"}, 0}});
   apply_ok(show, Reveal{"r1", "e1"}, 9000);
   CHECK(show.entry_state("r1", "e1").status == EntryStatus::revealed);
   CHECK(show.phase() == Phase::poll_open);  // the open poll still comes first
@@ -149,13 +151,13 @@ TEST_CASE("A judge may revise until the lock and the last revision counts", "[sh
 TEST_CASE("Unlocking with a reason reopens scoring until the next lock", "[show]") {
   Show show(small_contest());
   run(show, {StartEntry{"r1", "e3"}, Score{"j3", "r1", "e3", marks(30, 20, 10, 5)},
-             LockScores{"r1", "e3"}});
+             LockScores{"r1", "e3", "not every judge scored in this test"}});
   apply_ok(show, UnlockScores{"r1", "e3", "judge 4 had no signal"}, 9000);
   CHECK(show.entry_state("r1", "e3").status == EntryStatus::on_stage);
   CHECK(show.entry_state("r1", "e3").unlocks == 1);
   CHECK(show.entry_state("r1", "e3").unlock_reason == "judge 4 had no signal");
   apply_ok(show, Score{"j4", "r1", "e3", marks(40, 30, 20, 10)}, 9500);
-  apply_ok(show, LockScores{"r1", "e3"}, 9600);
+  apply_ok(show, LockScores{"r1", "e3", "not every judge scored in this test"}, 9600);
   CHECK(show.result("r1", "e3")->judge_component == 82.5);
 }
 
@@ -163,7 +165,8 @@ TEST_CASE("A correction after lock replaces the judge's marks and marks the entr
           "[show]") {
   Show show(small_contest());
   run(show, {StartEntry{"r1", "e3"}, Score{"j3", "r1", "e3", marks(30, 20, 10, 5)},
-             Score{"j4", "r1", "e3", marks(30, 20, 10, 5)}, LockScores{"r1", "e3"}});
+             Score{"j4", "r1", "e3", marks(30, 20, 10, 5)},
+             LockScores{"r1", "e3", "not every judge scored in this test"}});
   SECTION("before reveal") {
     apply_ok(show, CorrectScore{"j3", "r1", "e3", marks(35, 20, 10, 5), "typo on 思想内容"}, 9000);
   }
@@ -183,7 +186,7 @@ TEST_CASE("A correction after lock replaces the judge's marks and marks the entr
 
 TEST_CASE("A judge who never scored an entry can be given marks by correction", "[show]") {
   Show show(small_contest());
-  run(show, {StartEntry{"r1", "e3"}, LockScores{"r1", "e3"},
+  run(show, {StartEntry{"r1", "e3"}, LockScores{"r1", "e3", "not every judge scored in this test"},
              CorrectScore{"j5", "r1", "e3", marks(10, 10, 10, 10), "scored on paper"}});
   CHECK(show.result("r1", "e3")->judge_component == 40);
 }
@@ -198,7 +201,7 @@ TEST_CASE("Results of a round use current marks of non-recused judges and all it
        Score{"j4", "r1", "e1", marks(35, 25, 15, 5)},                           // 80
        Score{"j5", "r1", "e1", marks(36, 26, 16, 6)},                           // 84
        Score{"j6", "r1", "e1", marks(34, 24, 14, 4)},                           // 76
-       LockScores{"r1", "e1"}, StartEntry{"r1", "e2"},
+       LockScores{"r1", "e1", "not every judge scored in this test"}, StartEntry{"r1", "e2"},
        Score{"j3", "r1", "e2", marks(38, 28, 18, 8)},  // 92
        OpenPoll{"r1", {"e1", "e2"}, 0}, Vote{"a", "p1", "e1"}, Vote{"b", "p1", "e2"},
        Vote{"c", "p1", "e2"}, ClosePoll{"p1"}, OpenPoll{"r1", {"e1"}, 0},
@@ -236,7 +239,8 @@ TEST_CASE("Results of a round use current marks of non-recused judges and all it
 
   // Awards go to revealed entries only: nothing is revealed yet.
   CHECK(show.awards("r1").empty());
-  run(show, {LockScores{"r1", "e2"}, Reveal{"r1", "e1"}, Reveal{"r1", "e2"}});
+  run(show, {LockScores{"r1", "e2", "not every judge scored in this test"}, Reveal{"r1", "e1"},
+             Reveal{"r1", "e2"}});
   const auto awards = show.awards("r1");
   REQUIRE(awards.size() == 3);
   CHECK(awards[0].award == "first");
@@ -344,7 +348,10 @@ TEST_CASE("A judge's reissued token is the latest hash, at any point of the show
   REQUIRE(show.token_reissue("j3"));
   CHECK(show.token_reissue("j3")->token_sha256 == first);
   CHECK(show.token_reissue("j3")->count == 1);
-  run(show, {LockScores{"r1", "e1"}, ReissueJudgeToken{"j3", second}}, 5000);
+  run(show,
+      {LockScores{"r1", "e1", "not every judge scored in this test"},
+       ReissueJudgeToken{"j3", second}},
+      5000);
   CHECK(show.token_reissue("j3")->token_sha256 == second);
   CHECK(show.token_reissue("j3")->count == 2);
   CHECK(show.token_reissue("j3")->at == 6000);

@@ -100,7 +100,10 @@ TEST_CASE("Rating mode: phones rate an entry, the reveal is final, a restart kee
         {{"type", "cmd"}, {"action", "reveal"}, {"round", "prelim"}, {"entry", "e13"}});
     CHECK(refused.at("code") == "invalid_state");
     command(*host, {{"action", "close_poll"}, {"poll", poll}});
-    command(*host, {{"action", "lock_scores"}, {"round", "prelim"}, {"entry", "e13"}});
+    command(*host, {{"action", "lock_scores"},
+                    {"round", "prelim"},
+                    {"entry", "e13"},
+                    {"override_reason", "not every judge scored in this test"}});
     command(*host, {{"action", "reveal"}, {"round", "prelim"}, {"entry", "e13"}});
 
     const json shown =
@@ -194,7 +197,10 @@ TEST_CASE("Relative mode: results are provisional until the host closes the audi
   command(*host, {{"action", "close_poll"}, {"poll", poll}});
   auto judge = server.judge(io, "j2");
   score(*judge, "prelim", "e13", 28);
-  command(*host, {{"action", "lock_scores"}, {"round", "prelim"}, {"entry", "e13"}});
+  command(*host, {{"action", "lock_scores"},
+                  {"round", "prelim"},
+                  {"entry", "e13"},
+                  {"override_reason", "not every judge scored in this test"}});
   command(*host, {{"action", "reveal"}, {"round", "prelim"}, {"entry", "e13"}});
   json state = await_state(*display, [](const json& s) { return !s.at("reveal").is_null(); });
   CHECK(state.at("reveal").at("provisional") == true);

@@ -97,7 +97,10 @@ TEST_CASE("Bad requests get typed errors and change nothing", "[net][errors]") {
     expect_error(j5->request(missing), "bad_request");
     CHECK(j5->request(score_msg("e13", 20)).at("type") == "ack");
     command(*host, {{"action", "close_poll"}, {"poll", poll}});
-    command(*host, {{"action", "lock_scores"}, {"round", "prelim"}, {"entry", "e13"}});
+    command(*host, {{"action", "lock_scores"},
+                    {"round", "prelim"},
+                    {"entry", "e13"},
+                    {"override_reason", "not every judge scored in this test"}});
     expect_error(j5->request(score_msg("e13", 25)), "locked");
   }
 

@@ -118,8 +118,11 @@ TEST_CASE("A re-sent request gets its first reply and changes nothing", "[net][e
         cmd({{"action", "start_entry"}, {"round", "prelim"}, {"entry", "e13"}}, "c1"));
     show.judge->request(
         {{"type", "score"}, {"round", "prelim"}, {"entry", "e13"}, {"marks", marks(25)}});
-    show.host->request(
-        cmd({{"action", "lock_scores"}, {"round", "prelim"}, {"entry", "e13"}}, "c2"));
+    show.host->request(cmd({{"action", "lock_scores"},
+                            {"round", "prelim"},
+                            {"entry", "e13"},
+                            {"override_reason", "not every judge scored in this test"}},
+                           "c2"));
     show.twice(show.host, cmd({{"action", "correct_score"},
                                {"judge", "j2"},
                                {"round", "prelim"},

@@ -135,7 +135,10 @@ struct Show {
       }
     }
     CHECK(scored >= 6);
-    command(*host, {{"action", "lock_scores"}, {"round", round}, {"entry", entry}});
+    command(*host, {{"action", "lock_scores"},
+                    {"round", round},
+                    {"entry", entry},
+                    {"override_reason", "not every judge scored in this test"}});
     command(*host, {{"action", "reveal"}, {"round", round}, {"entry", entry}});
   }
 };

@@ -252,3 +252,48 @@ TEST_CASE("A rating vote carries a whole number from 1 to 10 and no choice", "[p
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == core::ErrorCode::bad_request);
 }
+
+TEST_CASE("the chief's desk and the re-check on the wire (issue 17)", "[protocol][review]") {
+  // The desk's hello: a judge's, with "desk": true.
+  const auto desk = parse_client_message(
+      R"({"type":"hello","id":"h1","role":"judge","token":"tok-0123456789abcdef","desk":true})");
+  REQUIRE(desk.ok());
+  CHECK(std::get<protocol::HelloRequest>(desk.value()).desk);
+  const auto phone = parse_client_message(R"({"type":"hello","role":"judge","token":"t"})");
+  REQUIRE(phone.ok());
+  CHECK_FALSE(std::get<protocol::HelloRequest>(phone.value()).desk);
+  CHECK_FALSE(
+      parse_client_message(R"({"type":"hello","role":"judge","token":"t","desk":"yes"})").ok());
+
+  // The asked judge keeps the marks.
+  const auto confirm =
+      parse_client_message(R"({"type":"confirm_score","id":"k1","round":"prelim","entry":"e13"})");
+  REQUIRE(confirm.ok());
+  const auto& request = std::get<protocol::ConfirmRequest>(confirm.value());
+  CHECK(request.round == "prelim");
+  CHECK(request.entry == "e13");
+  CHECK_FALSE(parse_client_message(R"({"type":"confirm_score","round":"prelim"})").ok());
+  // Not as a cmd: the judge is the connection's, never the message's.
+  CHECK_FALSE(parse_client_message(
+                  R"({"type":"cmd","action":"confirm_score","judge":"j1","round":"r","entry":"e"})")
+                  .ok());
+
+  // The chief's cmds; `by` is filled in by the server from the connection.
+  const auto recheck = parse_client_message(
+      R"({"type":"cmd","id":"d1","action":"request_recheck","round":"prelim","entry":"e13","judge":"j9","note":"请复核"})");
+  REQUIRE(recheck.ok());
+  const auto& ask =
+      std::get<core::RequestRecheck>(std::get<protocol::CommandRequest>(recheck.value()).command);
+  CHECK(ask.judge == "j9");
+  CHECK(ask.note == "请复核");
+  const auto release = parse_client_message(
+      R"({"type":"cmd","action":"release_review","round":"prelim","entry":"e13"})");
+  REQUIRE(release.ok());
+  CHECK(std::holds_alternative<core::ReleaseReview>(
+      std::get<protocol::CommandRequest>(release.value()).command));
+  const auto lock = parse_client_message(
+      R"({"type":"cmd","action":"lock_scores","round":"prelim","entry":"e13","override_reason":"评委离场"})");
+  REQUIRE(lock.ok());
+  CHECK(std::get<core::LockScores>(std::get<protocol::CommandRequest>(lock.value()).command)
+            .override_reason == "评委离场");
+}

@@ -59,6 +59,8 @@ json ShowScript::command(std::size_t index, const std::string& id, const std::st
       cmd["action"] = "lock_scores";
       cmd["round"] = s.round;
       cmd["entry"] = s.entry;
+      // The script's judges score some entries only (issue 17: a lock waits for them or says why).
+      cmd["override_reason"] = "not every judge scored in this script";
       break;
   }
   return cmd;
