@@ -389,7 +389,7 @@ test('/judge offline, then locked', async () => {
   await context.setOffline(false);
   await judgePage.locator('#conn[data-online="true"]').waitFor({ timeout: 20000 });
 
-  await cmd('lock_scores', { round: round.id, entry: scoredEntry });
+  await cmd('lock_scores', { round: round.id, entry: scoredEntry, override_reason: 'not every judge scored in this test' });
   const card = judgeCard(scoredEntry);
   await card.locator('.badge[data-status="locked"]').waitFor();
   const head = card.locator('.entry-head');
