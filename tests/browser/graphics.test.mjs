@@ -86,8 +86,12 @@ async function results(round) {
 
 before(async () => {
   other = http.createServer((req, res) => {
-    const body = req.url.startsWith('/templates/') ? readFileSync(SPX_FILE, 'utf8') : RENDERER_PAGE;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    // SPX serves the templates folder as it is: the template and the bridge beside it.
+    const spxFile = req.url.startsWith('/templates/stagevote/')
+      ? path.join(path.dirname(SPX_FILE), path.basename(req.url)) : null;
+    const body = spxFile ? readFileSync(spxFile, 'utf8') : RENDERER_PAGE;
+    const type = spxFile?.endsWith('.js') ? 'text/javascript' : 'text/html';
+    res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8` });
     res.end(body);
   });
   await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
