@@ -15,6 +15,14 @@ using namespace stagevote::core;
 
 namespace {
 
+// A judge known by id and name only (no unit, token or title).
+Judge panel_judge(std::string id, std::string name) {
+  Judge judge;
+  judge.id = std::move(id);
+  judge.name = std::move(name);
+  return judge;
+}
+
 ScoringScheme hundred_point_scheme() {
   ScoringScheme scheme;
   scheme.criteria = {Criterion{"total", "总分", 100}};
@@ -70,7 +78,7 @@ Simulated simulate(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   constexpr double kSigma = 2.0;
   Simulated sim;
-  for (int j = 1; j <= 9; ++j) sim.judges.push_back(Judge{"J" + std::to_string(j), "评委"});
+  for (int j = 1; j <= 9; ++j) sim.judges.push_back(panel_judge("J" + std::to_string(j), "评委"));
   sim.judges[1].related_units = {"U1", "U2"};
   sim.judges[3].related_units = {"U5"};
   sim.judges[2].unit = "U3";
@@ -176,8 +184,8 @@ TEST_CASE("Marking statistics: nothing is flagged on fewer than 5 entries", "[ju
 // docs/judging.md, "Worked example": five judges, five entries (the numbers there).
 TEST_CASE("Marking statistics: the worked example of docs/judging.md", "[judge_stats]") {
   const ScoringScheme scheme = hundred_point_scheme();
-  std::vector<Judge> judges = {Judge{"A", "A"}, Judge{"B", "B"}, Judge{"C", "C"}, Judge{"D", "D"},
-                               Judge{"E", "E"}};
+  std::vector<Judge> judges = {panel_judge("A", "A"), panel_judge("B", "B"), panel_judge("C", "C"),
+                               panel_judge("D", "D"), panel_judge("E", "E")};
   judges[4].related_units = {"U4", "U5"};
   const auto row = [&](std::string entry, std::string unit, double a, double b, double c, double d,
                        double e) {
@@ -232,7 +240,7 @@ TEST_CASE("A judge's related units are in the contest record, and only when name
   contest.id = "c";
   contest.name = "c";
   contest.scoring = hundred_point_scheme();
-  contest.judges = {Judge{"j1", "王建华"}, Judge{"j2", "李明"}};
+  contest.judges = {panel_judge("j1", "王建华"), panel_judge("j2", "李明")};
   contest.judges[0].token = "token-j1-0123456789";
   contest.judges[1].token = "token-j2-0123456789";
   contest.judges[1].related_units = {"省税务局", "省委宣传部"};

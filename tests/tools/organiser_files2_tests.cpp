@@ -472,7 +472,7 @@ TEST_CASE(
   Run imported = run(app::run_import, {"--db", db, "--scheme", scheme, "--entries", book});
   INFO(imported.out << imported.err);
   REQUIRE(imported.code == 0);
-  for (const std::string note :
+  for (const std::string& note :
        {"note: " + book + " [参赛节目]: the header is on line 2; 1 title row above it skipped",
         "note: " + book + " [评审专家]: no 编号/id column: judges numbered J1 to J5 in file order",
         "note: " + book + ": one workbook for both tables: the judges from its sheet [评审专家]",
