@@ -20,7 +20,8 @@ std::string sha256_hex(std::string_view bytes);
 // HMAC-SHA256 of `message` under `key`: 32 bytes.
 std::string hmac_sha256(std::string_view key, std::string_view message);
 
-// Compares without an early exit, so the time taken does not reveal where a guess differs.
+// OpenSSL's CRYPTO_memcmp, whose time does not depend on where a guess differs (kept
+// constant-time by OpenSSL, in assembly on common CPUs, so no compiler can add an early exit).
 // Lengths are not secret: different lengths compare unequal at once.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
