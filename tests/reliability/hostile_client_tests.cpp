@@ -288,15 +288,13 @@ TEST_CASE("Connections that stall or half-close are closed, and others are serve
   require_unharmed(h);
   CHECK(half_closed.wait_closed(5s));
 
-  const auto started = std::chrono::steady_clock::now();
-  // Sent at the hello deadline, 10 s after the upgrade: wait past it (the upgrade was a few
-  // seconds ago), and no longer than 15 s from here.
+  // Sent at the hello deadline, 10 s after the upgrade: the 15 s only bound the wait (when
+  // the deadline fires is net's clock tests' to check, on an injected 50 ms deadline).
   const auto error = next_error(no_hello, 15s);
   REQUIRE(error);
   CHECK((*error)["code"] == "bad_request");
   CHECK(no_hello.wait_closed(5s));
   CHECK(no_hello.close_code() == kClosePolicy);
-  CHECK(std::chrono::steady_clock::now() - started < 15s);
 
   // The HTTP request deadline (30 s) ends the silent ones.
   CHECK(silent.wait_closed(40s));
