@@ -87,6 +87,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.duration_s = to_int(flag, value);
     } else if (flag == "--wave-timeout") {
       options.wave_timeout_s = to_number(flag, value);
+    } else if (flag == "--slow-readers") {
+      options.slow_readers = static_cast<std::size_t>(to_int(flag, value));
     } else if (flag == "--server-pid") {
       options.server_pid = to_int(flag, value);
     } else if (flag == "--settle") {
@@ -110,6 +112,9 @@ Options parse_options(const std::vector<std::string>& args) {
   if (options.sources > 1'000'000) {
     throw std::invalid_argument("--sources must be at most 1000000");
   }
+  if (options.slow_readers > 100'000) {
+    throw std::invalid_argument("--slow-readers must be at most 100000");
+  }
   return options;
 }
 
@@ -120,7 +125,7 @@ const char* usage() noexcept {
          "                       [--connect-rate PER_S] [--connect-inflight N]\n"
          "                       [--connect-attempts N] [--sources N] [--round ID]\n"
          "                       [--duration S] [--wave-timeout S] [--server-pid PID]\n"
-         "                       [--settle S]\n";
+         "                       [--settle S] [--slow-readers N]\n";
 }
 
 }  // namespace stagevote::bench

@@ -37,6 +37,9 @@ struct Options {
   std::string round;   // empty: the round on stage, else the first round
   int duration_s = 0;  // the polls' duration_s (0: until the bench closes them)
   double wave_timeout_s = 60;
+  // Screens that upgrade, say hello as displays and never read, opened before the first poll:
+  // the waves then run with the server carrying them (until its idle timeout drops them).
+  std::size_t slow_readers = 0;
   int server_pid = 0;   // > 0: report the server's resident memory growth per phone
   double settle_s = 1;  // pause after connecting, before reading the server's memory
 };

@@ -57,10 +57,15 @@ json to_json(const Report& r) {
       {"lost", r.lost},
       {"double", r.double_count},
       {"tally_mismatches", r.tally_mismatches},
+      {"slow_readers", r.slow_readers},
+      {"slow_readers_joined", r.slow_readers_joined},
+      {"slow_readers_failed", r.slow_readers_failed},
+      {"slow_readers_closed", r.slow_readers_closed},
       {"warnings", r.warnings},
   };
   out["server_rss_before_kib"] = r.rss_before_kib ? json(*r.rss_before_kib) : json(nullptr);
   out["server_rss_after_kib"] = r.rss_after_kib ? json(*r.rss_after_kib) : json(nullptr);
+  out["server_rss_end_kib"] = r.rss_end_kib ? json(*r.rss_end_kib) : json(nullptr);
   out["server_kib_per_phone"] =
       r.kib_per_phone ? json(rounded(*r.kib_per_phone, 3)) : json(nullptr);
   const auto per = [](double cpu_s, std::uint64_t count) {
@@ -134,11 +139,18 @@ void print_table(std::ostream& out, const Report& r) {
                                                std::to_string(r.double_count)
                                          : "not done");
   row("tally mismatches (polls)", std::to_string(r.tally_mismatches));
+  if (r.slow_readers > 0) {
+    row("slow readers", std::to_string(r.slow_readers_joined) + " of " +
+                            std::to_string(r.slow_readers) + " joined (" +
+                            std::to_string(r.slow_readers_failed) + " failed), " +
+                            std::to_string(r.slow_readers_closed) + " closed by the server");
+  }
   if (r.kib_per_phone) {
     row("server memory", std::to_string(*r.rss_before_kib) + " -> " +
                              std::to_string(*r.rss_after_kib) + " KiB, " +
                              fixed(*r.kib_per_phone, 2) + " KiB per phone");
   }
+  if (r.rss_end_kib) row("server memory at the end", std::to_string(*r.rss_end_kib) + " KiB");
   const auto per_unit = [&](double cpu_s, std::uint64_t count) {
     return count == 0 ? std::string("-") : fixed(cpu_s * 1e6 / static_cast<double>(count), 1);
   };

@@ -73,8 +73,14 @@ struct Report {
   long double_count = 0;  // in the results beyond the counted acks
   std::uint64_t tally_mismatches = 0;
 
-  // The server's memory (with --server-pid).
-  std::optional<std::uint64_t> rss_before_kib, rss_after_kib;
+  // Screens that never read (--slow-readers): asked, joined (upgraded, hello sent), failed,
+  // and how many the server had closed by the end of the waves.
+  std::size_t slow_readers = 0, slow_readers_joined = 0, slow_readers_failed = 0;
+  std::size_t slow_readers_closed = 0;
+
+  // The server's memory (with --server-pid): before and after the phones connect, and at the
+  // end of the waves.
+  std::optional<std::uint64_t> rss_before_kib, rss_after_kib, rss_end_kib;
   std::optional<double> kib_per_phone;
 
   CpuByPhase server_cpu;  // with --server-pid

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "http_api.hpp"
 #include "process_stats.hpp"
 #include "shard.hpp"
+#include "slow_readers.hpp"
 
 namespace stagevote::bench {
 
@@ -110,7 +112,7 @@ Report run(const Options& options) {
   report.threads = options.threads;
 
   const std::size_t connections =
-      options.phones * static_cast<std::size_t>(options.conns_per_phone);
+      options.phones * static_cast<std::size_t>(options.conns_per_phone) + options.slow_readers;
   report.fd_limit = raise_fd_limit();
   if (report.fd_limit < connections + 64) {
     report.warnings.push_back("open-file limit " + std::to_string(report.fd_limit) +
@@ -145,6 +147,7 @@ Report run(const Options& options) {
   // A server without display keys (the Node peer predates them) takes a display's hello bare.
   json display_hello{{"type", "hello"}, {"role", "display"}};
   if (contest.contains("display_key")) display_hello["key"] = contest.at("display_key");
+  const std::string slow_reader_hello = display_hello.dump();
   display = std::make_unique<ControlLink>(control_io, target, std::move(display_hello));
   display->open(10s);
 
@@ -223,6 +226,21 @@ Report run(const Options& options) {
       report.kib_per_phone = (static_cast<double>(*report.rss_after_kib) -
                               static_cast<double>(*report.rss_before_kib)) /
                              static_cast<double>(report.connected);
+    }
+  }
+
+  // The laggards join last, so that the waves begin while they hang on: the server drops them
+  // at its idle timeout, not before.
+  std::optional<SlowReaders> slow_readers;
+  report.slow_readers = options.slow_readers;
+  if (options.slow_readers > 0) {
+    slow_readers.emplace(target, options.slow_readers, slow_reader_hello);
+    report.slow_readers_joined = slow_readers->joined();
+    report.slow_readers_failed = slow_readers->failed();
+    if (slow_readers->failed() > 0) {
+      report.warnings.push_back(std::to_string(slow_readers->failed()) + " of " +
+                                std::to_string(options.slow_readers) +
+                                " slow readers could not join");
     }
   }
 
@@ -367,6 +385,8 @@ Report run(const Options& options) {
     report.tally_unseen += delays.unseen;
   }
   report.tally = percentiles(tally_ms);
+  if (options.server_pid > 0) report.rss_end_kib = resident_kib(options.server_pid);
+  if (slow_readers) report.slow_readers_closed = slow_readers->count_closed(2s);
 
   // The server's account: the round's votes grew by exactly the counted acks.
   const auto votes_after = votes_by_entry(api.get("/api/rounds/" + report.round + "/results"));

@@ -161,6 +161,25 @@ TEST_CASE("A hall of 500 phones: every vote acked, each counted once, none lost"
   CHECK(server.stop() == 0);
 }
 
+TEST_CASE("Screens that never read join, and the phones' votes are still counted and tallied") {
+  // The latency with them is the bench's figure to report, not this test's to judge.
+  Server server;
+  const json report = run_bench(server.port(), "--phones 200 --slow-readers 50 --polls 2");
+  INFO(report.dump(2));
+  CHECK(report["slow_readers"] == 50);
+  CHECK(report["slow_readers_joined"] == 50);
+  CHECK(report["slow_readers_failed"] == 0);
+  CHECK(report["connected"] == 200);
+  CHECK(report["counted"] == 400);
+  CHECK(report["errors"] == 0);
+  CHECK(report["tally_samples"] == 400);
+  CHECK(report["tally_unseen"] == 0);
+  CHECK(report["lost"] == 0);
+  CHECK(report["double"] == 0);
+  CHECK(report["tally_mismatches"] == 0);
+  CHECK(server.stop() == 0);
+}
+
 TEST_CASE("A duplicate storm: resends over two connections per device count once") {
   Server server;
   const json report =

@@ -16,6 +16,13 @@ TEST_CASE("The URL gives host, port and path") {
   CHECK(options.polls == 3);
   CHECK(options.json);
   CHECK(options.sources == -1);
+  CHECK(options.slow_readers == 0);
+}
+
+TEST_CASE("Slow readers are asked for by number") {
+  const auto options = parse_options({"--url", "ws://127.0.0.1:9000/ws", "--host-key", "k",
+                                      "--phones", "5", "--slow-readers", "300"});
+  CHECK(options.slow_readers == 300);
 }
 
 TEST_CASE("Bad command lines are refused with a reason") {
@@ -28,6 +35,8 @@ TEST_CASE("Bad command lines are refused with a reason") {
       Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones", "-3"},
       Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones", "2", "--conns-per-phone", "3"},
       Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones", "2", "--frobnicate", "1"},
+      Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones", "2", "--slow-readers", "-1"},
+      Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones", "2", "--slow-readers", "100001"},
       Args{"--url", "ws://x:1/ws", "--host-key", "k", "--phones"});
   CHECK_THROWS_AS(parse_options(args), std::invalid_argument);
 }

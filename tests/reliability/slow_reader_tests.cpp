@@ -1,17 +1,19 @@
 // Slow readers: 500 screens that never read while votes flow and tallies go out. The server's
-// memory must stay bounded, the laggards must be disconnected, and a screen that does read
-// must see each vote in its tally within the benchmark's target (p99 under 250 ms, measured
-// the benchmark's way: server/bench/latency.hpp).
+// memory must stay bounded, the laggards must be disconnected, and the screen that does read
+// must still be shown every counted vote. How fast it is shown is a speed, measured by
+// stagevote-bench --slow-readers (docs/benchmarks.md), not here.
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
-#include "latency.hpp"
 #include "support/contest_info.hpp"
+#include "support/http_client.hpp"
 #include "support/raw_socket.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -19,13 +21,14 @@
 
 using namespace stagevote::reliability;
 using namespace std::chrono_literals;
-namespace bench = stagevote::bench;
 
 namespace {
 
 const std::string kHostKey = "slow-reader-host-key-31";
 constexpr int kSlowReaders = 500;
-constexpr double kTallyP99TargetMs = 250;
+// Votes the test waits for, so that the tallies it checks carry a real count; a count, not a
+// rate: the phones vote until there are this many, however slow the machine.
+constexpr long kMinCounted = 100;
 // How long the laggards may hang on: they never answer the server's ping, so the idle timeout
 // (30 s, server/net/session_limits.hpp) closes them; their buffers alone would take many
 // minutes to fill at tally rate.
@@ -40,11 +43,24 @@ std::string asan_options() {
   return "ASAN_OPTIONS=" + options + "quarantine_size_mb=16";
 }
 
+// The entry's votes in the round, as the server's results API reports them (0: not listed).
+long stored_votes(unsigned short port, const std::string& round, const std::string& entry) {
+  const auto results = http_get(port, "/api/rounds/" + round + "/results",
+                                {{"Authorization", "Bearer " + kHostKey}});
+  REQUIRE(results);
+  REQUIRE(results->status == 200);
+  const json body = json::parse(results->body);  // kept alive for the loop
+  for (const auto& row : body.at("entries")) {
+    if (row.at("entry") == entry) return row.at("votes").get<long>();
+  }
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE(
-    "Five hundred screens that never read are dropped, memory stays bounded, and the "
-    "others still see votes within 250 ms",
+    "Five hundred screens that never read are dropped, memory stays bounded, and the screen "
+    "that reads is shown every counted vote",
     "[slow][serial]") {
   TempDir dir;
   ServerProcess server({dir / "show.db", dir / "server.log", kHostKey, true, {}, {asan_options()}});
@@ -68,10 +84,11 @@ TEST_CASE(
                                     {"entries", {entry}}});
   REQUIRE(opened["type"] == "ack");
   const std::string poll = opened["poll"];
+  const long votes_before = stored_votes(port, round.id, entry);
 
-  // The screen that reads, on its own thread, noting when each tally arrives.
+  // The screen that reads, on its own thread, keeping each tally's total in arrival order.
   std::mutex mutex;
-  std::vector<bench::TallySeen> tallies;
+  std::vector<long> totals;
   std::atomic<bool> stop{false};         // the phones
   std::atomic<bool> stop_screen{false};  // the reading screen, once it has seen the last votes
   std::thread screen([&] {
@@ -81,7 +98,7 @@ TEST_CASE(
       const auto message = display.next(50ms);
       if (!message || message->value("type", "") != "tally" || (*message)["poll"] != poll) continue;
       std::lock_guard lock(mutex);
-      tallies.push_back({(*message)["total"].get<long>(), bench::Clock::now()});
+      totals.push_back((*message)["total"].get<long>());
     }
   });
 
@@ -96,34 +113,31 @@ TEST_CASE(
         json{{"type", "hello"}, {"role", "display"}, {"key", contest.display_key}}.dump());
   }
 
-  // Phones vote all along, each on a fresh connection; the test keeps the benchmark's books.
-  bench::WaveTimes wave;
-  std::atomic<long> counted{0};
+  // Phones vote all along, each on a fresh connection. A vote sent whose reply never came
+  // (the connection broke) may or may not have been counted: those are kept apart.
+  std::atomic<long> counted{0}, unsure{0};
   std::vector<std::thread> voters;
   for (int t = 0; t < 3; ++t) {
     voters.emplace_back([&] {
       while (!stop) {
+        bool sent = false;
         try {
           WsClient phone(port);
           phone.hello({{"type", "hello"}, {"role", "audience"}});
-          const auto sent = bench::Clock::now();
+          sent = true;
           const auto reply =
               phone.request({{"type", "vote"}, {"id", "v"}, {"poll", poll}, {"choice", entry}});
-          const auto acked = bench::Clock::now();
-          std::lock_guard lock(mutex);
-          wave.first_sends.push_back(sent);
-          if (reply.value("counted", false)) {
-            wave.counted_acks.push_back(acked);
-            ++counted;
-          }
+          if (reply.value("counted", false)) ++counted;
         } catch (const WsError&) {
+          if (sent) ++unsure;
         }
         std::this_thread::sleep_for(20ms);
       }
     });
   }
 
-  // Watch the server's own count of screens and its memory until the laggards are gone.
+  // Watch the server's own count of screens and its memory until the laggards are gone. The
+  // deadline only bounds the wait (they are closed at the 30 s idle timeout).
   std::uint64_t peak_kib = baseline_kib;
   long displays = -1;
   const auto started = std::chrono::steady_clock::now();
@@ -134,18 +148,21 @@ TEST_CASE(
     }
     peak_kib = std::max(peak_kib, server.resident_kib().value_or(0));
   }
-  const auto dropped_after = std::chrono::steady_clock::now() - started;
-  // A few more seconds of votes with the laggards gone.
-  std::this_thread::sleep_for(3s);
+  // More votes with the laggards gone, until there are enough to check (bounded wait).
+  const auto after_drop = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - after_drop < 3s ||
+         (counted < kMinCounted && std::chrono::steady_clock::now() - after_drop < 60s)) {
+    std::this_thread::sleep_for(50ms);
+  }
   stop = true;
   for (auto& voter : voters) voter.join();
-  // The last votes were acked just now: give their tally (every 100 ms) time to arrive
-  // before the screen stops reading, else they would count as never seen.
+  // The last votes were acked just now: wait for their tally (every 100 ms) before the screen
+  // stops reading. The deadline only bounds the wait.
   const auto last_votes = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - last_votes < 5s) {
+  while (std::chrono::steady_clock::now() - last_votes < 20s) {
     {
       std::lock_guard lock(mutex);
-      if (!tallies.empty() && tallies.back().total >= counted) break;
+      if (!totals.empty() && totals.back() >= counted) break;
     }
     std::this_thread::sleep_for(20ms);
   }
@@ -153,9 +170,7 @@ TEST_CASE(
   screen.join();
   peak_kib = std::max(peak_kib, server.resident_kib().value_or(0));
 
-  INFO("screens the server still counts: "
-       << displays << " after "
-       << std::chrono::duration_cast<std::chrono::seconds>(dropped_after).count() << " s");
+  INFO("screens the server still counts: " << displays);
   CHECK(displays == 1);
   INFO("server memory: " << baseline_kib / 1024 << " MiB before the laggards, peak "
                          << peak_kib / 1024 << " MiB");
@@ -165,15 +180,17 @@ TEST_CASE(
   for (auto& socket : laggards) closed += socket->wait_closed(2s);
   CHECK(closed == kSlowReaders);
 
-  auto delays = bench::tally_delays(wave, tallies);
-  const auto figures = bench::percentiles(delays.delays_ms);
-  std::cout << "slow readers: " << counted << " votes counted; tally latency p50 " << figures.p50_ms
-            << " ms, p99 " << figures.p99_ms << " ms, max " << figures.max_ms << " ms ("
-            << delays.unseen << " never seen); server RSS " << baseline_kib / 1024 << " -> peak "
-            << peak_kib / 1024 << " MiB; laggards dropped after "
-            << std::chrono::duration_cast<std::chrono::seconds>(dropped_after).count() << " s"
-            << std::endl;
-  REQUIRE(figures.count > 50);
-  CHECK(delays.unseen == 0);
-  CHECK(figures.p99_ms < kTallyP99TargetMs);
+  // The reading screen was shown every counted vote, its totals only grew, and what it shows
+  // last is what the server stored: nothing counted was lost on the way.
+  INFO("votes counted " << counted << ", unsure " << unsure << ", tallies seen " << totals.size());
+  REQUIRE(counted >= kMinCounted);
+  REQUIRE_FALSE(totals.empty());
+  CHECK(std::is_sorted(totals.begin(), totals.end()));
+  CHECK(totals.back() >= counted);
+  CHECK(totals.back() <= counted + unsure);
+  // Closed first, as at the end of a show: the results API reports what the store holds.
+  REQUIRE(host.request({{"type", "cmd"}, {"id", "c3"}, {"action", "close_poll"}, {"poll", poll}})
+              .value("type", "") == "ack");
+  const long stored = stored_votes(port, round.id, entry) - votes_before;
+  CHECK(stored == totals.back());
 }
