@@ -1,5 +1,6 @@
 #include "control_link.hpp"
 
+#include <random>
 #include <stdexcept>
 
 #include <boost/asio/buffer.hpp>
@@ -16,7 +17,10 @@ namespace websocket = beast::websocket;
 using nlohmann::json;
 
 ControlLink::ControlLink(asio::io_context& io, const Target& target, json hello)
-    : io_(io), target_(target), hello_(hello.dump()), ws_(io.get_executor()) {}
+    : io_(io), target_(target), hello_(hello.dump()), ws_(io.get_executor()) {
+  std::random_device random;
+  id_prefix_ = "b" + std::to_string(random()) + "-";
+}
 
 ControlLink::~ControlLink() = default;
 
@@ -89,7 +93,7 @@ json ControlLink::request(json message, std::chrono::milliseconds timeout) {
   std::string id;
   {
     std::lock_guard lock(mutex_);
-    id = "b" + std::to_string(next_id_++);
+    id = id_prefix_ + std::to_string(next_id_++);
     reply = waiting_[id].get_future();
   }
   message["id"] = id;

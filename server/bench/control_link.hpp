@@ -67,6 +67,9 @@ class ControlLink {
   bool welcomed_ = false;
   bool open_done_ = false;
   std::map<std::string, std::promise<nlohmann::json>> waiting_;
+  // Request ids are the server's idempotency keys for this role: a second run against the same
+  // server must not reuse the first run's ids, or it is handed the first run's replies.
+  std::string id_prefix_;
   std::uint64_t next_id_ = 1;
   std::map<std::string, std::vector<TallySeen>> tallies_;
   std::map<std::string, nlohmann::json> last_tally_;
